@@ -1,0 +1,171 @@
+package dev.holdfast.functions.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.resources.Access;
+import dev.holdfast.resources.FunctionDef;
+import dev.holdfast.resources.RouteDef;
+import dev.holdfast.resources.Routes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * The thin edge shared by every HTTP function: API Gateway HTTP API (payload 2.0) event in,
+ * contract response out. It finds the route by the event's route key, enforces the route's access
+ * from {@link Routes} (401 without a verified caller, 403 without the admin group), maps
+ * {@link ApiError} to the contract's error body, turns anything unexpected into a
+ * {@code 500 INTERNAL_ERROR} that committed nothing, stamps {@code X-Request-Id}, and writes one
+ * JSON access log line per request.
+ */
+public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** One route's handler. */
+    @FunctionalInterface
+    public interface Route {
+        HttpResponse handle(HttpRequest request);
+    }
+
+    private final FunctionDef function;
+    private final Map<String, Route> routes = new HashMap<>();
+    private final JsonLog log;
+
+    protected HttpFunction(FunctionDef function) {
+        this.function = function;
+        this.log = new JsonLog(function.id());
+    }
+
+    /** Registers the handler of one route of {@link Routes} that this function serves. */
+    protected final void serve(String routeKey, Route route) {
+        RouteDef def = Routes.byKey(routeKey)
+                .orElseThrow(() -> new IllegalStateException(routeKey + " is not in Routes"));
+        if (def.function() != function) {
+            throw new IllegalStateException(routeKey + " belongs to function " + def.function());
+        }
+        routes.put(routeKey, route);
+    }
+
+    /** The route keys this function serves (checked against {@link Routes} by tests). */
+    public final Set<String> servedRouteKeys() {
+        return new TreeSet<>(routes.keySet());
+    }
+
+    @Override
+    public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        long started = System.nanoTime();
+        String requestId = requestId(event, context);
+        String routeKey = event.getRouteKey() == null ? Routes.DEFAULT_ROUTE_KEY : event.getRouteKey();
+        HttpResponse response;
+        try {
+            response = dispatch(routeKey, event, requestId);
+        } catch (ApiError e) {
+            response = HttpResponse.of(e.code().httpStatus(), e.body());
+        } catch (RuntimeException e) {
+            ObjectNode line = log.line("ERROR", requestId, "unhandled exception");
+            line.put("routeKey", routeKey);
+            line.put("exception", e.toString());
+            log.write(line);
+            ApiError internal = new ApiError(ErrorCode.INTERNAL_ERROR,
+                    "something went wrong on our side; nothing was committed, retrying is safe");
+            response = HttpResponse.of(internal.code().httpStatus(), internal.body());
+        }
+        ObjectNode access = log.line("INFO", requestId, "request");
+        access.put("routeKey", routeKey);
+        access.put("path", event.getRawPath());
+        access.put("status", response.status());
+        if (response.status() >= 400 && response.body().has("error")) {
+            access.put("code", response.body().path("error").path("code").asText());
+        }
+        access.put("latencyMs", (System.nanoTime() - started) / 1_000_000.0);
+        log.write(access);
+
+        Map<String, String> headers = new LinkedHashMap<>(response.headers());
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Request-Id", requestId);
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(response.status())
+                .withHeaders(headers)
+                .withBody(Json.write(response.body()))
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
+    private HttpResponse dispatch(String routeKey, APIGatewayV2HTTPEvent event, String requestId) {
+        Route route = routes.get(routeKey);
+        RouteDef def = Routes.byKey(routeKey).orElse(null);
+        if (route == null || def == null) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no such route: " + event.getRawPath());
+        }
+        Caller caller = verifiedCaller(event);
+        if (def.access().needsToken() && caller == null) {
+            throw new ApiError(ErrorCode.UNAUTHENTICATED, "a valid bearer token is required");
+        }
+        if (def.access() == Access.ADMIN && !caller.isAdmin()) {
+            throw new ApiError(ErrorCode.FORBIDDEN, "this call needs the admin group");
+        }
+        return route.handle(new HttpRequest(routeKey,
+                orEmpty(event.getPathParameters()), orEmpty(event.getQueryStringParameters()),
+                lowerCaseKeys(event.getHeaders()), body(event), caller, requestId, sourceIp(event)));
+    }
+
+    private static Caller verifiedCaller(APIGatewayV2HTTPEvent event) {
+        var ctx = event.getRequestContext();
+        if (ctx == null || ctx.getAuthorizer() == null || ctx.getAuthorizer().getJwt() == null
+                || ctx.getAuthorizer().getJwt().getClaims() == null) {
+            return null;
+        }
+        return Caller.fromClaims(ctx.getAuthorizer().getJwt().getClaims());
+    }
+
+    private static String body(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body != null && event.getIsBase64Encoded()) {
+            try {
+                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.validation("body", "the body is not valid base64");
+            }
+        }
+        return body;
+    }
+
+    private static String requestId(APIGatewayV2HTTPEvent event, Context context) {
+        if (event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+            return event.getRequestContext().getRequestId();
+        }
+        if (context != null && context.getAwsRequestId() != null) {
+            return context.getAwsRequestId();
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private static String sourceIp(APIGatewayV2HTTPEvent event) {
+        var ctx = event.getRequestContext();
+        return ctx == null || ctx.getHttp() == null ? null : ctx.getHttp().getSourceIp();
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+
+    private static Map<String, String> lowerCaseKeys(Map<String, String> m) {
+        Map<String, String> out = new HashMap<>();
+        if (m != null) {
+            m.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        return out;
+    }
+}

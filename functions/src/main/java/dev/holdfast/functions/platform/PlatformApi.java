@@ -1,0 +1,100 @@
+package dev.holdfast.functions.platform;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.api.RequestBody;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.domain.platform.PlatformStatus;
+import dev.holdfast.domain.platform.TradingMode;
+import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.resources.Functions;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GET /status}, {@code POST /admin/maintenance}, {@code GET /admin/audit}, and the
+ * contract's {@code 404 NOT_FOUND} for unknown routes (API Gateway's {@code $default} route).
+ */
+public final class PlatformApi extends HttpFunction {
+    static final int NOTICE_MAX = 500;
+    private static final int ATTEMPTS = 5;
+
+    private final StatusStore status;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    /** Lambda's entry: the container's deployment from the environment. */
+    public PlatformApi() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public PlatformApi(Deployment deployment) {
+        super(Functions.PLATFORM);
+        this.audit = new AuditLog(deployment);
+        this.status = new StatusStore(deployment, audit);
+        this.clock = deployment.clock();
+        serve("GET /status", r -> HttpResponse.of(200, toJson(status.current())));
+        serve("POST /admin/maintenance", this::setMaintenance);
+        serve("GET /admin/audit", this::auditTrail);
+    }
+
+    private HttpResponse setMaintenance(HttpRequest request) {
+        RequestBody body = request.jsonBody().allowOnly(Set.of("mode", "notice"));
+        TradingMode mode = body.requiredEnum("mode", TradingMode.class);
+        Optional<String> notice = body.optionalString("notice", NOTICE_MAX);
+        String actor = request.requireCaller().sub();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            PlatformStatus before = status.current();
+            Instant now = clock.instant();
+            PlatformStatus after = before.changeTo(mode, notice, now);
+            AuditRecord record = new AuditRecord(AuditLog.newId(), actor, "MAINTENANCE_SET", "platform/status",
+                    Json.write(toJson(before)), Json.write(toJson(after)), now);
+            try {
+                status.change(before, after, record);
+                return HttpResponse.of(200, toJson(after));
+            } catch (StatusStore.ConcurrentChange raced) {
+                // another admin changed it in between: read again and reapply
+            }
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry");
+    }
+
+    private HttpResponse auditTrail(HttpRequest request) {
+        int limit = request.limit(50, 200);
+        AuditLog.AuditPage page = audit.page(request.queryParam("cursor"), limit);
+        ObjectNode out = Json.object();
+        ArrayNode records = out.putArray("records");
+        for (AuditRecord r : page.records()) {
+            ObjectNode n = records.addObject();
+            n.put("auditId", r.auditId());
+            n.put("actor", r.actor());
+            n.put("action", r.action());
+            n.put("target", r.target());
+            n.set("before", Json.parseTrusted(r.beforeJson()));
+            n.set("after", Json.parseTrusted(r.afterJson()));
+            n.put("at", Rfc3339.format(r.at()));
+        }
+        out.put("nextCursor", page.nextCursor().orElse(null));
+        return HttpResponse.of(200, out);
+    }
+
+    static ObjectNode toJson(PlatformStatus s) {
+        ObjectNode n = Json.object();
+        n.put("mode", s.mode().name());
+        n.put("notice", s.notice().orElse(null));
+        n.put("since", Rfc3339.format(s.since()));
+        return n;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.holdfast.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.resources.FunctionDef;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the real handler classes as Lambda would: each function's class is instantiated once (as a
+ * container would, here with the local {@link Deployment} instead of the environment) and invoked
+ * with the real Lambda event classes. One instance serves concurrent invocations, so handlers must
+ * be thread-safe, which stateless handlers over thread-safe SDK clients are.
+ */
+public final class FunctionHost {
+    private final Deployment deployment;
+    private final Map<String, RequestHandler<Object, Object>> instances = new ConcurrentHashMap<>();
+
+    public FunctionHost(Deployment deployment) {
+        this.deployment = deployment;
+    }
+
+    /** Invokes {@code function} with {@code event} under a fresh request id. */
+    @SuppressWarnings("unchecked")
+    public <I, O> O invoke(FunctionDef function, I event, String requestId) {
+        RequestHandler<Object, Object> handler = instances.computeIfAbsent(function.id(), id -> instantiate(function));
+        LocalContext ctx = new LocalContext(requestId == null ? UUID.randomUUID().toString() : requestId,
+                function.id(), function.memoryMb(), function.timeoutSeconds());
+        return (O) handler.handleRequest(event, ctx);
+    }
+
+    /** Builds every function once, as containers do before their first event. */
+    public void warm(Iterable<FunctionDef> functions) {
+        for (FunctionDef f : functions) {
+            instances.computeIfAbsent(f.id(), id -> instantiate(f));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RequestHandler<Object, Object> instantiate(FunctionDef function) {
+        try {
+            Class<?> type = Class.forName(function.handlerClass());
+            return (RequestHandler<Object, Object>) type.getConstructor(Deployment.class).newInstance(deployment);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("handler " + function.handlerClass() + " failed to start", e.getCause());
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("handler " + function.handlerClass()
+                    + " needs a public constructor taking a Deployment", e);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.holdfast.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.api.RequestBody;
+import dev.holdfast.resources.Access;
+import dev.holdfast.resources.RouteDef;
+import dev.holdfast.resources.Routes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stand-in for API Gateway's HTTP API: matches each request against {@link Routes},
+ * checks the bearer token as the JWT authorizer would (answering the contract's
+ * {@code 401 UNAUTHENTICATED} itself), builds the payload-2.0 event AWS would send and invokes the
+ * real handler class through {@link FunctionHost}. Unknown routes go to the {@code $default}
+ * route's function, as in the deployed API. It also serves the local-only routes.
+ */
+public final class LocalApiGateway {
+    /** API Gateway refuses bodies over 10 MB; the contract's bodies are tiny, so 1 MiB is plenty. */
+    static final int MAX_BODY_BYTES = 1 << 20;
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private final FunctionHost host;
+    private final LocalJwt jwt;
+    private final Clock clock;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    public LocalApiGateway(FunctionHost host, LocalJwt jwt, Clock clock, String bindHost, int port) throws IOException {
+        this.host = host;
+        this.jwt = jwt;
+        this.clock = clock;
+        this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
+        this.executor = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "local-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void stop() {
+        server.stop(0);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        try (exchange) {
+            Answer answer;
+            try {
+                answer = route(exchange, requestId);
+            } catch (ApiError e) {
+                answer = Answer.error(e);
+            } catch (RuntimeException e) {
+                System.err.println("{\"level\":\"ERROR\",\"logger\":\"local-api\",\"requestId\":\"" + requestId
+                        + "\",\"message\":" + Json.MAPPER.valueToTree(String.valueOf(e)) + "}");
+                answer = Answer.error(new ApiError(ErrorCode.INTERNAL_ERROR,
+                        "the local gateway failed; nothing was committed, retrying is safe"));
+            }
+            Headers h = exchange.getResponseHeaders();
+            answer.headers.forEach(h::set);
+            h.set("X-Request-Id", answer.headers.getOrDefault("X-Request-Id", requestId));
+            if (!h.containsKey("Content-Type")) {
+                h.set("Content-Type", "application/json");
+            }
+            byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    private record Answer(int status, Map<String, String> headers, String body) {
+        static Answer error(ApiError e) {
+            return new Answer(e.code().httpStatus(), Map.of(), Json.write(e.body()));
+        }
+    }
+
+    private Answer route(HttpExchange exchange, String requestId) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+        byte[] bodyBytes = readBody(exchange.getRequestBody());
+        String body = bodyBytes.length == 0 ? null : new String(bodyBytes, StandardCharsets.UTF_8);
+
+        Optional<Routes.Match> match = Routes.match(method, path);
+        RouteDef route = match.map(Routes.Match::route).orElse(null);
+        if (route != null && route.access() == Access.LOCAL_ONLY) {
+            return localRoute(route, body);
+        }
+        Map<String, String> claims = null;
+        if (route != null && route.access().needsToken()) {
+            claims = bearer(exchange.getRequestHeaders()).flatMap(jwt::verify).orElse(null);
+            if (claims == null) {
+                ApiError e = new ApiError(ErrorCode.UNAUTHENTICATED, "a valid bearer token is required");
+                return new Answer(401, Map.of("WWW-Authenticate", "Bearer"), Json.write(e.body()));
+            }
+        }
+        APIGatewayV2HTTPEvent event = event(exchange, requestId, method, rawPath, body,
+                route == null ? Routes.DEFAULT_ROUTE_KEY : route.routeKey(),
+                match.map(Routes.Match::pathParameters).orElse(null), claims);
+        APIGatewayV2HTTPResponse r = host.invoke(route == null ? Routes.DEFAULT_FUNCTION : route.function(), event, requestId);
+        String responseBody = r.getBody() == null ? "" : r.getBody();
+        if (r.getIsBase64Encoded()) {
+            responseBody = new String(java.util.Base64.getDecoder().decode(responseBody), StandardCharsets.UTF_8);
+        }
+        return new Answer(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), responseBody);
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiError(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return bytes;
+    }
+
+    private static Optional<String> bearer(Headers headers) {
+        String auth = headers.getFirst("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return Optional.of(auth.substring(7).trim());
+    }
+
+    private APIGatewayV2HTTPEvent event(HttpExchange exchange, String requestId, String method, String rawPath,
+                                        String body, String routeKey, Map<String, String> pathParameters,
+                                        Map<String, String> claims) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        List<String> cookies = new ArrayList<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            String key = name.toLowerCase(Locale.ROOT);
+            if (key.equals("cookie")) {
+                for (String v : values) {
+                    for (String c : v.split(";")) {
+                        if (!c.isBlank()) {
+                            cookies.add(c.trim());
+                        }
+                    }
+                }
+            } else {
+                headers.put(key, String.join(",", values));
+            }
+        });
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Instant now = clock.instant();
+        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+
+        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                .withMethod(method).withPath(rawPath).withProtocol(exchange.getProtocol())
+                .withSourceIp(sourceIp).withUserAgent(headers.getOrDefault("user-agent", "")).build();
+        var ctx = APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withAccountId("000000000000").withApiId("local").withStage("$default")
+                .withDomainName(headers.getOrDefault("host", "127.0.0.1")).withDomainPrefix("local")
+                .withRequestId(requestId).withRouteKey(routeKey)
+                .withTime(REQUEST_TIME.format(now)).withTimeEpoch(now.toEpochMilli())
+                .withHttp(http);
+        if (claims != null) {
+            ctx.withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                            .withClaims(claims).withScopes(null).build())
+                    .build());
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0").withRouteKey(routeKey).withRawPath(rawPath)
+                .withRawQueryString(rawQuery == null ? "" : rawQuery)
+                .withCookies(cookies.isEmpty() ? null : cookies)
+                .withHeaders(headers)
+                .withQueryStringParameters(queryParameters(rawQuery))
+                .withPathParameters(pathParameters == null || pathParameters.isEmpty() ? null : pathParameters)
+                .withBody(body).withIsBase64Encoded(false)
+                .withRequestContext(ctx.build())
+                .build();
+    }
+
+    /** As API Gateway does: decoded, repeated names joined with commas, absent when empty. */
+    static Map<String, String> queryParameters(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            out.merge(k, v, (a, b) -> a + "," + b);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** {@code POST /local/token}: {@code {"sub", "groups", "ttlSeconds"?}} → {@code {"token"}}. */
+    private Answer localRoute(RouteDef route, String body) {
+        if (!route.routeKey().equals("POST /local/token")) {
+            throw new IllegalStateException("unserved local route " + route.routeKey());
+        }
+        RequestBody b = RequestBody.parse(body).allowOnly(Set.of("sub", "groups", "ttlSeconds"));
+        String sub = b.requiredString("sub", 128);
+        List<String> groups = b.optionalStringList("groups", 20, 128);
+        long ttl = b.optionalLong("ttlSeconds", 1, 86_400).orElse(3_600L);
+        ObjectNode out = Json.object();
+        out.put("token", jwt.issue(sub, groups, Duration.ofSeconds(ttl)));
+        return new Answer(200, Map.of(), Json.write(out));
+    }
+}

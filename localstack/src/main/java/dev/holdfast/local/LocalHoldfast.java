@@ -1,0 +1,231 @@
+package dev.holdfast.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.resources.Functions;
+import dev.holdfast.resources.Naming;
+import dev.holdfast.resources.QueueDef;
+import dev.holdfast.resources.Queues;
+import dev.holdfast.resources.TableDef;
+import dev.holdfast.resources.Tables;
+import dev.holdfast.resources.Triggers;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Holdfast without AWS, in one process: DynamoDB Local and ElasticMQ (or an external endpoint such
+ * as LocalStack), the tables and queues of the shared definition, the real handlers behind a local
+ * API Gateway on 127.0.0.1, and the queue, stream and schedule triggers of the shared definition.
+ */
+public final class LocalHoldfast implements AutoCloseable {
+    public static final String PREFIX = Naming.prefixFor(Naming.LOCAL_STAGE);
+
+    private final LocalOptions options;
+    private final EmbeddedAws embedded;
+    private final AwsClients clients;
+    private final DynamoDbStreamsClient streams;
+    private final Deployment deployment;
+    private final LocalJwt jwt;
+    private final FunctionHost host;
+    private final LocalApiGateway gateway;
+    private final Map<QueueDef, Provisioner.QueueUrls> queues;
+    private final Map<TableDef, String> tables;
+    private final List<QueuePoller> queuePollers = new ArrayList<>();
+    private final List<StreamPoller> streamPollers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final LocalScheduler scheduler;
+    private final URI dynamoEndpoint;
+    private final URI sqsEndpoint;
+
+    private LocalHoldfast(LocalOptions options, Triggers.TriggerSet triggers) throws Exception {
+        this.options = options;
+        Clock clock = Clock.systemUTC();
+        if (options.awsEndpoint() == null) {
+            embedded = EmbeddedAws.start(options.dataDir(), options.region());
+            dynamoEndpoint = embedded.dynamoEndpoint();
+            sqsEndpoint = embedded.sqsEndpoint();
+        } else {
+            embedded = null;
+            dynamoEndpoint = options.awsEndpoint();
+            sqsEndpoint = options.awsEndpoint();
+        }
+        clients = AwsClients.forEndpoints(dynamoEndpoint, sqsEndpoint, options.region());
+        streams = DynamoDbStreamsClient.builder().region(Region.of(options.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
+                .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoEndpoint).build();
+
+        Provisioner provisioner = new Provisioner(clients, PREFIX);
+        tables = new LinkedHashMap<>();
+        for (TableDef t : Tables.ALL) {
+            tables.put(t, provisioner.createTable(t));
+        }
+        queues = new LinkedHashMap<>();
+        Map<QueueDef, String> urls = new LinkedHashMap<>();
+        for (QueueDef q : Queues.ALL) {
+            Provisioner.QueueUrls u = provisioner.createQueue(q);
+            queues.put(q, u);
+            urls.put(q, u.url());
+        }
+        deployment = new Deployment(clients, new ResourceNames(tables, urls), clock);
+        jwt = options.dataDir() == null ? LocalJwt.generate(clock) : LocalJwt.persistedIn(options.dataDir(), clock);
+        host = new FunctionHost(deployment);
+        host.warm(Functions.ALL);
+
+        for (Triggers.QueueTrigger t : triggers.queues()) {
+            String url = queues.get(t.queue()).url();
+            String arn = clients.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            QueuePoller p = new QueuePoller(t, url, arn, options.region(), clients.sqs(), host, options.retryDelaySeconds());
+            queuePollers.add(p);
+            threads.add(daemon(p, "local-sqs-" + t.queue().id()));
+        }
+        for (Triggers.StreamTrigger t : triggers.streams()) {
+            String arn = clients.dynamo().describeTable(b -> b.tableName(tables.get(t.table()))).table().latestStreamArn();
+            StreamPoller p = new StreamPoller(t, arn, options.region(), streams, host);
+            streamPollers.add(p);
+            threads.add(daemon(p, "local-stream-" + t.table().id()));
+        }
+        scheduler = new LocalScheduler(triggers.schedules(), host, options.region());
+        gateway = new LocalApiGateway(host, jwt, clock, "127.0.0.1", options.port());
+        gateway.start();
+        threads.forEach(Thread::start);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts an environment with the triggers of the shared definition. */
+    public static LocalHoldfast start(LocalOptions options) throws Exception {
+        return start(options, Triggers.DEFINED);
+    }
+
+    /** Starts an environment with the given triggers (tests add consumers of their own). */
+    public static LocalHoldfast start(LocalOptions options, Triggers.TriggerSet triggers) throws Exception {
+        LocalHoldfast env = new LocalHoldfast(options, triggers);
+        if (options.endpointsFile() != null) {
+            Path f = options.endpointsFile().toAbsolutePath();
+            if (f.getParent() != null) {
+                Files.createDirectories(f.getParent());
+            }
+            Files.writeString(f, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(env.endpoints()));
+        }
+        return env;
+    }
+
+    /** Everything a client or test needs to reach this environment. */
+    public ObjectNode endpoints() {
+        ObjectNode n = Json.object();
+        n.put("apiBaseUrl", apiBaseUrl());
+        n.put("dynamodbEndpoint", dynamoEndpoint.toString());
+        n.put("sqsEndpoint", sqsEndpoint.toString());
+        n.put("region", options.region());
+        n.put("tokenUrl", apiBaseUrl() + "/local/token");
+        ObjectNode t = n.putObject("tables");
+        tables.forEach((def, name) -> t.put(def.id(), name));
+        ObjectNode q = n.putObject("queues");
+        queues.forEach((def, u) -> {
+            ObjectNode e = q.putObject(def.queueName(PREFIX));
+            e.put("url", u.url());
+            e.put("dlqUrl", u.dlqUrl());
+        });
+        return n;
+    }
+
+    public String apiBaseUrl() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public LocalJwt jwt() {
+        return jwt;
+    }
+
+    public Provisioner.QueueUrls queueUrls(QueueDef q) {
+        return queues.get(q);
+    }
+
+    @Override
+    public void close() {
+        gateway.stop();
+        scheduler.close();
+        queuePollers.forEach(QueuePoller::stop);
+        streamPollers.forEach(StreamPoller::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.close();
+        clients.sqs().close();
+        clients.dynamo().close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        LocalOptions options;
+        try {
+            options = LocalOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("error: " + e.getMessage());
+            }
+            System.err.print(LocalOptions.USAGE);
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        PrintStream out = System.out;
+        out.println("Holdfast local environment starting...");
+        LocalHoldfast env;
+        try {
+            env = start(options);
+        } catch (IOException e) {
+            System.err.println("error: could not start: " + e.getMessage()
+                    + (options.port() != 0 ? " (is port " + options.port() + " in use? try --port 0)" : ""));
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Holdfast local environment stopping...");
+            env.close();
+            stopped.countDown();
+        }, "local-shutdown"));
+        out.println("Holdfast local environment ready in "
+                + (System.currentTimeMillis() - jvmStart) + " ms since JVM start");
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(env.endpoints()));
+        out.println("Get a token:  curl -s -XPOST " + env.apiBaseUrl()
+                + "/local/token -d '{\"sub\":\"ops-1\",\"groups\":[\"admin\"]}'");
+        out.println("Press Ctrl-C to stop.");
+        stopped.await();
+    }
+}

@@ -1,0 +1,213 @@
+package dev.holdfast.local;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import dev.holdfast.resources.Triggers;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Lambda's DynamoDB stream event source mapping, locally: reads every shard of a table's stream in
+ * order, invokes the consumer with the real {@link DynamodbEvent}, and honours partial batch
+ * responses by retrying from the first reported failure (its sequence number), up to
+ * {@code maxRetries} times, after which the batch is skipped and logged, as Lambda would send it
+ * to an on-failure destination.
+ */
+final class StreamPoller implements Runnable {
+    private final Triggers.StreamTrigger trigger;
+    private final String streamArn;
+    private final String region;
+    private final DynamoDbStreamsClient streams;
+    private final FunctionHost host;
+    private final Map<String, String> iterators = new LinkedHashMap<>();
+    private final Map<String, Integer> attempts = new HashMap<>();
+    private volatile boolean running = true;
+
+    StreamPoller(Triggers.StreamTrigger trigger, String streamArn, String region, DynamoDbStreamsClient streams,
+                 FunctionHost host) {
+        this.trigger = trigger;
+        this.streamArn = streamArn;
+        this.region = region;
+        this.streams = streams;
+        this.host = host;
+        // shards that exist at start are read from their end: records before this start were
+        // delivered by an earlier run (or predate the consumer)
+        for (Shard s : shards()) {
+            iterators.put(s.shardId(), iterator(s.shardId(), ShardIteratorType.LATEST, null));
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    private List<Shard> shards() {
+        return streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+    }
+
+    private String iterator(String shardId, ShardIteratorType type, String sequenceNumber) {
+        return streams.getShardIterator(b -> {
+            b.streamArn(streamArn).shardId(shardId).shardIteratorType(type);
+            if (sequenceNumber != null) {
+                b.sequenceNumber(sequenceNumber);
+            }
+        }).shardIterator();
+    }
+
+    @Override
+    public void run() {
+        while (running && !Thread.currentThread().isInterrupted()) {
+            try {
+                if (pollOnce() == 0) {
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (running) {
+                    System.err.println("{\"level\":\"WARN\",\"logger\":\"local-streams\",\"message\":\"poll failed: "
+                            + e.getClass().getSimpleName() + "\"}");
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reads each shard once and delivers what it holds; returns the number of records delivered. */
+    int pollOnce() {
+        for (Shard s : shards()) {
+            iterators.computeIfAbsent(s.shardId(), id -> iterator(id, ShardIteratorType.TRIM_HORIZON, null));
+        }
+        int delivered = 0;
+        for (Map.Entry<String, String> e : new ArrayList<>(iterators.entrySet())) {
+            String shardId = e.getKey();
+            String it = e.getValue();
+            if (it == null) {
+                continue; // closed shard, fully read
+            }
+            GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(it).limit(trigger.batchSize()));
+            if (page.records().isEmpty()) {
+                iterators.put(shardId, page.nextShardIterator());
+                continue;
+            }
+            String failedAt = deliver(page.records());
+            delivered += page.records().size();
+            if (failedAt == null) {
+                attempts.remove(shardId);
+                iterators.put(shardId, page.nextShardIterator());
+            } else if (attempts.merge(shardId, 1, Integer::sum) > trigger.maxRetries()) {
+                attempts.remove(shardId);
+                System.err.println("{\"level\":\"ERROR\",\"logger\":\"local-streams\",\"message\":\"batch discarded after "
+                        + trigger.maxRetries() + " retries\",\"shardId\":\"" + shardId + "\",\"sequenceNumber\":\"" + failedAt + "\"}");
+                iterators.put(shardId, page.nextShardIterator());
+            } else {
+                iterators.put(shardId, iterator(shardId, ShardIteratorType.AT_SEQUENCE_NUMBER, failedAt));
+            }
+        }
+        return delivered;
+    }
+
+    /** Invokes the consumer; returns the sequence number to retry from, or null if all succeeded. */
+    private String deliver(List<Record> records) {
+        DynamodbEvent event = new DynamodbEvent();
+        List<DynamodbEvent.DynamodbStreamRecord> out = new ArrayList<>();
+        for (Record r : records) {
+            out.add(toRecord(r));
+        }
+        event.setRecords(out);
+        try {
+            StreamsEventResponse response = host.invoke(trigger.function(), event, UUID.randomUUID().toString());
+            if (response == null || response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) {
+                return null;
+            }
+            return response.getBatchItemFailures().stream()
+                    .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                    .min((a, b) -> new BigInteger(a).compareTo(new BigInteger(b)))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            return records.get(0).dynamodb().sequenceNumber();
+        }
+    }
+
+    private DynamodbEvent.DynamodbStreamRecord toRecord(Record r) {
+        DynamodbEvent.DynamodbStreamRecord out = new DynamodbEvent.DynamodbStreamRecord();
+        out.setEventID(r.eventID());
+        out.setEventName(r.eventNameAsString());
+        out.setEventVersion(r.eventVersion());
+        out.setEventSource("aws:dynamodb");
+        out.setAwsRegion(region);
+        out.setEventSourceARN(streamArn);
+        var d = r.dynamodb();
+        StreamRecord s = new StreamRecord();
+        s.setSequenceNumber(d.sequenceNumber());
+        s.setSizeBytes(d.sizeBytes());
+        s.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(d.streamViewTypeAsString()));
+        if (d.approximateCreationDateTime() != null) {
+            s.setApproximateCreationDateTime(Date.from(d.approximateCreationDateTime()));
+        }
+        s.setKeys(convert(d.keys()));
+        if (d.hasNewImage()) {
+            s.setNewImage(convert(d.newImage()));
+        }
+        if (d.hasOldImage()) {
+            s.setOldImage(convert(d.oldImage()));
+        }
+        out.setDynamodb(s);
+        return out;
+    }
+
+    static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> convert(
+            Map<String, AttributeValue> item) {
+        if (item == null) {
+            return null;
+        }
+        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out = new LinkedHashMap<>();
+        item.forEach((k, v) -> out.put(k, convert(v)));
+        return out;
+    }
+
+    static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue convert(AttributeValue v) {
+        var out = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
+        if (v.s() != null) {
+            out.setS(v.s());
+        } else if (v.n() != null) {
+            out.setN(v.n());
+        } else if (v.b() != null) {
+            out.setB(ByteBuffer.wrap(v.b().asByteArray()));
+        } else if (v.bool() != null) {
+            out.setBOOL(v.bool());
+        } else if (v.nul() != null) {
+            out.setNULL(v.nul());
+        } else if (v.hasSs()) {
+            out.setSS(v.ss());
+        } else if (v.hasNs()) {
+            out.setNS(v.ns());
+        } else if (v.hasBs()) {
+            out.setBS(v.bs().stream().map(b -> ByteBuffer.wrap(b.asByteArray())).toList());
+        } else if (v.hasM()) {
+            out.setM(convert(v.m()));
+        } else if (v.hasL()) {
+            out.setL(v.l().stream().map(StreamPoller::convert).toList());
+        }
+        return out;
+    }
+}

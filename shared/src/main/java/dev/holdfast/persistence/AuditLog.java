@@ -1,0 +1,113 @@
+package dev.holdfast.persistence;
+
+import dev.holdfast.api.ApiError;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The append-only audit trail. Records are only ever put with {@code attribute_not_exists}: no
+ * code path updates or deletes one. All records share one partition, sorted by time; admin actions
+ * come far below one partition's write rate.
+ */
+public final class AuditLog {
+    static final String PK = "AUDIT";
+    private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]{12}Z#a-[0-9a-f-]{36}");
+
+    private final DynamoDbTable<AuditItem> table;
+
+    public AuditLog(Deployment deployment) {
+        this.table = deployment.clients().enhanced()
+                .table(deployment.names().table(Tables.AUDIT), AuditItem.SCHEMA);
+    }
+
+    /** A new record id. */
+    public static String newId() {
+        return "a-" + java.util.UUID.randomUUID();
+    }
+
+    /** The put of one record, to be committed in the same transaction as the change it records. */
+    TransactPutItemEnhancedRequest<AuditItem> putInTransaction(AuditRecord r) {
+        return TransactPutItemEnhancedRequest.builder(AuditItem.class)
+                .item(toItem(r))
+                .conditionExpression(Expression.builder().expression("attribute_not_exists(pk)").build())
+                .build();
+    }
+
+    DynamoDbTable<AuditItem> table() {
+        return table;
+    }
+
+    /** One page of the trail, newest first. */
+    public record AuditPage(List<AuditRecord> records, Optional<String> nextCursor) {}
+
+    /**
+     * Reads a page, newest first.
+     *
+     * @param cursor a {@code nextCursor} from an earlier page; anything else is a 400
+     */
+    public AuditPage page(Optional<String> cursor, int limit) {
+        QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(PK).build()))
+                .scanIndexForward(false)
+                .consistentRead(true)
+                .limit(limit);
+        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of(
+                "pk", AttributeValue.fromS(PK), "sk", AttributeValue.fromS(decodeCursor(c)))));
+        Page<AuditItem> page = table.query(q.build()).iterator().next();
+        List<AuditRecord> records = page.items().stream().map(AuditLog::fromItem).toList();
+        Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey())
+                .filter(k -> !k.isEmpty() && records.size() == limit)
+                .map(k -> encodeCursor(k.get("sk").s()));
+        return new AuditPage(records, next);
+    }
+
+    static String encodeCursor(String sk) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sk.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeCursor(String cursor) {
+        try {
+            String sk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (SORT_KEY.matcher(sk).matches()) {
+                return sk;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
+    }
+
+    private static AuditItem toItem(AuditRecord r) {
+        AuditItem i = new AuditItem();
+        i.pk = PK;
+        i.sk = Rfc3339.format(r.at()) + "#" + r.auditId();
+        i.auditId = r.auditId();
+        i.actor = r.actor();
+        i.action = r.action();
+        i.target = r.target();
+        i.before = r.beforeJson();
+        i.after = r.afterJson();
+        i.at = Rfc3339.format(r.at());
+        return i;
+    }
+
+    private static AuditRecord fromItem(AuditItem i) {
+        return new AuditRecord(i.auditId, i.actor, i.action, i.target, i.before, i.after, Rfc3339.parse(i.at));
+    }
+}

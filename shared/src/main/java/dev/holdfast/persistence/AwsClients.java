@@ -1,0 +1,53 @@
+package dev.holdfast.persistence;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The SDK clients of one container, built once: the URL-connection HTTP client (no Apache, no
+ * Netty), an explicit region and credentials provider, so nothing is discovered at cold start.
+ */
+public record AwsClients(DynamoDbClient dynamo, DynamoDbEnhancedClient enhanced, SqsClient sqs) {
+
+    /** Clients for a Lambda container: region and credentials from Lambda's environment. */
+    public static AwsClients fromEnvironment() {
+        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+        return build(Region.of(region), EnvironmentVariableCredentialsProvider.create(), null, null);
+    }
+
+    /** Clients for local endpoints (DynamoDB Local, ElasticMQ, LocalStack) with dummy credentials. */
+    public static AwsClients forEndpoints(URI dynamoEndpoint, URI sqsEndpoint, String region) {
+        return build(Region.of(region),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")),
+                dynamoEndpoint, sqsEndpoint);
+    }
+
+    private static AwsClients build(Region region, AwsCredentialsProvider credentials,
+                                    URI dynamoEndpoint, URI sqsEndpoint) {
+        SdkHttpClient http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(10))
+                .build();
+        var ddb = DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
+        var sqs = SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
+        if (dynamoEndpoint != null) {
+            ddb.endpointOverride(dynamoEndpoint);
+        }
+        if (sqsEndpoint != null) {
+            sqs.endpointOverride(sqsEndpoint);
+        }
+        DynamoDbClient dynamo = ddb.build();
+        return new AwsClients(dynamo, DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build(), sqs.build());
+    }
+}

@@ -1,0 +1,17 @@
+package dev.holdfast.resources;
+
+/** Who may call a route. */
+public enum Access {
+    /** No token needed. */
+    PUBLIC,
+    /** A valid JWT (API Gateway's JWT authorizer in AWS, the local signing key locally). */
+    USER,
+    /** A valid JWT whose {@code cognito:groups} contains {@code admin}; others get 403. */
+    ADMIN,
+    /** Served by the local environment itself; never part of a deployed API. */
+    LOCAL_ONLY;
+
+    public boolean needsToken() {
+        return this == USER || this == ADMIN;
+    }
+}

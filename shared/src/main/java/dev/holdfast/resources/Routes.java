@@ -1,0 +1,56 @@
+package dev.holdfast.resources;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every HTTP route of the contract ({@code ../shared/contract/api.md}) that Holdfast serves, with who
+ * may call it and which function serves it. The CDK app creates exactly the deployed ones, the
+ * local environment serves all of them, the handlers check the access from here, and a test checks
+ * this table against the OpenAPI document.
+ */
+public final class Routes {
+    private Routes() {}
+
+    /** API Gateway's catch-all: unknown routes get the contract's {@code 404 NOT_FOUND}. */
+    public static final String DEFAULT_ROUTE_KEY = "$default";
+    /** The function serving {@link #DEFAULT_ROUTE_KEY}. */
+    public static final FunctionDef DEFAULT_FUNCTION = Functions.PLATFORM;
+
+    public static final List<RouteDef> ALL = List.of(
+            new RouteDef("GET", "/status", Access.PUBLIC, Functions.PLATFORM),
+            new RouteDef("POST", "/admin/maintenance", Access.ADMIN, Functions.PLATFORM),
+            new RouteDef("GET", "/admin/audit", Access.ADMIN, Functions.PLATFORM),
+            new RouteDef("POST", "/local/token", Access.LOCAL_ONLY, null));
+
+    /** The routes a deployed API has (everything but the local-only ones). */
+    public static List<RouteDef> deployed() {
+        return ALL.stream().filter(RouteDef::deployed).toList();
+    }
+
+    /** The route with this route key, e.g. {@code GET /status}. */
+    public static Optional<RouteDef> byKey(String routeKey) {
+        return ALL.stream().filter(r -> r.routeKey().equals(routeKey)).findFirst();
+    }
+
+    /** A route matched against a concrete request, with its path parameters. */
+    public record Match(RouteDef route, Map<String, String> pathParameters) {}
+
+    /**
+     * The route serving a concrete request; literal segments win over parameters, as in API
+     * Gateway ({@code /markets/open} before {@code /markets/{id}}).
+     */
+    public static Optional<Match> match(String method, String path) {
+        Match best = null;
+        int bestParams = Integer.MAX_VALUE;
+        for (RouteDef r : ALL) {
+            Optional<Map<String, String>> m = r.match(method, path);
+            if (m.isPresent() && m.get().size() < bestParams) {
+                best = new Match(r, m.get());
+                bestParams = m.get().size();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.holdfast.resources;
+
+import java.util.List;
+
+/**
+ * What invokes the non-HTTP functions: queues, table streams and schedules. Defined once for the
+ * CDK app (event source mappings, EventBridge rules) and the local environment (pollers, timers).
+ */
+public final class Triggers {
+    private Triggers() {}
+
+    /** A function consuming a queue with partial batch responses. */
+    public record QueueTrigger(QueueDef queue, FunctionDef function, int batchSize) {}
+
+    /** A function consuming a table's stream with partial batch responses. */
+    public record StreamTrigger(TableDef table, FunctionDef function, int batchSize, int maxRetries) {}
+
+    /**
+     * A function fired on a schedule. AWS's finest schedule is one minute; a function that needs a
+     * finer cadence loops inside its invocation ({@code everySeconds} apart) until the minute is up.
+     */
+    public record ScheduleTrigger(FunctionDef function, int everySeconds) {}
+
+    public static final List<QueueTrigger> QUEUES = List.of();
+    public static final List<StreamTrigger> STREAMS = List.of();
+    public static final List<ScheduleTrigger> SCHEDULES = List.of();
+
+    /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
+    public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,
+                             List<ScheduleTrigger> schedules) {
+
+        public TriggerSet {
+            queues = List.copyOf(queues);
+            streams = List.copyOf(streams);
+            schedules = List.copyOf(schedules);
+        }
+
+        public TriggerSet plus(QueueTrigger t) {
+            return new TriggerSet(concat(queues, t), streams, schedules);
+        }
+
+        public TriggerSet plus(StreamTrigger t) {
+            return new TriggerSet(queues, concat(streams, t), schedules);
+        }
+
+        public TriggerSet plus(ScheduleTrigger t) {
+            return new TriggerSet(queues, streams, concat(schedules, t));
+        }
+
+        private static <T> List<T> concat(List<T> list, T t) {
+            java.util.ArrayList<T> out = new java.util.ArrayList<>(list);
+            out.add(t);
+            return out;
+        }
+    }
+
+    /** The triggers of the shared definition. */
+    public static final TriggerSet DEFINED = new TriggerSet(QUEUES, STREAMS, SCHEDULES);
+}
