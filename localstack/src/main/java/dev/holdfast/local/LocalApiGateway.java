@@ -158,6 +158,12 @@ public final class LocalApiGateway {
     private static byte[] readBody(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
+            // drain (up to 64 MiB) so the client reads the answer, not a reset connection
+            byte[] sink = new byte[64 << 10];
+            long drained = 0;
+            for (int n; drained < (64L << 20) && (n = in.read(sink)) > 0; ) {
+                drained += n;
+            }
             throw new ApiError(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes");
         }
         return bytes;

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.holdfast.resources.Triggers;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -26,7 +28,8 @@ import java.util.UUID;
  * order, invokes the consumer with the real {@link DynamodbEvent}, and honours partial batch
  * responses by retrying from the first reported failure (its sequence number), up to
  * {@code maxRetries} times, after which the batch is skipped and logged, as Lambda would send it
- * to an on-failure destination.
+ * to an on-failure destination. Shards are read from their trim horizon: a restarted persisted
+ * environment may deliver a record again, which consumers tolerate as they must on Lambda.
  */
 final class StreamPoller implements Runnable {
     private final Triggers.StreamTrigger trigger;
@@ -36,6 +39,7 @@ final class StreamPoller implements Runnable {
     private final FunctionHost host;
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Map<String, Integer> attempts = new HashMap<>();
+    private final Map<String, String> lastDelivered = new HashMap<>();
     private volatile boolean running = true;
 
     StreamPoller(Triggers.StreamTrigger trigger, String streamArn, String region, DynamoDbStreamsClient streams,
@@ -45,11 +49,6 @@ final class StreamPoller implements Runnable {
         this.region = region;
         this.streams = streams;
         this.host = host;
-        // shards that exist at start are read from their end: records before this start were
-        // delivered by an earlier run (or predate the consumer)
-        for (Shard s : shards()) {
-            iterators.put(s.shardId(), iterator(s.shardId(), ShardIteratorType.LATEST, null));
-        }
     }
 
     void stop() {
@@ -104,7 +103,17 @@ final class StreamPoller implements Runnable {
             if (it == null) {
                 continue; // closed shard, fully read
             }
-            GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(it).limit(trigger.batchSize()));
+            GetRecordsResponse page;
+            try {
+                page = streams.getRecords(b -> b.shardIterator(it).limit(trigger.batchSize()));
+            } catch (TrimmedDataAccessException | ExpiredIteratorException gone) {
+                // an iterator DynamoDB Local no longer honours: resume after the last delivered record
+                String last = lastDelivered.get(shardId);
+                iterators.put(shardId, last == null
+                        ? iterator(shardId, ShardIteratorType.TRIM_HORIZON, null)
+                        : iterator(shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, last));
+                continue;
+            }
             if (page.records().isEmpty()) {
                 iterators.put(shardId, page.nextShardIterator());
                 continue;
@@ -113,11 +122,13 @@ final class StreamPoller implements Runnable {
             delivered += page.records().size();
             if (failedAt == null) {
                 attempts.remove(shardId);
+                lastDelivered.put(shardId, page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
                 iterators.put(shardId, page.nextShardIterator());
             } else if (attempts.merge(shardId, 1, Integer::sum) > trigger.maxRetries()) {
                 attempts.remove(shardId);
                 System.err.println("{\"level\":\"ERROR\",\"logger\":\"local-streams\",\"message\":\"batch discarded after "
                         + trigger.maxRetries() + " retries\",\"shardId\":\"" + shardId + "\",\"sequenceNumber\":\"" + failedAt + "\"}");
+                lastDelivered.put(shardId, page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
                 iterators.put(shardId, page.nextShardIterator());
             } else {
                 iterators.put(shardId, iterator(shardId, ShardIteratorType.AT_SEQUENCE_NUMBER, failedAt));

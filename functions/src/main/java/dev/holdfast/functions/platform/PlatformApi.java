@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public final class PlatformApi extends HttpFunction {
     static final int NOTICE_MAX = 500;
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 25;
 
     private final StatusStore status;
     private final AuditLog audit;
@@ -65,10 +65,19 @@ public final class PlatformApi extends HttpFunction {
                 status.change(before, after, record);
                 return HttpResponse.of(200, toJson(after));
             } catch (StatusStore.ConcurrentChange raced) {
-                // another admin changed it in between: read again and reapply
+                // another admin changed it in between: back off a little, read again and reapply
+                backOff(attempt);
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry");
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L + 5L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private HttpResponse auditTrail(HttpRequest request) {
