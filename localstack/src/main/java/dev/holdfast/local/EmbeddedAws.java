@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * DynamoDB Local and ElasticMQ, both from Maven Central, started in this JVM on free loopback
@@ -32,6 +33,16 @@ final class EmbeddedAws implements AutoCloseable {
 
     /** Starts both; {@code dataDir} null keeps DynamoDB in memory. */
     static EmbeddedAws start(Path dataDir, String region) throws Exception {
+        // the two start in parallel: each takes a couple of seconds of mostly class loading
+        int sqsPort = freePort();
+        CompletableFuture<SQSRestServer> sqsStarted = CompletableFuture.supplyAsync(() -> {
+            SQSRestServer server = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1")
+                    .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
+                    .withAWSRegion(region)
+                    .start();
+            server.waitUntilStarted();
+            return server;
+        });
         int dynamoPort = freePort();
         String[] args;
         if (dataDir == null) {
@@ -44,12 +55,7 @@ final class EmbeddedAws implements AutoCloseable {
         DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(args);
         dynamo.start();
 
-        int sqsPort = freePort();
-        SQSRestServer sqs = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1")
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
-                .withAWSRegion(region)
-                .start();
-        sqs.waitUntilStarted();
+        SQSRestServer sqs = sqsStarted.join();
         return new EmbeddedAws(dynamo, URI.create("http://127.0.0.1:" + dynamoPort), sqs,
                 URI.create("http://127.0.0.1:" + sqsPort));
     }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -74,17 +75,19 @@ public final class LocalHoldfast implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoEndpoint).build();
 
         Provisioner provisioner = new Provisioner(clients, PREFIX);
+        // provisioned in parallel, as CloudFormation would: creation is mostly waiting
+        Map<TableDef, CompletableFuture<String>> tableJobs = new LinkedHashMap<>();
+        Tables.ALL.forEach(t -> tableJobs.put(t, CompletableFuture.supplyAsync(() -> provisioner.createTable(t))));
+        Map<QueueDef, CompletableFuture<Provisioner.QueueUrls>> queueJobs = new LinkedHashMap<>();
+        Queues.ALL.forEach(q -> queueJobs.put(q, CompletableFuture.supplyAsync(() -> provisioner.createQueue(q))));
         tables = new LinkedHashMap<>();
-        for (TableDef t : Tables.ALL) {
-            tables.put(t, provisioner.createTable(t));
-        }
+        tableJobs.forEach((t, job) -> tables.put(t, job.join()));
         queues = new LinkedHashMap<>();
         Map<QueueDef, String> urls = new LinkedHashMap<>();
-        for (QueueDef q : Queues.ALL) {
-            Provisioner.QueueUrls u = provisioner.createQueue(q);
-            queues.put(q, u);
-            urls.put(q, u.url());
-        }
+        queueJobs.forEach((q, job) -> {
+            queues.put(q, job.join());
+            urls.put(q, job.join().url());
+        });
         deployment = new Deployment(clients, new ResourceNames(tables, urls), clock);
         jwt = options.dataDir() == null ? LocalJwt.generate(clock) : LocalJwt.persistedIn(options.dataDir(), clock);
         host = new FunctionHost(deployment);
