@@ -11,6 +11,9 @@ public enum Access {
     /** Served by the local environment itself; never part of a deployed API. */
     LOCAL_ONLY;
 
+    /** The Cognito group whose members may call {@link #ADMIN} routes. */
+    public static final String ADMIN_GROUP = "admin";
+
     public boolean needsToken() {
         return this == USER || this == ADMIN;
     }

@@ -11,7 +11,7 @@ import java.util.Set;
  */
 public record Caller(String sub, Set<String> groups) {
 
-    public static final String ADMIN_GROUP = "admin";
+    public static final String ADMIN_GROUP = dev.holdfast.resources.Access.ADMIN_GROUP;
 
     public boolean isAdmin() {
         return groups.contains(ADMIN_GROUP);

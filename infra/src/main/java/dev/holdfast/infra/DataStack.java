@@ -1,0 +1,126 @@
+package dev.holdfast.infra;
+
+import dev.holdfast.resources.Naming;
+import dev.holdfast.resources.QueueDef;
+import dev.holdfast.resources.Queues;
+import dev.holdfast.resources.TableDef;
+import dev.holdfast.resources.Tables;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every table in {@link Tables#ALL} and every queue (with its dead-letter queue) in
+ * {@link Queues#ALL}, named by {@link Naming}. Kept apart from the functions so that a code deploy
+ * can never touch stateful resources, and termination-protected.
+ *
+ * <p><b>Why RETAIN on every table:</b> tables have fixed physical names, so CloudFormation can never
+ * replace one in place anyway, and a removed definition or a deleted stack should orphan data, not
+ * destroy it. Money and audit tables ({@link TableDef#holdsMoneyOrAudit()}) also get DynamoDB's own
+ * deletion protection, which stops a console or API delete too. Every table has point-in-time
+ * recovery. The price: a torn-down dev stage leaves its tables behind for manual cleanup.
+ */
+public final class DataStack extends Stack {
+    /** SQS's maximum: a poisoned message waits two weeks for someone to look at it. */
+    static final Duration DLQ_RETENTION = Duration.days(14);
+
+    private final Map<TableDef, Table> tables = new LinkedHashMap<>();
+    private final Map<QueueDef, Queue> queues = new LinkedHashMap<>();
+
+    public DataStack(Construct scope, String id, StackProps props, String stage) {
+        super(scope, id, props);
+        for (TableDef def : Tables.ALL) {
+            tables.put(def, table(stage, def));
+        }
+        String prefix = Naming.prefixFor(stage);
+        for (QueueDef def : Queues.ALL) {
+            queues.put(def, queue(prefix, def));
+        }
+    }
+
+    public Table table(TableDef def) {
+        Table t = tables.get(def);
+        if (t == null) {
+            throw new IllegalArgumentException("table " + def.id() + " is not in Tables.ALL");
+        }
+        return t;
+    }
+
+    public Queue queue(QueueDef def) {
+        Queue q = queues.get(def);
+        if (q == null) {
+            throw new IllegalArgumentException("queue " + def.id() + " is not in Queues.ALL");
+        }
+        return q;
+    }
+
+    private Table table(String stage, TableDef def) {
+        Table table = Table.Builder.create(this, def.id())
+                .tableName(Naming.tableName(stage, def))
+                .partitionKey(string(def.partitionKey()))
+                .sortKey(def.sortKey() == null ? null : string(def.sortKey()))
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .deletionProtection(def.holdsMoneyOrAudit())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .timeToLiveAttribute(def.ttlAttribute().orElse(null))
+                .stream(def.stream().map(DataStack::streamViewType).orElse(null))
+                .build();
+        for (TableDef.Index index : def.indexes()) {
+            table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                    .indexName(index.name())
+                    .partitionKey(string(index.partitionKey()))
+                    .sortKey(index.sortKey() == null ? null : string(index.sortKey()))
+                    .projectionType(ProjectionType.ALL)
+                    .build());
+        }
+        return table;
+    }
+
+    private Queue queue(String prefix, QueueDef def) {
+        Queue dlq = Queue.Builder.create(this, def.id() + "-dlq")
+                .queueName(def.dlqName(prefix))
+                .fifo(def.fifo())
+                .retentionPeriod(DLQ_RETENTION)
+                .enforceSsl(true)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .build();
+        return Queue.Builder.create(this, def.id())
+                .queueName(def.queueName(prefix))
+                .fifo(def.fifo())
+                .contentBasedDeduplication(def.contentBasedDeduplication())
+                .visibilityTimeout(Duration.seconds(def.visibilityTimeoutSeconds()))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(def.maxReceiveCount()).build())
+                .enforceSsl(true)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .build();
+    }
+
+    private static Attribute string(String name) {
+        return Attribute.builder().name(name).type(AttributeType.STRING).build();
+    }
+
+    private static StreamViewType streamViewType(TableDef.StreamView view) {
+        return switch (view) {
+            case NEW_IMAGE -> StreamViewType.NEW_IMAGE;
+            case NEW_AND_OLD_IMAGES -> StreamViewType.NEW_AND_OLD_IMAGES;
+        };
+    }
+}

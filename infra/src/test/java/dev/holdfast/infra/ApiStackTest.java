@@ -1,0 +1,219 @@
+package dev.holdfast.infra;
+
+import dev.holdfast.resources.FunctionDef;
+import dev.holdfast.resources.Functions;
+import dev.holdfast.resources.QueueDef;
+import dev.holdfast.resources.RouteDef;
+import dev.holdfast.resources.Routes;
+import dev.holdfast.resources.TableDef;
+import dev.holdfast.resources.Triggers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static dev.holdfast.infra.TemplateLookup.ref;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** The API stack against {@link Functions#ALL} and {@link Routes}: one synth for the class. */
+class ApiStackTest {
+    private static final String STAGE = "dev";
+    private static Template template;
+    private static TemplateLookup lookup;
+
+    @BeforeAll
+    static void synth() {
+        ApiStack stack = HoldfastApp.build(new App(), STAGE, null, PlaceholderCode.create()).api();
+        template = Template.fromStack(stack);
+        lookup = new TemplateLookup(template);
+    }
+
+    static Stream<Arguments> functions() {
+        return Functions.ALL.stream().map(f -> arguments(named(f.id(), f)));
+    }
+
+    static Stream<Arguments> deployedRoutes() {
+        return Routes.deployed().stream().map(r -> arguments(named(r.routeKey(), r)));
+    }
+
+    @Test
+    void oneFunctionAndOneAliasPerDefinition() {
+        template.resourceCountIs("AWS::Lambda::Function", Functions.ALL.size());
+        template.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());
+    }
+
+    @ParameterizedTest(name = "function {0}")
+    @MethodSource("functions")
+    void functionMatchesItsDefinition(FunctionDef def) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        for (TableDef t : def.reads()) {
+            env.put(t.envVar(), Match.anyValue());
+        }
+        for (TableDef t : def.writes()) {
+            env.put(t.envVar(), Match.anyValue());
+        }
+        for (QueueDef q : def.sendsTo()) {
+            env.put(q.envVar(), Match.anyValue());
+        }
+        Map<String, Object> props = lookup.properties("AWS::Lambda::Function", Map.of("Handler", def.handler()));
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", def.handler(),
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "MemorySize", def.memoryMb(),
+                "Timeout", def.timeoutSeconds(),
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "Environment", Map.of("Variables", Match.objectEquals(env)))));
+        assertFalse(String.valueOf(props.get("Environment")).contains("JAVA_TOOL_OPTIONS"));
+    }
+
+    @ParameterizedTest(name = "function {0}")
+    @MethodSource("functions")
+    void functionHasALiveAliasOnAPublishedVersion(FunctionDef def) {
+        String fn = functionId(def);
+        String version = lookup.logicalId("AWS::Lambda::Version", Map.of("FunctionName", ref(fn)));
+        lookup.logicalId("AWS::Lambda::Alias", Map.of(
+                "FunctionName", ref(fn),
+                "Name", FunctionsConstruct.ALIAS_NAME,
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(version, "Version"))));
+    }
+
+    @Test
+    void everyDefinedTriggerInvokesItsFunctionsAlias() {
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", Triggers.QUEUES.size() + Triggers.STREAMS.size());
+        template.resourceCountIs("AWS::Events::Rule", Triggers.SCHEDULES.size());
+        for (Triggers.QueueTrigger t : Triggers.QUEUES) {
+            assertTrue(lookup.eventSourceMappingsTo(aliasId(t.function())).stream().anyMatch(m ->
+                    m.get("StartingPosition") == null
+                            && Integer.valueOf(t.batchSize()).equals(m.get("BatchSize"))
+                            && List.of("ReportBatchItemFailures").equals(m.get("FunctionResponseTypes"))),
+                    "queue " + t.queue().id() + " -> " + t.function().id());
+        }
+        for (Triggers.StreamTrigger t : Triggers.STREAMS) {
+            assertTrue(lookup.eventSourceMappingsTo(aliasId(t.function())).stream().anyMatch(m ->
+                    Integer.valueOf(t.batchSize()).equals(m.get("BatchSize"))
+                            && Integer.valueOf(t.maxRetries()).equals(m.get("MaximumRetryAttempts"))
+                            && Boolean.TRUE.equals(m.get("BisectBatchOnFunctionError"))
+                            && List.of("ReportBatchItemFailures").equals(m.get("FunctionResponseTypes"))),
+                    "stream " + t.table().id() + " -> " + t.function().id());
+        }
+        for (Triggers.ScheduleTrigger t : Triggers.SCHEDULES) {
+            template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                    "ScheduleExpression", "rate(1 minute)",
+                    "Targets", List.of(Match.objectLike(Map.of(
+                            "Arn", ref(aliasId(t.function())),
+                            "Input", Match.serializedJson(Map.of(
+                                    "everySeconds", t.everySeconds(), "ticks", 60 / t.everySeconds()))))))));
+        }
+    }
+
+    @ParameterizedTest(name = "route {0}")
+    @MethodSource("deployedRoutes")
+    void routeIsIntegratedWithItsFunctionsAlias(RouteDef route) {
+        String expectedAuth = route.access().needsToken() ? "JWT" : "NONE";
+        Map<String, Object> props = lookup.properties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", route.routeKey()));
+        assertEquals(expectedAuth, props.get("AuthorizationType"), "AuthorizationType");
+        if (route.access().needsToken()) {
+            assertEquals(ref(authorizerId()), props.get("AuthorizerId"));
+        }
+        assertEquals(aliasId(route.function()), integratedAlias(props.get("Target")));
+    }
+
+    @Test
+    void defaultRouteServesUnknownRoutesWithoutAuthorizer() {
+        Map<String, Object> props = lookup.properties("AWS::ApiGatewayV2::Route",
+                Map.of("RouteKey", Routes.DEFAULT_ROUTE_KEY));
+        assertEquals("NONE", props.get("AuthorizationType"));
+        assertEquals(aliasId(Routes.DEFAULT_FUNCTION), integratedAlias(props.get("Target")));
+    }
+
+    @Test
+    void onlyDeployedRoutesAndDefaultExistAndNothingLocal() {
+        template.resourceCountIs("AWS::ApiGatewayV2::Route", Routes.deployed().size() + 1);
+        Map<String, Map<String, Object>> routes = template.findResources("AWS::ApiGatewayV2::Route");
+        for (Map<String, Object> r : routes.values()) {
+            String key = (String) TemplateLookup.properties(r).get("RouteKey");
+            assertFalse(key.contains("/local/"), key);
+            assertTrue(key.equals(Routes.DEFAULT_ROUTE_KEY) || Routes.byKey(key).map(RouteDef::deployed).orElse(false), key);
+        }
+    }
+
+    @Test
+    void jwtAuthorizerTrustsTheUserPoolAndItsClient() {
+        String pool = lookup.logicalId("AWS::Cognito::UserPool", Map.of());
+        String client = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("UserPoolId", ref(pool)));
+        Map<String, Object> props = lookup.properties("AWS::ApiGatewayV2::Authorizer", Map.of("AuthorizerType", "JWT"));
+        assertEquals(List.of("$request.header.Authorization"), props.get("IdentitySource"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> jwt = (Map<String, Object>) props.get("JwtConfiguration");
+        assertEquals(List.of(ref(client)), jwt.get("Audience"));
+        assertTrue(String.valueOf(jwt.get("Issuer")).contains(pool), "issuer names the pool: " + jwt.get("Issuer"));
+        template.hasResourceProperties("AWS::Cognito::UserPoolClient", Match.objectLike(Map.of(
+                "GenerateSecret", false,
+                "AllowedOAuthFlows", Match.absent(),
+                "CallbackURLs", Match.absent())));
+    }
+
+    @Test
+    void userPoolIsRetainedWithoutSelfSignUpAndHasAdminGroup() {
+        template.hasResource("AWS::Cognito::UserPool", Match.objectLike(Map.of(
+                "DeletionPolicy", "Retain",
+                "UpdateReplacePolicy", "Retain",
+                "Properties", Match.objectLike(Map.of(
+                        "AdminCreateUserConfig", Map.of("AllowAdminCreateUserOnly", true))))));
+        template.hasResourceProperties("AWS::Cognito::UserPoolGroup",
+                Map.of("GroupName", UserPoolConstruct.ADMIN_GROUP, "UserPoolId", Match.anyValue(),
+                        "Description", Match.anyValue()));
+    }
+
+    @Test
+    void defaultStageIsThrottledAndUrlIsOutput() {
+        template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Match.objectLike(Map.of(
+                "StageName", "$default",
+                "AutoDeploy", true,
+                "DefaultRouteSettings", Map.of(
+                        "ThrottlingRateLimit", HttpApiConstruct.THROTTLE_RATE_PER_SECOND,
+                        "ThrottlingBurstLimit", HttpApiConstruct.THROTTLE_BURST))));
+        template.hasOutput("ApiUrl", Match.anyValue());
+    }
+
+    private static String functionId(FunctionDef def) {
+        return lookup.logicalId("AWS::Lambda::Function", Map.of("Handler", def.handler()));
+    }
+
+    private static String aliasId(FunctionDef def) {
+        return lookup.logicalId("AWS::Lambda::Alias", Map.of("FunctionName", ref(functionId(def))));
+    }
+
+    private static String authorizerId() {
+        return lookup.logicalId("AWS::ApiGatewayV2::Authorizer", Map.of("AuthorizerType", "JWT"));
+    }
+
+    /** The alias a route's target integration invokes: {@code integrations/<Ref>} to a {@code Ref} of an alias. */
+    @SuppressWarnings("unchecked")
+    private static String integratedAlias(Object target) {
+        List<Object> join = (List<Object>) ((Map<String, Object>) target).get("Fn::Join");
+        List<Object> parts = (List<Object>) join.get(1);
+        assertEquals("integrations/", parts.get(0));
+        String integration = (String) ((Map<String, Object>) parts.get(1)).get("Ref");
+        Map<String, Object> props = TemplateLookup.properties(
+                template.findResources("AWS::ApiGatewayV2::Integration").get(integration));
+        assertEquals("AWS_PROXY", props.get("IntegrationType"));
+        Object uri = props.get("IntegrationUri");
+        assertTrue(uri instanceof Map<?, ?> m && m.containsKey("Ref"), "integration must invoke an alias: " + uri);
+        return (String) ((Map<String, Object>) uri).get("Ref");
+    }
+}
