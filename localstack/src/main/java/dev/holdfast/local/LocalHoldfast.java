@@ -48,7 +48,7 @@ public final class LocalHoldfast implements AutoCloseable {
     private final LocalJwt jwt;
     private final FunctionHost host;
     private final LocalApiGateway gateway;
-    private final Map<QueueDef, Provisioner.QueueUrls> queues;
+    private final Map<QueueDef, QueueUrls> queues;
     private final Map<TableDef, String> tables;
     private final List<QueuePoller> queuePollers = new ArrayList<>();
     private final List<StreamPoller> streamPollers = new ArrayList<>();
@@ -78,7 +78,7 @@ public final class LocalHoldfast implements AutoCloseable {
         // provisioned in parallel, as CloudFormation would: creation is mostly waiting
         Map<TableDef, CompletableFuture<String>> tableJobs = new LinkedHashMap<>();
         Tables.ALL.forEach(t -> tableJobs.put(t, CompletableFuture.supplyAsync(() -> provisioner.createTable(t))));
-        Map<QueueDef, CompletableFuture<Provisioner.QueueUrls>> queueJobs = new LinkedHashMap<>();
+        Map<QueueDef, CompletableFuture<QueueUrls>> queueJobs = new LinkedHashMap<>();
         Queues.ALL.forEach(q -> queueJobs.put(q, CompletableFuture.supplyAsync(() -> provisioner.createQueue(q))));
         tables = new LinkedHashMap<>();
         tableJobs.forEach((t, job) -> tables.put(t, job.join()));
@@ -168,7 +168,7 @@ public final class LocalHoldfast implements AutoCloseable {
         return jwt;
     }
 
-    public Provisioner.QueueUrls queueUrls(QueueDef q) {
+    public QueueUrls queueUrls(QueueDef q) {
         return queues.get(q);
     }
 

@@ -1,8 +1,10 @@
 package dev.holdfast.local;
 
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.resources.Triggers;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,15 +30,21 @@ final class LocalScheduler implements AutoCloseable {
         }
     }
 
-    static ScheduledEvent event(Triggers.ScheduleTrigger s, String region) {
-        ScheduledEvent e = new ScheduledEvent();
-        e.setId(UUID.randomUUID().toString());
-        e.setSource("aws.events");
-        e.setDetailType("Scheduled Event");
-        e.setRegion(region);
-        e.setAccount("000000000000");
-        e.setResources(List.of("arn:aws:events:" + region + ":000000000000:rule/holdfast-" + s.function().id()));
-        e.setDetail(Map.of("ticks", 1, "everySeconds", s.everySeconds()));
+    /**
+     * The EventBridge event as JSON would deliver it. Scheduled handlers take it as a map, not as
+     * the events library's {@code ScheduledEvent}, whose Joda-Time field would pull Joda into every jar.
+     */
+    static Map<String, Object> event(Triggers.ScheduleTrigger s, String region) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("version", "0");
+        e.put("id", UUID.randomUUID().toString());
+        e.put("detail-type", "Scheduled Event");
+        e.put("source", "aws.events");
+        e.put("account", "000000000000");
+        e.put("time", Rfc3339.format(Instant.now()));
+        e.put("region", region);
+        e.put("resources", List.of("arn:aws:events:" + region + ":000000000000:rule/holdfast-" + s.function().id()));
+        e.put("detail", Map.of("ticks", 1, "everySeconds", s.everySeconds()));
         return e;
     }
 

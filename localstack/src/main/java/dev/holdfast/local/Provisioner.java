@@ -83,9 +83,6 @@ final class Provisioner {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
-    /** The URLs of a created queue and its dead-letter queue. */
-    record QueueUrls(String url, String dlqUrl) {}
-
     QueueUrls createQueue(QueueDef def) {
         SqsClient sqs = clients.sqs();
         Map<QueueAttributeName, String> dlqAttrs = new EnumMap<>(QueueAttributeName.class);

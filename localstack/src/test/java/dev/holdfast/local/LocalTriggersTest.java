@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the failed record, schedules fired; and it writes its endpoints file.
  */
 class LocalTriggersTest {
-    static final QueueDef QUEUE = Queues.FEED;
+    static final QueueDef QUEUE = Queues.SIGNUPS;
     static final FunctionDef QUEUE_CONSUMER = new FunctionDef("test-queue",
             RecordingConsumers.QueueConsumer.class.getName(), 256, 10, List.of(), List.of(), List.of());
     static final FunctionDef STREAM_CONSUMER = new FunctionDef("test-stream",

@@ -11,7 +11,22 @@ public final class Functions {
             "dev.holdfast.functions.platform.PlatformApi", 1024, 10,
             List.of(Tables.PLATFORM, Tables.AUDIT), List.of(Tables.PLATFORM, Tables.AUDIT), List.of());
 
-    public static final List<FunctionDef> ALL = List.of(PLATFORM);
+    /** Events, markets, price snapshots, market state (admin), feed quarantine. */
+    public static final FunctionDef MARKETS = new FunctionDef("markets",
+            "dev.holdfast.functions.markets.MarketsApi", 1024, 10,
+            List.of(Tables.MARKETS, Tables.AUDIT), List.of(Tables.MARKETS, Tables.AUDIT), List.of());
+
+    /** Applies odds-feed messages: snapshots, price pointer, quarantine. */
+    public static final FunctionDef FEED_INGESTER = new FunctionDef("feed-ingester",
+            "dev.holdfast.functions.feed.FeedIngester", 1024, 10,
+            List.of(Tables.MARKETS), List.of(Tables.MARKETS), List.of());
+
+    /** Suspends markets whose feed went stale and reopens them (loops for a minute per invocation). */
+    public static final FunctionDef FEED_WATCHDOG = new FunctionDef("feed-watchdog",
+            "dev.holdfast.functions.feed.FeedWatchdog", 512, 75,
+            List.of(Tables.MARKETS), List.of(Tables.MARKETS), List.of());
+
+    public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

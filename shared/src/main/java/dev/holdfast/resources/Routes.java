@@ -22,6 +22,14 @@ public final class Routes {
             new RouteDef("GET", "/status", Access.PUBLIC, Functions.PLATFORM),
             new RouteDef("POST", "/admin/maintenance", Access.ADMIN, Functions.PLATFORM),
             new RouteDef("GET", "/admin/audit", Access.ADMIN, Functions.PLATFORM),
+            new RouteDef("POST", "/admin/events", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("POST", "/admin/markets", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("POST", "/admin/markets/{marketId}/state", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("GET", "/admin/markets/{marketId}/transitions", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("GET", "/admin/feed/quarantine", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("GET", "/markets", Access.USER, Functions.MARKETS),
+            new RouteDef("GET", "/markets/{marketId}", Access.USER, Functions.MARKETS),
+            new RouteDef("GET", "/markets/{marketId}/prices/{priceVersion}", Access.USER, Functions.MARKETS),
             new RouteDef("POST", "/local/token", Access.LOCAL_ONLY, null));
 
     /** The routes a deployed API has (everything but the local-only ones). */

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.holdfast.persistence.Deployment;
 
@@ -74,14 +73,15 @@ public final class RecordingConsumers {
     }
 
     /** Counts scheduled ticks. */
-    public static final class Ticker implements RequestHandler<ScheduledEvent, Void> {
+    public static final class Ticker implements RequestHandler<Map<String, Object>, Void> {
         public Ticker(Deployment deployment) {
         }
 
         @Override
-        public Void handleRequest(ScheduledEvent event, Context context) {
+        @SuppressWarnings("unchecked")
+        public Void handleRequest(Map<String, Object> event, Context context) {
             TICKS.incrementAndGet();
-            TICK_DETAILS.add(event.getDetail());
+            TICK_DETAILS.add((Map<String, Object>) event.get("detail"));
             return null;
         }
     }

@@ -1,0 +1,122 @@
+package dev.holdfast.functions.feed;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.domain.market.FeedNormalization;
+import dev.holdfast.domain.market.FeedUpdate;
+import dev.holdfast.domain.market.Market;
+import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.MarketStore;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies odds-feed messages from {@code holdfast-feed.fifo} (group = provider market). For each
+ * message it stamps {@code receivedAt}, maps it through the market's feed mapping (or quarantines
+ * it), prices it, and stores the outcome: nothing for a duplicate or older sequence, a refreshed
+ * age for unchanged odds, or a new immutable snapshot with the next {@code priceVersion}.
+ *
+ * <p>A message that cannot be parsed fails alone (partial batch response) and reaches the DLQ after
+ * the queue's receive count; messages after it in the same group fail too, so a group's order is
+ * never broken, while other groups in the batch are applied.
+ */
+public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final int ATTEMPTS = 20;
+
+    private final MarketStore markets;
+    private final Clock clock;
+    private final JsonLog log = new JsonLog("feed-ingester");
+
+    public FeedIngester() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public FeedIngester(Deployment deployment) {
+        this.markets = new MarketStore(deployment, new AuditLog(deployment));
+        this.clock = deployment.clock();
+    }
+
+    /** What one message did. */
+    public enum Applied { PUBLISHED, REFRESHED, IGNORED, QUARANTINED }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Set<String> failedGroups = new HashSet<>();
+        for (SQSEvent.SQSMessage m : event.getRecords()) {
+            String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
+            if (group != null && failedGroups.contains(group)) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                continue;
+            }
+            try {
+                apply(m.getMessageId(), sentAt(m), m.getBody());
+            } catch (RuntimeException e) {
+                ObjectNode line = log.line("WARN", m.getMessageId(), "feed message failed");
+                line.put("reason", e.getMessage());
+                line.put("exception", e.getClass().getSimpleName());
+                log.write(line);
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                if (group != null) {
+                    failedGroups.add(group);
+                }
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    private Instant sentAt(SQSEvent.SQSMessage m) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(m.getAttributes().get("SentTimestamp")));
+        } catch (RuntimeException e) {
+            return clock.instant();
+        }
+    }
+
+    /** Applies one message body; {@code messageId} and {@code sentAt} identify it in the quarantine. */
+    public Applied apply(String messageId, Instant sentAt, String body) {
+        Instant receivedAt = clock.instant();
+        FeedUpdate update = FeedMessage.parse(body);
+        Optional<String> marketId = markets.marketIdForFeed(update.provider(), update.providerMarketId());
+        if (marketId.isEmpty()) {
+            markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.UNKNOWN_PROVIDER_MARKET.name(),
+                    update.provider() + "/" + update.providerMarketId(), body, receivedAt);
+            return Applied.QUARANTINED;
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Market market = markets.market(marketId.get()).orElseThrow();
+            FeedNormalization.Result normalized = FeedNormalization.normalize(update, market.feed(), market.selections());
+            if (normalized.quarantined()) {
+                markets.quarantine(messageId, sentAt, normalized.quarantine().name(), normalized.detail(), body, receivedAt);
+                return Applied.QUARANTINED;
+            }
+            Market.FeedOutcome outcome = market.applyFeed(update.sequence(), normalized.probabilities(),
+                    update.sourceTimestamp(), receivedAt);
+            try {
+                if (outcome instanceof Market.FeedOutcome.Published p) {
+                    markets.save(market, p.change(), Optional.of(p.snapshot()), Optional.empty());
+                    return Applied.PUBLISHED;
+                }
+                if (outcome instanceof Market.FeedOutcome.Refreshed r) {
+                    markets.save(market, r.change(), Optional.empty(), Optional.empty());
+                    return Applied.REFRESHED;
+                }
+                return Applied.IGNORED;
+            } catch (MarketStore.Conflict raced) {
+                // another writer moved the market: decide again on what it is now
+            }
+        }
+        throw new IllegalStateException("market " + marketId.get() + " kept changing; the message will be retried");
+    }
+}

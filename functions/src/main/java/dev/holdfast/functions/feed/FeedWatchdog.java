@@ -1,0 +1,119 @@
+package dev.holdfast.functions.feed;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.holdfast.domain.market.FeedFreshness;
+import dev.holdfast.domain.market.Market;
+import dev.holdfast.domain.market.MarketState;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.MarketStore;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Suspends markets whose feed went quiet and reopens them when it is back.
+ *
+ * <p><b>Holding the 10-second bound in AWS.</b> EventBridge schedules fire at most once a minute,
+ * so the rule fires this function every minute with {@code {"ticks": 60, "everySeconds": 1}} and
+ * the invocation checks once a second for a minute (timeout 75 s); a late or overlapping invocation
+ * is harmless because every transition is a conditional write on the market's revision. A market
+ * is therefore suspended at most about a second after its price passes {@code suspendAfterSeconds}.
+ * Independently of the watchdog, orders are refused with {@code PRICE_STALE} at commit once the
+ * price is older than {@code keepSeconds}, so no order is ever filled on a stale price even if the
+ * watchdog is late. Locally the environment fires one tick per second.
+ */
+public final class FeedWatchdog implements RequestHandler<Map<String, Object>, Void> {
+    private static final int ATTEMPTS = 5;
+
+    private final MarketStore markets;
+    private final Clock clock;
+    private final FeedFreshness freshness;
+
+    public FeedWatchdog() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public FeedWatchdog(Deployment deployment) {
+        this.markets = new MarketStore(deployment, new AuditLog(deployment));
+        this.clock = deployment.clock();
+        this.freshness = FeedFreshness.DEFAULT;
+    }
+
+    @Override
+    public Void handleRequest(Map<String, Object> event, Context context) {
+        Object detailObject = event == null ? null : event.get("detail");
+        Map<?, ?> detail = detailObject instanceof Map<?, ?> d ? d : Map.of();
+        int ticks = number(detail.get("ticks"), 1);
+        int everySeconds = Math.max(1, number(detail.get("everySeconds"), 1));
+        for (int tick = 0; tick < ticks; tick++) {
+            long started = System.currentTimeMillis();
+            checkOnce();
+            long next = started + everySeconds * 1000L;
+            if (tick + 1 < ticks) {
+                long wait = next - System.currentTimeMillis();
+                if (context != null && context.getRemainingTimeInMillis() < wait + 5_000) {
+                    break;
+                }
+                sleep(wait);
+            }
+        }
+        return null;
+    }
+
+    /** One pass over open and suspended markets; returns how many it moved. */
+    public int checkOnce() {
+        int moved = 0;
+        for (MarketState state : new MarketState[]{MarketState.OPEN, MarketState.SUSPENDED}) {
+            Optional<String> cursor = Optional.empty();
+            do {
+                MarketStore.MarketPage page = markets.byState(state, 100, cursor);
+                for (Market listed : page.markets()) {
+                    if (listed.watchdog(clock.instant(), freshness).isPresent() && decideAndSave(listed.marketId())) {
+                        moved++;
+                    }
+                }
+                cursor = page.nextCursor();
+            } while (cursor.isPresent());
+        }
+        return moved;
+    }
+
+    /** Re-reads the market (the index is eventually consistent) and applies the decision. */
+    private boolean decideAndSave(String marketId) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Market> current = markets.market(marketId);
+            if (current.isEmpty()) {
+                return false;
+            }
+            Optional<Market.Change> change = current.get().watchdog(clock.instant(), freshness);
+            if (change.isEmpty()) {
+                return false;
+            }
+            try {
+                markets.save(current.get(), change.get(), Optional.empty(), Optional.empty());
+                return true;
+            } catch (MarketStore.Conflict raced) {
+                // the feed arrived in between: decide again
+            }
+        }
+        return false;
+    }
+
+    private static int number(Object o, int fallback) {
+        return o instanceof Number n ? n.intValue() : fallback;
+    }
+
+    private static void sleep(long ms) {
+        if (ms <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package dev.holdfast.functions.markets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.api.RequestBody;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.domain.market.Event;
+import dev.holdfast.domain.market.FeedMapping;
+import dev.holdfast.domain.market.Market;
+import dev.holdfast.domain.market.MarketState;
+import dev.holdfast.domain.market.Selection;
+import dev.holdfast.domain.market.Transition;
+import dev.holdfast.domain.pricing.ExposureSignal;
+import dev.holdfast.domain.pricing.MarginPolicy;
+import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.resources.Functions;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Events, markets and prices: creating them (admin), moving a market through its state machine
+ * (admin; every transition recorded with its cause), reading markets and immutable price snapshots,
+ * and the feed quarantine. Reads are one item read each; the display price shown here is never
+ * what an order is checked against (orders check the committed pointer inside their transaction).
+ */
+public final class MarketsApi extends HttpFunction {
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9:_.-]{1,100}");
+    private static final int ATTEMPTS = 10;
+
+    private final MarketStore markets;
+    private final Clock clock;
+
+    public MarketsApi() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public MarketsApi(Deployment deployment) {
+        super(Functions.MARKETS);
+        this.markets = new MarketStore(deployment, new AuditLog(deployment));
+        this.clock = deployment.clock();
+        serve("POST /admin/events", this::createEvent);
+        serve("POST /admin/markets", this::createMarket);
+        serve("POST /admin/markets/{marketId}/state", this::setState);
+        serve("GET /admin/markets/{marketId}/transitions", this::transitions);
+        serve("GET /admin/feed/quarantine", this::quarantine);
+        serve("GET /markets", this::list);
+        serve("GET /markets/{marketId}", r -> HttpResponse.of(200, MarketJson.market(find(r.pathParameter("marketId")))));
+        serve("GET /markets/{marketId}/prices/{priceVersion}", this::snapshot);
+    }
+
+    private HttpResponse createEvent(HttpRequest request) {
+        RequestBody body = request.jsonBody().allowOnly(Set.of("name", "startsAt", "segment"));
+        String name = body.requiredString("name", 200);
+        Instant startsAt = time(body, "startsAt");
+        String segment = body.requiredString("segment", 100);
+        if (!SEGMENT.matcher(segment).matches()) {
+            throw ApiError.validation("segment", "'segment' may hold letters, digits and : _ . - only");
+        }
+        Instant now = clock.instant();
+        Event e = new Event("e-" + UUID.randomUUID(), name, startsAt, segment, now);
+        ObjectNode json = MarketStore.eventJson(e);
+        markets.createEvent(e, new AuditRecord(AuditLog.newId(), request.requireCaller().sub(), "EVENT_CREATED",
+                "event/" + e.eventId(), "null", Json.write(json), now));
+        return HttpResponse.of(201, json);
+    }
+
+    private HttpResponse createMarket(HttpRequest request) {
+        RequestBody body = request.jsonBody().allowOnly(Set.of("eventId", "name", "selections", "feed", "margin"));
+        String eventId = body.requiredString("eventId", 100);
+        String name = body.requiredString("name", 200);
+        List<Selection> selections = selections(body.node().get("selections"));
+        FeedMapping feed = feed(body.node().get("feed"), selections);
+        MarginPolicy margin = margin(body.node().get("margin"));
+        if (markets.event(eventId).isEmpty()) {
+            throw new ApiError(ErrorCode.EVENT_NOT_FOUND, "no event " + eventId);
+        }
+        Instant now = clock.instant();
+        Market m = new Market("m-" + UUID.randomUUID(), eventId, name, MarketState.PENDING, null, selections, feed,
+                margin, ExposureSignal.NONE, Optional.empty(), 0, 1, now);
+        String sub = request.requireCaller().sub();
+        try {
+            markets.createMarket(m, new Transition(null, MarketState.PENDING, sub, "created", now),
+                    new AuditRecord(AuditLog.newId(), sub, "MARKET_CREATED", "market/" + m.marketId(), "null",
+                            Json.write(MarketJson.adminMarket(m)), now));
+        } catch (MarketStore.FeedTaken e) {
+            ObjectNode d = Json.object();
+            d.put("field", "feed.providerMarketId");
+            throw new ApiError(ErrorCode.FEED_MAPPING_TAKEN, "another market already maps " + feed.provider() + " "
+                    + feed.providerMarketId(), d);
+        }
+        return HttpResponse.of(201, MarketJson.adminMarket(m));
+    }
+
+    private static List<Selection> selections(JsonNode node) {
+        if (node == null || !node.isArray() || node.size() < 2 || node.size() > 50) {
+            throw ApiError.validation("selections", "'selections' must be an array of 2 to 50 selections");
+        }
+        List<Selection> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode s = node.get(i);
+            String field = "selections[" + i + "].name";
+            if (!s.isObject() || s.size() != 1 || !s.path("name").isTextual() || s.path("name").asText().isBlank()
+                    || s.path("name").asText().length() > 200) {
+                throw ApiError.validation(field, "each selection is {\"name\": a non-blank string of at most 200 characters}");
+            }
+            if (!names.add(s.path("name").asText())) {
+                throw ApiError.validation(field, "selection names must be unique");
+            }
+            out.add(new Selection("s-" + UUID.randomUUID(), s.path("name").asText()));
+        }
+        return out;
+    }
+
+    /** The feed mapping; values name a selection by its index in {@code selections} (0-based). */
+    private static FeedMapping feed(JsonNode node, List<Selection> selections) {
+        if (node == null || !node.isObject()) {
+            throw ApiError.validation("feed", "'feed' is required: {provider, providerMarketId, selections}");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("provider", "providerMarketId", "selections").contains(f)) {
+                throw ApiError.validation("feed." + f, "unknown field 'feed." + f + "'");
+            }
+        }
+        String provider = text(node, "provider", "feed.provider");
+        String providerMarketId = text(node, "providerMarketId", "feed.providerMarketId");
+        JsonNode map = node.get("selections");
+        if (map == null || !map.isObject() || map.size() != selections.size()) {
+            throw ApiError.validation("feed.selections", "'feed.selections' must map one provider selection to each selection");
+        }
+        Map<String, String> mapping = new LinkedHashMap<>();
+        Set<Integer> used = new HashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            int index = -1;
+            if (v.isIntegralNumber() && v.canConvertToInt()) {
+                index = v.intValue();
+            } else if (v.isTextual() && v.asText().matches("\\d{1,2}")) {
+                index = Integer.parseInt(v.asText());
+            }
+            if (e.getKey().isBlank() || e.getKey().length() > 100 || index < 0 || index >= selections.size() || !used.add(index)) {
+                throw ApiError.validation("feed.selections", "each provider selection maps to a distinct selection index 0.."
+                        + (selections.size() - 1));
+            }
+            mapping.put(e.getKey(), selections.get(index).selectionId());
+        }
+        return new FeedMapping(provider, providerMarketId, mapping);
+    }
+
+    private static MarginPolicy margin(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return MarginPolicy.DEFAULT;
+        }
+        if (!node.isObject()) {
+            throw ApiError.validation("margin", "'margin' must be {overround, maxExposureShortening}");
+        }
+        try {
+            return new MarginPolicy(decimal(node, "overround", "margin.overround"),
+                    decimal(node, "maxExposureShortening", "margin.maxExposureShortening"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("margin", e.getMessage());
+        }
+    }
+
+    private static BigDecimal decimal(JsonNode node, String name, String field) {
+        String s = text(node, name, field);
+        if (!s.matches("\\d{1,3}(\\.\\d{1,6})?")) {
+            throw ApiError.validation(field, "'" + field + "' must be a decimal string such as \"0.05\"");
+        }
+        return new BigDecimal(s);
+    }
+
+    private static String text(JsonNode node, String name, String field) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 100) {
+            throw ApiError.validation(field, "'" + field + "' must be a non-blank string of at most 100 characters");
+        }
+        return v.asText();
+    }
+
+    private static Instant time(RequestBody body, String field) {
+        String s = body.requiredString(field, 40);
+        try {
+            return Rfc3339.parse(s);
+        } catch (DateTimeParseException e) {
+            throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
+        }
+    }
+
+    private Market find(String marketId) {
+        return markets.market(marketId).orElseThrow(() -> notFound(marketId));
+    }
+
+    private static ApiError notFound(String marketId) {
+        return new ApiError(ErrorCode.MARKET_NOT_FOUND, "no market " + marketId);
+    }
+
+    private HttpResponse setState(HttpRequest request) {
+        RequestBody body = request.jsonBody().allowOnly(Set.of("state", "reason"));
+        MarketState to = body.requiredEnum("state", MarketState.class);
+        if (!MarketState.ADMIN_TARGETS.contains(to)) {
+            throw ApiError.validation("state", "'state' must be one of " + MarketState.ADMIN_TARGETS);
+        }
+        String reason = body.optionalString("reason", 500).orElse(null);
+        String sub = request.requireCaller().sub();
+        String marketId = request.pathParameter("marketId");
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Market before = find(marketId);
+            Instant now = clock.instant();
+            Market.Change change;
+            try {
+                change = before.transition(to, sub, reason, now);
+            } catch (Market.IllegalTransition e) {
+                ObjectNode d = Json.object();
+                d.put("from", e.from.name());
+                d.put("to", e.to.name());
+                throw new ApiError(ErrorCode.ILLEGAL_TRANSITION, e.getMessage(), d);
+            }
+            try {
+                markets.save(before, change, Optional.empty(), Optional.of(new AuditRecord(AuditLog.newId(), sub,
+                        "MARKET_STATE_SET", "market/" + marketId, Json.write(MarketJson.market(before)),
+                        Json.write(MarketJson.market(change.after())), now)));
+                return HttpResponse.of(200, MarketJson.market(change.after()));
+            } catch (MarketStore.Conflict raced) {
+                // the feed or another admin changed it: decide again on the new state
+            }
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was changed, retry");
+    }
+
+    private HttpResponse transitions(HttpRequest request) {
+        String marketId = request.pathParameter("marketId");
+        find(marketId);
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("transitions");
+        markets.transitions(marketId).forEach(t -> list.add(MarketJson.transition(t)));
+        return HttpResponse.of(200, out);
+    }
+
+    private HttpResponse list(HttpRequest request) {
+        MarketState state;
+        String raw = request.queryParam("state").orElse("OPEN");
+        try {
+            state = MarketState.valueOf(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("state", "'state' must be one of " + java.util.Arrays.toString(MarketState.values()));
+        }
+        MarketStore.MarketPage page = markets.byState(state, request.limit(50, 200), request.queryParam("cursor"));
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("markets");
+        page.markets().forEach(m -> list.add(MarketJson.market(m)));
+        out.put("nextCursor", page.nextCursor().orElse(null));
+        return HttpResponse.of(200, out);
+    }
+
+    private HttpResponse snapshot(HttpRequest request) {
+        String marketId = request.pathParameter("marketId");
+        String raw = request.pathParameter("priceVersion");
+        long version;
+        try {
+            version = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            version = -1;
+        }
+        if (version < 1 || !raw.matches("\\d{1,18}")) {
+            throw ApiError.validation("priceVersion", "'priceVersion' must be a positive whole number");
+        }
+        long v = version;
+        return markets.snapshot(marketId, v).map(s -> HttpResponse.of(200, MarketJson.snapshot(s)))
+                .orElseThrow(() -> markets.market(marketId).isEmpty() ? notFound(marketId)
+                        : new ApiError(ErrorCode.PRICE_NOT_FOUND, "market " + marketId + " has no price version " + v));
+    }
+
+    private HttpResponse quarantine(HttpRequest request) {
+        MarketStore.QuarantinePage page = markets.quarantined(request.limit(50, 200), request.queryParam("cursor"));
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("entries");
+        page.entries().forEach(list::add);
+        out.put("nextCursor", page.nextCursor().orElse(null));
+        return HttpResponse.of(200, out);
+    }
+
+}

@@ -1,0 +1,168 @@
+package dev.holdfast.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.functions.feed.FeedIngester;
+import dev.holdfast.local.LocalHoldfast;
+import dev.holdfast.local.LocalOptions;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.resources.Queues;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The odds feed's numbers: messages applied per second end to end (SQS FIFO → ingester →
+ * DynamoDB, in the embedded environment), and DynamoDB round trips and write units per price
+ * update, published and refreshed, from {@code ReturnConsumedCapacity}.
+ *
+ * <p>Usage: {@code localstack/bench feed [MARKETS] [MESSAGES_PER_MARKET]}.
+ */
+public final class FeedBench {
+    private FeedBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int marketCount = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int perMarket = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        System.out.println("starting the embedded environment...");
+        try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String admin = post(http, env, "/local/token", null, "{\"sub\":\"bench\",\"groups\":[\"admin\"]}").path("token").asText();
+            String event = post(http, env, "/admin/events", admin,
+                    "{\"name\":\"bench\",\"startsAt\":\"2026-12-01T18:00:00Z\",\"segment\":\"bench\"}").path("eventId").asText();
+            List<String> providerIds = new ArrayList<>();
+            List<String> marketIds = new ArrayList<>();
+            for (int i = 0; i < marketCount + 1; i++) {
+                String pm = "bench-" + UUID.randomUUID();
+                providerIds.add(pm);
+                marketIds.add(post(http, env, "/admin/markets", admin, "{\"eventId\":\"" + event + "\",\"name\":\"m\","
+                        + "\"selections\":[{\"name\":\"A\"},{\"name\":\"B\"}],\"feed\":{\"provider\":\"acme\",\"providerMarketId\":\""
+                        + pm + "\",\"selections\":{\"1\":0,\"2\":1}}}").path("marketId").asText());
+            }
+
+            // 1. end to end through the real queue and the environment's ingester
+            int total = marketCount * perMarket;
+            System.out.printf("sending %d feed messages over %d markets (message groups)...%n", total, marketCount);
+            String queue = env.queueUrls(Queues.FEED).url();
+            long t0 = System.nanoTime();
+            List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+            for (int seq = 1; seq <= perMarket; seq++) {
+                for (int m = 0; m < marketCount; m++) {
+                    String pm = providerIds.get(m);
+                    batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(batch.size()))
+                            .messageBody(body(pm, seq)).messageGroupId(pm).messageDeduplicationId("acme:" + pm + ":" + seq).build());
+                    if (batch.size() == 10) {
+                        List<SendMessageBatchRequestEntry> entries = List.copyOf(batch);
+                        env.deployment().clients().sqs().sendMessageBatch(b -> b.queueUrl(queue).entries(entries));
+                        batch.clear();
+                    }
+                }
+            }
+            if (!batch.isEmpty()) {
+                env.deployment().clients().sqs().sendMessageBatch(b -> b.queueUrl(queue).entries(batch));
+            }
+            MarketStore store = new MarketStore(env.deployment(), new AuditLog(env.deployment()));
+            int done = 0;
+            long lastReport = System.nanoTime();
+            while (done < marketCount) {
+                done = 0;
+                long applied = 0;
+                for (int m = 0; m < marketCount; m++) {
+                    long seq = store.market(marketIds.get(m)).orElseThrow().lastSequence();
+                    applied += seq;
+                    if (seq == perMarket) {
+                        done++;
+                    }
+                }
+                if (System.nanoTime() - lastReport > 2_000_000_000L) {
+                    System.out.printf("  ... %d/%d applied%n", applied, total);
+                    lastReport = System.nanoTime();
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("end to end: %d messages applied in %.2f s = %.0f messages/s%n", total, seconds, total / seconds);
+
+            // 2. round trips and capacity per update, on the real ingester code path
+            CapacityMeter meter = new CapacityMeter();
+            DynamoDbClient metered = DynamoDbClient.builder().region(Region.of(env.endpoints().path("region").asText()))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .endpointOverride(URI.create(env.endpoints().path("dynamodbEndpoint").asText()))
+                    .overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();
+            Deployment d = env.deployment();
+            FeedIngester ingester = new FeedIngester(new Deployment(new AwsClients(metered,
+                    DynamoDbEnhancedClient.builder().dynamoDbClient(metered).build(), d.clients().sqs()), d.names(), d.clock()));
+            String pm = providerIds.get(marketCount);
+            int n = 200;
+            for (int seq = 1; seq <= n; seq++) {
+                ingester.apply("b-" + seq, Instant.now(), body(pm, seq));
+            }
+            double publishW = meter.writeUnits() / n;
+            double publishR = meter.readUnits() / n;
+            double publishCalls = (double) meter.calls() / n;
+            meter.reset();
+            for (int seq = n + 1; seq <= 2 * n; seq++) {
+                ingester.apply("b-" + seq, Instant.now(), sameOddsBody(pm, seq));
+            }
+            double refreshW = meter.writeUnits() / n;
+            double refreshR = meter.readUnits() / n;
+            double refreshCalls = (double) meter.calls() / n;
+            System.out.println();
+            System.out.println("| feed figure | value |");
+            System.out.println("| --- | --- |");
+            System.out.printf("| messages applied per second, end to end (%d markets, %d messages) | %.0f |%n", marketCount, total, total / seconds);
+            System.out.printf("| write units per published price (new snapshot) | %.1f |%n", publishW);
+            System.out.printf("| read units per published price | %.1f |%n", publishR);
+            System.out.printf("| DynamoDB round trips per published price | %.1f |%n", publishCalls);
+            System.out.printf("| write units per refreshed price (same odds) | %.1f |%n", refreshW);
+            System.out.printf("| read units per refreshed price | %.1f |%n", refreshR);
+            System.out.printf("| DynamoDB round trips per refreshed price | %.1f |%n", refreshCalls);
+        }
+    }
+
+    /** Odds that change with every sequence, so every message publishes a new version. */
+    private static String body(String pm, int seq) {
+        String p = "0." + (20 + seq % 60);
+        return feed(pm, seq, p);
+    }
+
+    private static String sameOddsBody(String pm, int seq) {
+        return feed(pm, seq, "0.5");
+    }
+
+    private static String feed(String pm, int seq, String p1) {
+        String p2 = new java.math.BigDecimal("1").subtract(new java.math.BigDecimal(p1)).toPlainString();
+        return "{\"provider\":\"acme\",\"providerMarketId\":\"" + pm + "\",\"sequence\":" + seq + ",\"sourceTimestamp\":\""
+                + Instant.now() + "\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\"" + p1
+                + "\"},{\"providerSelectionId\":\"2\",\"probability\":\"" + p2 + "\"}]}";
+    }
+
+    private static JsonNode post(HttpClient http, LocalHoldfast env, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env.apiBaseUrl() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(path + ": " + r.body());
+        }
+        return Json.parse(r.body());
+    }
+}

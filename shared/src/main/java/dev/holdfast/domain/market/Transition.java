@@ -1,0 +1,24 @@
+package dev.holdfast.domain.market;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One recorded change of a market's state, kept forever.
+ *
+ * @param from   the state before ({@code null} for the market's creation)
+ * @param cause  who or what caused it: an admin's {@code sub}, {@code feed-watchdog}, {@code feed}, {@code risk}
+ * @param reason why, e.g. {@code FEED_STALE}, or the admin's words
+ */
+public record Transition(MarketState from, MarketState to, String cause, String reason, Instant at) {
+
+    public static final String FEED_WATCHDOG = "feed-watchdog";
+    public static final String FEED = "feed";
+    public static final String FEED_STALE = "FEED_STALE";
+
+    public Transition {
+        Objects.requireNonNull(to);
+        Objects.requireNonNull(cause);
+        Objects.requireNonNull(at);
+    }
+}
