@@ -26,6 +26,22 @@ public final class Functions {
             "dev.holdfast.functions.feed.FeedWatchdog", 512, 75,
             List.of(Tables.MARKETS), List.of(Tables.MARKETS), List.of());
 
+    /** Risk config (versioned, audited) and exposure reads. */
+    public static final FunctionDef RISK = new FunctionDef("risk",
+            "dev.holdfast.functions.risk.RiskApi", 1024, 10,
+            List.of(Tables.PLATFORM, Tables.AUDIT, Tables.EXPOSURE), List.of(Tables.PLATFORM, Tables.AUDIT), List.of());
+
+    /** Wallet, ledger and admin credits. */
+    public static final FunctionDef WALLET = new FunctionDef("wallet",
+            "dev.holdfast.functions.wallet.WalletApi", 1024, 10,
+            List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of(Tables.WALLET, Tables.AUDIT), List.of());
+
+    /** Order execution: one atomic, idempotent commit per order. */
+    public static final FunctionDef ORDERS = new FunctionDef("orders",
+            "dev.holdfast.functions.orders.OrdersApi", 1769, 10,
+            List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
+            List.of(Tables.ORDERS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM), List.of());
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG);
 
     /** The function with this id. */

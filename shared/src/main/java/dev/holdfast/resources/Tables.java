@@ -26,7 +26,8 @@ public final class Tables {
 
     /** Orders (each one its own idempotency record); streamed to post-trade risk. */
     public static final TableDef ORDERS = new TableDef("orders", "pk", "sk",
-            List.of(new TableDef.Index("byMarket", "gsi1pk", "gsi1sk")),
+            List.of(new TableDef.Index("byMarket", "gsi1pk", "gsi1sk"),
+                    new TableDef.Index("byUser", "gsi2pk", "gsi2sk")),
             Optional.empty(), Optional.of(TableDef.StreamView.NEW_IMAGE), true);
 
     /** Accounts (balance views) and their append-only ledger entries. */
