@@ -1,0 +1,137 @@
+package dev.holdfast.functions.risk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.risk.LimitScope;
+import dev.holdfast.domain.risk.RiskConfig;
+import dev.holdfast.domain.risk.RiskConfigDiff;
+import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ExposureStore;
+import dev.holdfast.persistence.RiskConfigStore;
+import dev.holdfast.resources.Functions;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /admin/risk/config} (with {@code ETag: "<version>"}), {@code PUT /admin/risk/config}
+ * (whole config + {@code reason}, guarded by {@code If-Match: <version>}; audited) and
+ * {@code GET /admin/risk/config/history}.
+ */
+public final class RiskApi extends HttpFunction {
+    /** {@code 3} or {@code "3"}; a version is 1 to 18 digits. */
+    private static final Pattern IF_MATCH = Pattern.compile("\\s*(\"?)([0-9]{1,18})\\1\\s*");
+
+    private final ExposureStore exposure;
+    private final RiskConfigStore store;
+    private final Clock clock;
+
+    /** Lambda's entry: the container's deployment from the environment. */
+    public RiskApi() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public RiskApi(Deployment deployment) {
+        super(Functions.RISK);
+        this.store = new RiskConfigStore(deployment, new AuditLog(deployment));
+        this.clock = deployment.clock();
+        this.exposure = new ExposureStore(deployment);
+        serve("GET /admin/risk/config", r -> withETag(store.current()));
+        serve("GET /admin/exposure", this::exposure);
+        serve("PUT /admin/risk/config", this::replace);
+        serve("GET /admin/risk/config/history", r -> HttpResponse.of(200, history(store.history())));
+    }
+
+    /**
+     * {@code GET /admin/exposure?scope=&id=}: a scope's open liability (the sum of its buckets) and
+     * its limit. GLOBAL needs no id; EVENT is per selection, so it also takes {@code selectionId}.
+     */
+    private HttpResponse exposure(HttpRequest request) {
+        String rawScope = request.queryParam("scope")
+                .orElseThrow(() -> ApiError.validation("scope", "'scope' is required: GLOBAL, EVENT, USER or SEGMENT"));
+        LimitScope scope;
+        try {
+            scope = LimitScope.valueOf(rawScope);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("scope", "'scope' must be GLOBAL, EVENT, USER or SEGMENT");
+        }
+        String id = scope == LimitScope.GLOBAL ? "GLOBAL" : request.queryParam("id").filter(v -> !v.isBlank() && v.length() <= 200)
+                .orElseThrow(() -> ApiError.validation("id", "'id' is required for " + scope));
+        String scopeKey = id;
+        ObjectNode out = Json.object();
+        out.put("scope", scope.name());
+        out.put("id", id);
+        if (scope == LimitScope.EVENT) {
+            String selectionId = request.queryParam("selectionId").filter(v -> !v.isBlank() && v.length() <= 200)
+                    .orElseThrow(() -> ApiError.validation("selectionId", "the event limit is per selection: 'selectionId' is required"));
+            scopeKey = id + "/" + selectionId;
+            out.put("selectionId", selectionId);
+        }
+        java.math.BigDecimal used = exposure.exposure(scope, scopeKey);
+        java.math.BigDecimal limit = store.current().limit(scope, id).value();
+        out.put("exposure", used.stripTrailingZeros().toPlainString());
+        out.put("limit", limit.toPlainString());
+        out.put("headroom", limit.subtract(used).stripTrailingZeros().toPlainString());
+        out.put("buckets", dev.holdfast.domain.order.ExposureClaim.bucketsFor(scope));
+        return HttpResponse.of(200, out);
+    }
+
+    private HttpResponse replace(HttpRequest request) {
+        long ifMatch = ifMatch(request);
+        JsonNode body = request.jsonBody().node();
+        RiskConfig next = RiskConfig.fromJson(body, ifMatch + 1);
+        String reason = RiskConfig.reasonOf(body);
+        String actor = request.requireCaller().sub();
+        try {
+            return withETag(store.replace(ifMatch, next, actor, reason, clock.instant()));
+        } catch (RiskConfigStore.VersionConflict e) {
+            ObjectNode d = Json.object();
+            d.put("currentVersion", e.currentVersion());
+            throw new ApiError(ErrorCode.VERSION_CONFLICT, "the risk config changed since version " + ifMatch
+                    + "; read version " + e.currentVersion() + " and apply your change to it", d);
+        }
+    }
+
+    /** The version the change applies to, from {@code If-Match: 3} or {@code If-Match: "3"}. */
+    static long ifMatch(HttpRequest request) {
+        String raw = request.header("If-Match")
+                .orElseThrow(() -> ApiError.validation("If-Match", "'If-Match' is required: the version you read (its ETag)"));
+        Matcher m = IF_MATCH.matcher(raw);
+        if (!m.matches()) {
+            throw ApiError.validation("If-Match", "'If-Match' must be a config version, such as 3 or \"3\"");
+        }
+        return Long.parseLong(m.group(2));
+    }
+
+    private static HttpResponse withETag(RiskConfig c) {
+        return HttpResponse.of(200, c.toJson()).withHeader("ETag", "\"" + c.version() + "\"");
+    }
+
+    static ObjectNode history(List<RiskConfigStore.Version> versions) {
+        ObjectNode out = Json.object();
+        ArrayNode arr = out.putArray("versions");
+        RiskConfig previous = null;
+        for (RiskConfigStore.Version v : versions) {
+            ObjectNode n = arr.addObject();
+            n.put("version", v.version());
+            n.put("changedBy", v.changedBy());
+            n.put("changedAt", Rfc3339.format(v.changedAt()));
+            n.put("reason", v.reason());
+            n.set("diff", previous == null ? Json.array() : RiskConfigDiff.toJson(RiskConfigDiff.diff(previous, v.config())));
+            n.set("config", v.config().toJson());
+            previous = v.config();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.holdfast.persistence;
+
+import dev.holdfast.domain.risk.RiskConfig.RateLimits;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Order rate limits in fixed one-minute windows (UTC epoch minutes), per user and per source
+ * address. Each window is a counter item in the platform table, {@code pk = RATE#USER#<sub>} or
+ * {@code RATE#ADDR#<ip>}, {@code sk = <epoch minute>}, attribute {@code n}, incremented atomically
+ * ({@code ADD n :one}, returning the new count); {@code expiresAt} (the table's TTL attribute, epoch
+ * seconds) is the window's end + 120 s, so DynamoDB deletes old windows by itself.
+ *
+ * <p>Every checked request counts, in both counters (the user's first, then the address's), even
+ * when it is refused: a client that keeps hammering during a window stays refused until the
+ * window ends rather than getting a slot back with each refusal. A request with no known source
+ * address is limited per user only. One check costs one or two single-item writes.
+ */
+public final class RateLimiter {
+    static final String USER_PREFIX = "RATE#USER#";
+    static final String ADDRESS_PREFIX = "RATE#ADDR#";
+    static final long EXPIRY_GRACE_SECONDS = 120;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public RateLimiter(Deployment deployment) {
+        this.dynamo = deployment.clients().dynamo();
+        this.table = deployment.names().table(Tables.PLATFORM);
+    }
+
+    /**
+     * Counts one request of {@code userSub} from {@code sourceAddress} (may be null) at {@code now}.
+     *
+     * @return empty when allowed; else the whole seconds until the current window ends (1 to 60),
+     *         for {@code Retry-After}
+     */
+    public OptionalLong check(String userSub, String sourceAddress, RateLimits limits, Instant now) {
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        long windowEnd = (minute + 1) * 60;
+        long perUser = count(USER_PREFIX + userSub, minute, windowEnd);
+        long perAddress = sourceAddress == null || sourceAddress.isBlank() ? 0
+                : count(ADDRESS_PREFIX + sourceAddress, minute, windowEnd);
+        if (perUser > limits.ordersPerUserPerMinute() || perAddress > limits.ordersPerAddressPerMinute()) {
+            return OptionalLong.of(retryAfterSeconds(now, windowEnd));
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Whole seconds from {@code now} to {@code windowEnd}, rounded up, at least 1. */
+    static long retryAfterSeconds(Instant now, long windowEnd) {
+        long millis = windowEnd * 1000 - now.toEpochMilli();
+        return Math.max(1, (millis + 999) / 1000);
+    }
+
+    private long count(String pk, long minute, long windowEnd) {
+        var r = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(Long.toString(minute))))
+                .updateExpression("ADD #n :one SET #exp = :exp")
+                .expressionAttributeNames(Map.of("#n", "n", "#exp", "expiresAt"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":exp", AttributeValue.fromN(Long.toString(windowEnd + EXPIRY_GRACE_SECONDS))))
+                .returnValues(ReturnValue.UPDATED_NEW)
+                .build());
+        return Long.parseLong(r.attributes().get("n").n());
+    }
+}
