@@ -1,0 +1,191 @@
+package dev.holdfast.functions.wallet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.api.RequestBody;
+import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.money.Fund;
+import dev.holdfast.domain.platform.PlatformStatus;
+import dev.holdfast.domain.wallet.Account;
+import dev.holdfast.domain.wallet.Credit;
+import dev.holdfast.domain.wallet.LedgerEntry;
+import dev.holdfast.domain.wallet.Posting;
+import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.resources.Functions;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /wallet}, {@code GET /wallet/ledger} (the caller's own account, by the verified
+ * {@code sub}) and {@code POST /admin/accounts/{accountId}/credits}.
+ *
+ * <p>A credit commits in ONE transaction: the admin's idempotency record (key scoped to the admin's
+ * {@code sub}, holding the request's fingerprint and the full response), a condition that the
+ * platform is NORMAL, the account's new balances (conditional on the revision read), the CREDIT
+ * ledger entry, and the {@code ACCOUNT_CREDITED} audit record. The same key with the same request
+ * replays the stored response with {@code Idempotent-Replayed: true}, also when the duplicates race;
+ * with another request it is {@code 422 IDEMPOTENCY_KEY_REUSED}. Validation errors, 401/403 and 503
+ * store nothing.
+ */
+public final class WalletApi extends HttpFunction {
+    static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    static final Pattern ACCOUNT_ID = Pattern.compile("[^\\p{Cntrl}\\s#]{1,128}");
+    static final int REASON_MAX = 500;
+    private static final int ATTEMPTS = 25;
+
+    private final WalletStore wallet;
+    private final StatusStore status;
+    private final Clock clock;
+
+    /** Lambda's entry: the container's deployment from the environment. */
+    public WalletApi() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public WalletApi(Deployment deployment) {
+        super(Functions.WALLET);
+        AuditLog audit = new AuditLog(deployment);
+        this.wallet = new WalletStore(deployment, audit);
+        this.status = new StatusStore(deployment, audit);
+        this.clock = deployment.clock();
+        serve("GET /wallet", r -> HttpResponse.of(200, WalletJson.balances(wallet.account(r.requireCaller().sub()))));
+        serve("GET /wallet/ledger", this::ledger);
+        serve("POST /admin/accounts/{accountId}/credits", this::credit);
+    }
+
+    private HttpResponse ledger(HttpRequest request) {
+        String sub = request.requireCaller().sub();
+        int limit = request.limit(50, 200);
+        WalletStore.LedgerPage page = wallet.ledger(sub, request.queryParam("cursor"), limit);
+        ObjectNode out = Json.object();
+        ArrayNode entries = out.putArray("entries");
+        page.entries().forEach(e -> entries.add(WalletJson.entry(e)));
+        out.put("nextCursor", page.nextCursor().orElse(null));
+        return HttpResponse.of(200, out);
+    }
+
+    // ---- credits ----
+
+    private HttpResponse credit(HttpRequest request) {
+        String admin = request.requireCaller().sub();
+        String key = request.header("Idempotency-Key")
+                .orElseThrow(() -> ApiError.validation("Idempotency-Key", "the Idempotency-Key header is required"));
+        if (!KEY.matcher(key).matches()) {
+            throw ApiError.validation("Idempotency-Key", "the Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 _ -");
+        }
+        String accountId = request.pathParameter("accountId");
+        if (!ACCOUNT_ID.matcher(accountId).matches()) {
+            throw ApiError.validation("accountId", "'accountId' is not an account id");
+        }
+        Credit credit = parse(accountId, request.jsonBody());
+
+        var stored = wallet.storedCredit(admin, key);
+        if (stored.isPresent()) {
+            return replay(stored.get(), credit);
+        }
+        haltedCheck();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Account before = wallet.account(accountId);
+            Instant now = clock.instant();
+            Posting posting = before.credit(credit.fund(), credit.amount(), now);
+            LedgerEntry entry = posting.entries().get(0);
+            ObjectNode body = WalletJson.creditedEntry(entry);
+            AuditRecord record = new AuditRecord(AuditLog.newId(), admin, "ACCOUNT_CREDITED", "account/" + accountId,
+                    before.revision() == 0 ? "null" : Json.write(auditView(before)),
+                    Json.write(auditAfter(posting.after(), entry, credit, key)), now);
+            try {
+                wallet.commitCredit(admin, key, credit, posting, 201, body, record, status.normalModeCheck());
+                return HttpResponse.of(201, body);
+            } catch (WalletStore.KeyTaken taken) {
+                return replay(taken.stored(), credit); // a racing duplicate committed first
+            } catch (WalletStore.GuardFailed halted) {
+                haltedCheck(); // throws 503 unless trading resumed in between; then try again
+            } catch (WalletStore.Conflict raced) {
+                backOff(attempt); // another posting to this account won: read it again and reapply
+            }
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "
+                + "retrying with the same Idempotency-Key is safe");
+    }
+
+    private static Credit parse(String accountId, RequestBody body) {
+        body.allowOnly(Set.of("amount", "fund", "reason"));
+        JsonNode amountNode = body.node().get("amount");
+        Amount amount;
+        try {
+            if (amountNode == null || amountNode.isNull()) {
+                throw new IllegalArgumentException("'amount' is required");
+            }
+            if (!amountNode.isTextual()) {
+                throw new IllegalArgumentException("'amount' is a decimal string, such as \"10000\"");
+            }
+            amount = Amount.parse(amountNode.textValue());
+            if (amount.isZero()) {
+                throw new IllegalArgumentException("'amount' must be more than 0");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("amount", e.getMessage());
+        }
+        Fund fund = body.requiredEnum("fund", Fund.class);
+        String reason = body.requiredString("reason", REASON_MAX);
+        return new Credit(accountId, fund, amount, reason);
+    }
+
+    private static HttpResponse replay(WalletStore.StoredResponse stored, Credit credit) {
+        if (!stored.fingerprint().equals(credit.fingerprint())) {
+            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used for a different credit; use a new key for a new credit");
+        }
+        return HttpResponse.of(stored.status(), stored.json()).withHeader("Idempotent-Replayed", "true");
+    }
+
+    private void haltedCheck() {
+        PlatformStatus st = status.current();
+        if (!st.mode().allowsMoneyMovement()) {
+            ObjectNode d = Json.object();
+            d.put("reason", "MAINTENANCE");
+            d.put("notice", st.notice().orElse(null));
+            throw new ApiError(ErrorCode.TRADING_HALTED, "money movement is halted; nothing was committed", d);
+        }
+    }
+
+    private static ObjectNode auditView(Account a) {
+        ObjectNode n = WalletJson.balances(a);
+        n.put("ledgerSeq", a.ledgerSeq());
+        return n;
+    }
+
+    private static ObjectNode auditAfter(Account a, LedgerEntry entry, Credit credit, String key) {
+        ObjectNode n = auditView(a);
+        ObjectNode c = n.putObject("credit");
+        c.put("entryId", entry.entryId());
+        c.put("fund", credit.fund().name());
+        c.put("amount", credit.amount().text());
+        c.put("reason", credit.reason());
+        c.put("idempotencyKey", key);
+        return n;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L + 4L * Math.min(attempt, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
