@@ -57,9 +57,8 @@ public final class LocalHoldfast implements AutoCloseable {
     private final URI dynamoEndpoint;
     private final URI sqsEndpoint;
 
-    private LocalHoldfast(LocalOptions options, Triggers.TriggerSet triggers) throws Exception {
+    private LocalHoldfast(LocalOptions options, Triggers.TriggerSet triggers, Clock clock) throws Exception {
         this.options = options;
-        Clock clock = Clock.systemUTC();
         if (options.awsEndpoint() == null) {
             embedded = EmbeddedAws.start(options.dataDir(), options.region());
             dynamoEndpoint = embedded.dynamoEndpoint();
@@ -126,7 +125,15 @@ public final class LocalHoldfast implements AutoCloseable {
 
     /** Starts an environment with the given triggers (tests add consumers of their own). */
     public static LocalHoldfast start(LocalOptions options, Triggers.TriggerSet triggers) throws Exception {
-        LocalHoldfast env = new LocalHoldfast(options, triggers);
+        return start(options, triggers, Clock.systemUTC());
+    }
+
+    /**
+     * Starts an environment whose handlers and token checks read {@code clock}: tests of
+     * time (staleness, expiry) move it by hand instead of sleeping.
+     */
+    public static LocalHoldfast start(LocalOptions options, Triggers.TriggerSet triggers, Clock clock) throws Exception {
+        LocalHoldfast env = new LocalHoldfast(options, triggers, clock);
         if (options.endpointsFile() != null) {
             Path f = options.endpointsFile().toAbsolutePath();
             if (f.getParent() != null) {

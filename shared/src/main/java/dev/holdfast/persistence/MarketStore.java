@@ -215,6 +215,34 @@ public final class MarketStore {
         }
     }
 
+    /**
+     * The order path's price check, as a transaction action: the market is OPEN, its current
+     * version is {@code priceVersion}, and that price was received no earlier than
+     * {@code oldestFresh} (RFC 3339 strings of one fixed width compare in time order). On failure
+     * DynamoDB returns the market as it is ({@code ALL_OLD}) so the caller can say why.
+     */
+    public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem openAtVersionCheck(
+            String marketId, long priceVersion, Instant oldestFresh) {
+        return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+                .conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
+                        .tableName(markets.tableName())
+                        .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS("MARKET")))
+                        .conditionExpression("#state = :open AND priceVersion = :v AND receivedAt >= :fresh")
+                        .expressionAttributeNames(Map.of("#state", "state"))
+                        .expressionAttributeValues(Map.of(":open", AttributeValue.fromS(MarketState.OPEN.name()),
+                                ":v", AttributeValue.fromN(Long.toString(priceVersion)),
+                                ":fresh", AttributeValue.fromS(Rfc3339.format(oldestFresh))))
+                        .returnValuesOnConditionCheckFailure(
+                                software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                        .build())
+                .build();
+    }
+
+    /** Parses a market returned by a failed condition ({@code ALL_OLD}). */
+    public static Market fromAttributes(Map<String, AttributeValue> item) {
+        return MarketCodec.fromItem(MarketItems.MarketItem.SCHEMA.mapToItem(item));
+    }
+
     public Optional<PriceSnapshot> snapshot(String marketId, long version) {
         MarketItems.SnapshotItem i = snapshots.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(MarketCodec.marketPk(marketId)).sortValue(MarketCodec.priceSk(version)).build())

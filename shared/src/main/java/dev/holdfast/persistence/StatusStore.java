@@ -57,6 +57,22 @@ public final class StatusStore {
         }
     }
 
+    /**
+     * The condition, inside a money-moving transaction, that the platform is still NORMAL at
+     * commit: an order racing a halt either commits before it or not at all.
+     */
+    public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem normalModeCheck() {
+        return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+                .conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
+                        .tableName(table.tableName())
+                        .key(Map.of("pk", AttributeValue.fromS(StatusItem.PK), "sk", AttributeValue.fromS(StatusItem.SK)))
+                        .conditionExpression("#mode = :normal")
+                        .expressionAttributeNames(Map.of("#mode", "mode"))
+                        .expressionAttributeValues(Map.of(":normal", AttributeValue.fromS(TradingMode.NORMAL.name())))
+                        .build())
+                .build();
+    }
+
     /** Thrown when the status changed between read and write; read again and retry. */
     public static final class ConcurrentChange extends RuntimeException {
         private static final long serialVersionUID = 1L;

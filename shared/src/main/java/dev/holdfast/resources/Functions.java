@@ -24,7 +24,7 @@ public final class Functions {
     /** Suspends markets whose feed went stale and reopens them (loops for a minute per invocation). */
     public static final FunctionDef FEED_WATCHDOG = new FunctionDef("feed-watchdog",
             "dev.holdfast.functions.feed.FeedWatchdog", 512, 75,
-            List.of(Tables.MARKETS), List.of(Tables.MARKETS), List.of());
+            List.of(Tables.MARKETS, Tables.PLATFORM), List.of(Tables.MARKETS, Tables.PLATFORM), List.of());
 
     /** Risk config (versioned, audited) and exposure reads. */
     public static final FunctionDef RISK = new FunctionDef("risk",
@@ -34,7 +34,7 @@ public final class Functions {
     /** Wallet, ledger and admin credits. */
     public static final FunctionDef WALLET = new FunctionDef("wallet",
             "dev.holdfast.functions.wallet.WalletApi", 1024, 10,
-            List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of(Tables.WALLET, Tables.AUDIT), List.of());
+            List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of());
 
     /** Order execution: one atomic, idempotent commit per order. */
     public static final FunctionDef ORDERS = new FunctionDef("orders",
@@ -42,7 +42,7 @@ public final class Functions {
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
             List.of(Tables.ORDERS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM), List.of());
 
-    public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG);
+    public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

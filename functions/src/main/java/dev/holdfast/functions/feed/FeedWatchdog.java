@@ -8,13 +8,16 @@ import dev.holdfast.domain.market.MarketState;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.persistence.RiskConfigCache;
+import dev.holdfast.persistence.RiskConfigStore;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Suspends markets whose feed went quiet and reopens them when it is back.
+ * Suspends markets whose feed went quiet and reopens them when it is back, with the thresholds
+ * of the risk config ({@code feed.keepSeconds}, {@code feed.suspendAfterSeconds}).
  *
  * <p><b>Holding the 10-second bound in AWS.</b> EventBridge schedules fire at most once a minute,
  * so the rule fires this function every minute with {@code {"ticks": 60, "everySeconds": 1}} and
@@ -30,7 +33,7 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     private final MarketStore markets;
     private final Clock clock;
-    private final FeedFreshness freshness;
+    private final RiskConfigCache config;
 
     public FeedWatchdog() {
         this(Deployment.fromEnvironment());
@@ -39,7 +42,7 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
     public FeedWatchdog(Deployment deployment) {
         this.markets = new MarketStore(deployment, new AuditLog(deployment));
         this.clock = deployment.clock();
-        this.freshness = FeedFreshness.DEFAULT;
+        this.config = new RiskConfigCache(new RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
     }
 
     @Override
@@ -65,13 +68,14 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     /** One pass over open and suspended markets; returns how many it moved. */
     public int checkOnce() {
+        FeedFreshness freshness = config.current().feed();
         int moved = 0;
         for (MarketState state : new MarketState[]{MarketState.OPEN, MarketState.SUSPENDED}) {
             Optional<String> cursor = Optional.empty();
             do {
                 MarketStore.MarketPage page = markets.byState(state, 100, cursor);
                 for (Market listed : page.markets()) {
-                    if (listed.watchdog(clock.instant(), freshness).isPresent() && decideAndSave(listed.marketId())) {
+                    if (listed.watchdog(clock.instant(), freshness).isPresent() && decideAndSave(listed.marketId(), freshness)) {
                         moved++;
                     }
                 }
@@ -82,7 +86,7 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
     }
 
     /** Re-reads the market (the index is eventually consistent) and applies the decision. */
-    private boolean decideAndSave(String marketId) {
+    private boolean decideAndSave(String marketId, FeedFreshness freshness) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Market> current = markets.market(marketId);
             if (current.isEmpty()) {

@@ -31,8 +31,12 @@ public final class Markets {
     }
 
     public String event() {
+        return event("region:busan");
+    }
+
+    public String event(String segment) {
         Api.Reply r = api.post("/admin/events", admin,
-                "{\"name\":\"Final\",\"startsAt\":\"2026-12-01T18:00:00.000Z\",\"segment\":\"region:busan\"}");
+                "{\"name\":\"Final\",\"startsAt\":\"2026-12-01T18:00:00.000Z\",\"segment\":\"" + segment + "\"}");
         if (r.status() != 201) {
             throw new AssertionError(r.raw());
         }

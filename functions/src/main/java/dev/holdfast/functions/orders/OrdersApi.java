@@ -1,0 +1,435 @@
+package dev.holdfast.functions.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.api.RequestBody;
+import dev.holdfast.domain.market.CurrentPrice;
+import dev.holdfast.domain.market.Market;
+import dev.holdfast.domain.market.MarketState;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.money.Fund;
+import dev.holdfast.domain.order.ExposureBuckets;
+import dev.holdfast.domain.order.ExposureClaim;
+import dev.holdfast.domain.order.Order;
+import dev.holdfast.domain.order.OrderIds;
+import dev.holdfast.domain.order.OrderMath;
+import dev.holdfast.domain.order.OrderRequest;
+import dev.holdfast.domain.order.OrderStatus;
+import dev.holdfast.domain.platform.PlatformStatus;
+import dev.holdfast.domain.pricing.Odds;
+import dev.holdfast.domain.risk.LimitScope;
+import dev.holdfast.domain.risk.RiskConfig;
+import dev.holdfast.domain.wallet.Account;
+import dev.holdfast.domain.wallet.EntryType;
+import dev.holdfast.domain.wallet.LedgerEntry;
+import dev.holdfast.domain.wallet.Posting;
+import dev.holdfast.functions.http.Caller;
+import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ExposureStore;
+import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.persistence.OrderStore;
+import dev.holdfast.persistence.RateLimiter;
+import dev.holdfast.persistence.RiskConfigCache;
+import dev.holdfast.persistence.RiskConfigStore;
+import dev.holdfast.persistence.RiskLagStore;
+import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.resources.Functions;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /orders}: an order is accepted at exactly the price the customer saw, at most once,
+ * inside every limit, with its money movement in the ledger — all in ONE DynamoDB
+ * {@code TransactWriteItems}:
+ * <ol start="0">
+ *   <li>the order itself, put only if its id (derived from owner + idempotency key) is new — it is
+ *       the idempotency record;</li>
+ *   <li>a condition that the market is OPEN at {@code priceVersion} with a fresh price;</li>
+ *   <li>a condition that the platform is NORMAL (not halted);</li>
+ *   <li>the wallet posting: the account's new balances (conditional on its revision) and one STAKE
+ *       ledger entry per fund debited;</li>
+ *   <li>the exposure claims for EVENT (per selection), USER, SEGMENT and GLOBAL, each a conditional
+ *       increment of one headroom bucket (see {@link ExposureBuckets}).</li>
+ * </ol>
+ * Nothing about an order is written outside that commit, except a business rejection, which is
+ * recorded (and replayed for its key) instead. A cancelled transaction's reasons say which
+ * condition failed; the handler re-reads and decides again, so every rejection reports the state
+ * that caused it. Validation errors, 401/403, 429 and 5xx record nothing.
+ *
+ * <p><b>Which fund pays:</b> BONUS first, then CASH for the rest (the wallet's documented rule).
+ */
+public final class OrdersApi extends HttpFunction {
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int ATTEMPTS = 12;
+    private static final Set<LimitScope> SCOPES = EnumSet.allOf(LimitScope.class);
+
+    private final OrderStore orders;
+    private final MarketStore markets;
+    private final StatusStore status;
+    private final WalletStore wallet;
+    private final ExposureStore exposure;
+    private final RiskConfigCache config;
+    private final RateLimiter rates;
+    private final RiskLagStore lag;
+    private final DynamoDbClient dynamo;
+    private final Clock clock;
+    private final Map<String, String> segments = new ConcurrentHashMap<>();
+    /** Scopes seen with no bucket over its share, per config version: they may take the fast path. */
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+
+    public OrdersApi() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public OrdersApi(Deployment deployment) {
+        super(Functions.ORDERS);
+        AuditLog audit = new AuditLog(deployment);
+        this.orders = new OrderStore(deployment);
+        this.markets = new MarketStore(deployment, audit);
+        this.status = new StatusStore(deployment, audit);
+        this.wallet = new WalletStore(deployment, audit);
+        this.exposure = new ExposureStore(deployment);
+        this.config = new RiskConfigCache(new RiskConfigStore(deployment, audit), deployment.clock(), Duration.ofSeconds(2));
+        this.rates = new RateLimiter(deployment);
+        this.lag = new RiskLagStore(deployment);
+        this.dynamo = deployment.clients().dynamo();
+        this.clock = deployment.clock();
+        serve("POST /orders", this::place);
+        serve("GET /orders/{orderId}", this::get);
+        serve("GET /orders", this::list);
+    }
+
+    // ---- reading ----
+
+    private HttpResponse get(HttpRequest request) {
+        String sub = request.requireCaller().sub();
+        return orders.order(request.pathParameter("orderId")).filter(o -> o.ownerSub().equals(sub))
+                .map(o -> HttpResponse.of(200, OrderJson.view(o)))
+                .orElseThrow(() -> new ApiError(ErrorCode.ORDER_NOT_FOUND, "no such order"));
+    }
+
+    private HttpResponse list(HttpRequest request) {
+        OrderStore.OrderPage page = orders.byOwner(request.requireCaller().sub(), request.limit(50, 200),
+                request.queryParam("cursor"));
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("orders");
+        page.orders().forEach(o -> list.add(OrderJson.view(o)));
+        out.put("nextCursor", page.nextCursor().orElse(null));
+        return HttpResponse.of(200, out);
+    }
+
+    // ---- placing ----
+
+    private HttpResponse place(HttpRequest request) {
+        Caller caller = request.requireCaller();
+        String key = request.header("Idempotency-Key")
+                .orElseThrow(() -> ApiError.validation("Idempotency-Key", "the Idempotency-Key header is required"));
+        if (!KEY.matcher(key).matches()) {
+            throw ApiError.validation("Idempotency-Key", "the Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 _ -");
+        }
+        OrderRequest req = parse(request.jsonBody());
+        String orderId = OrderIds.of(caller.sub(), key);
+
+        Optional<Order> existing = orders.order(orderId);
+        if (existing.isPresent()) {
+            return replay(existing.get(), req);
+        }
+        Instant now = clock.instant();
+        RiskConfig cfg = config.current();
+        OptionalLong retryAfter = rates.check(caller.sub(), request.sourceIp(), cfg.rateLimits(), now);
+        if (retryAfter.isPresent()) {
+            ObjectNode d = Json.object();
+            d.put("retryAfterSeconds", retryAfter.getAsLong());
+            return HttpResponse.of(429, new ApiError(ErrorCode.RATE_LIMITED, "too many orders; retry later", d).body())
+                    .withHeader("Retry-After", Long.toString(retryAfter.getAsLong()));
+        }
+        haltedCheck(cfg, now);
+        return execute(caller.sub(), key, orderId, req, cfg);
+    }
+
+    private static OrderRequest parse(RequestBody body) {
+        body.allowOnly(Set.of("marketId", "selectionId", "stake", "priceVersion"));
+        String marketId = body.requiredString("marketId", 100);
+        String selectionId = body.requiredString("selectionId", 100);
+        JsonNode stakeNode = body.node().get("stake");
+        Amount stake;
+        try {
+            if (stakeNode == null || !stakeNode.isTextual()) {
+                throw new IllegalArgumentException("'stake' is a decimal string, such as \"10000\"");
+            }
+            stake = Amount.parse(stakeNode.textValue());
+            if (stake.isZero()) {
+                throw new IllegalArgumentException("'stake' must be more than 0");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("stake", e.getMessage());
+        }
+        long priceVersion = body.optionalLong("priceVersion", 1, Long.MAX_VALUE)
+                .orElseThrow(() -> ApiError.validation("priceVersion", "'priceVersion' is required"));
+        return new OrderRequest(marketId, selectionId, stake, priceVersion);
+    }
+
+    private void haltedCheck(RiskConfig cfg, Instant now) {
+        PlatformStatus st = status.current();
+        if (!st.mode().allowsMoneyMovement()) {
+            ObjectNode d = Json.object();
+            d.put("reason", "MAINTENANCE");
+            d.put("notice", st.notice().orElse(null));
+            throw new ApiError(ErrorCode.TRADING_HALTED, "trading is halted; nothing was committed", d);
+        }
+        if (RiskLagStore.failClosed(lag.current(), cfg.failClose().maxRiskLagSeconds(), now)) {
+            ObjectNode d = Json.object();
+            d.put("reason", "RISK_BACKLOG");
+            d.put("notice", "Trading is paused while risk checks catch up.");
+            throw new ApiError(ErrorCode.TRADING_HALTED, "trading is paused: the risk pipeline is behind", d);
+        }
+    }
+
+    private HttpResponse replay(Order existing, OrderRequest req) {
+        if (!existing.fingerprint().equals(req.fingerprint())) {
+            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used for a different order; use a new key for a new attempt");
+        }
+        return HttpResponse.of(existing.responseStatus(), Json.parseTrusted(existing.responseBody()))
+                .withHeader("Idempotent-Replayed", "true");
+    }
+
+    /** A business rejection, recorded as an outcome of its key. */
+    private final class Rejection extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final ErrorCode code;
+        final transient ObjectNode details;
+
+        Rejection(ErrorCode code, String message, ObjectNode details) {
+            super(message, null, false, false);
+            this.code = code;
+            this.details = details == null ? Json.object() : details;
+        }
+    }
+
+    private HttpResponse execute(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg) {
+        Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Plan plan;
+            try {
+                plan = plan(sub, key, orderId, req, cfg, split, now);
+            } catch (Rejection r) {
+                return reject(sub, key, orderId, req, r, now);
+            }
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(plan.actions));
+                return HttpResponse.of(201, Json.parseTrusted(plan.order.responseBody()));
+            } catch (TransactionCanceledException e) {
+                List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+                if (failed(reasons, 0)) {
+                    CancellationReason r = reasons.get(0);
+                    Order first = r.hasItem() ? OrderStore.fromAttributes(r.item()) : orders.order(orderId).orElseThrow();
+                    return replay(first, req);
+                }
+                if (failed(reasons, 2)) {
+                    haltedCheck(cfg, now);
+                }
+                for (Map.Entry<Integer, LimitScope> c : plan.claimIndex.entrySet()) {
+                    if (failed(reasons, c.getKey())) {
+                        split.add(c.getValue()); // the picked bucket is full: spread over the scope's buckets
+                    }
+                }
+                // market, account or a racing transaction: decide again on what is there now
+                backOff(attempt);
+            }
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
+                + "nothing was committed, retrying with the same Idempotency-Key is safe");
+    }
+
+    /** Everything one commit attempt writes, and where each claim sits in it. */
+    private record Plan(Order order, List<TransactWriteItem> actions, Map<Integer, LimitScope> claimIndex) {}
+
+    private Plan plan(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg, Set<LimitScope> split,
+                      Instant now) {
+        Market market = markets.market(req.marketId()).orElseThrow(() ->
+                new Rejection(ErrorCode.MARKET_NOT_FOUND, "no market " + req.marketId(), null));
+        if (market.selections().stream().noneMatch(s -> s.selectionId().equals(req.selectionId()))) {
+            throw new Rejection(ErrorCode.SELECTION_NOT_FOUND, "no selection " + req.selectionId() + " in this market", null);
+        }
+        if (market.state() != MarketState.OPEN || market.price().isEmpty()) {
+            ObjectNode d = Json.object();
+            d.put("state", market.state().name());
+            throw new Rejection(ErrorCode.MARKET_NOT_OPEN, "the market is " + market.state(), d);
+        }
+        CurrentPrice price = market.price().get();
+        if (price.priceVersion() != req.priceVersion()) {
+            ObjectNode d = Json.object();
+            d.put("currentPriceVersion", price.priceVersion());
+            ObjectNode odds = d.putObject("currentOdds");
+            price.odds().forEach((s, o) -> odds.put(s, o.text()));
+            throw new Rejection(ErrorCode.PRICE_CHANGED, "the price moved; confirm the new one", d);
+        }
+        if (!cfg.feed().fresh(price.receivedAt(), now)) {
+            throw new Rejection(ErrorCode.PRICE_STALE, "the price is older than " + cfg.feed().keepSeconds() + " s", null);
+        }
+        if (req.stake().compareTo(cfg.stake().min()) < 0 || req.stake().compareTo(cfg.stake().max()) > 0) {
+            ObjectNode d = Json.object();
+            d.put("min", cfg.stake().min().text());
+            d.put("max", cfg.stake().max().text());
+            throw new Rejection(ErrorCode.STAKE_OUT_OF_RANGE, "the stake must be between the minimum and maximum", d);
+        }
+        Odds odds = price.odds().get(req.selectionId());
+        Amount payout = OrderMath.potentialPayout(req.stake(), odds);
+        BigDecimal liability = OrderMath.liability(req.stake(), odds);
+
+        Account account = wallet.account(sub);
+        Posting posting;
+        try {
+            posting = account.stake(orderId, req.stake(), now);
+        } catch (Account.InsufficientFunds e) {
+            throw new Rejection(ErrorCode.INSUFFICIENT_FUNDS, "the balance does not cover the stake", null);
+        }
+        Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
+        for (LedgerEntry entry : posting.entries()) {
+            if (entry.type() == EntryType.STAKE) {
+                funds.merge(entry.fund(), entry.amount().negate(), Amount::plus);
+            }
+        }
+
+        String segment = segments.computeIfAbsent(market.eventId(),
+                id -> markets.event(id).map(e -> e.segment()).orElse("none"));
+        Map<LimitScope, String> scopeKeys = new EnumMap<>(LimitScope.class);
+        scopeKeys.put(LimitScope.EVENT, market.eventId() + "/" + req.selectionId());
+        scopeKeys.put(LimitScope.USER, sub);
+        scopeKeys.put(LimitScope.SEGMENT, segment);
+        scopeKeys.put(LimitScope.GLOBAL, "GLOBAL");
+        Map<LimitScope, String> limitIds = Map.of(LimitScope.EVENT, market.eventId(), LimitScope.USER, sub,
+                LimitScope.SEGMENT, segment, LimitScope.GLOBAL, "GLOBAL");
+
+        List<ExposureClaim> claims = new ArrayList<>();
+        Map<ExposureClaim, BigDecimal> caps = new java.util.LinkedHashMap<>();
+        for (LimitScope scope : SCOPES) {
+            BigDecimal limit = cfg.limit(scope, limitIds.get(scope)).value();
+            int n = ExposureClaim.bucketsFor(scope);
+            String scopeKey = scopeKeys.get(scope);
+            int pick = ExposureBuckets.pick(orderId, n);
+            BigDecimal share = ExposureBuckets.share(limit, n, pick);
+            String verifiedKey = scope + "|" + scopeKey + "|" + cfg.version();
+            if (!split.contains(scope) && liability.compareTo(share) <= 0 && verified.contains(verifiedKey)) {
+                ExposureClaim c = new ExposureClaim(scope, scopeKey, pick, liability);
+                claims.add(c);
+                caps.put(c, share);
+                continue;
+            }
+            Map<Integer, BigDecimal> used = exposure.buckets(scope, scopeKey);
+            if (ExposureBuckets.withinShares(limit, n, used)) {
+                rememberVerified(verifiedKey);
+            }
+            Map<Integer, BigDecimal> bucketCaps = ExposureBuckets.caps(limit, n, used);
+            BigDecimal pickCap = bucketCaps.get(pick);
+            if (!split.contains(scope) && pickCap != null
+                    && pickCap.subtract(used.getOrDefault(pick, BigDecimal.ZERO)).compareTo(liability) >= 0) {
+                ExposureClaim c = new ExposureClaim(scope, scopeKey, pick, liability);
+                claims.add(c);
+                caps.put(c, pickCap);
+                continue;
+            }
+            Map<Integer, BigDecimal> parts = ExposureBuckets.split(liability, bucketCaps, used).orElseThrow(() -> {
+                ObjectNode d = Json.object();
+                d.put("scope", scope.name());
+                return new Rejection(ErrorCode.LIMIT_EXCEEDED, "the order would pass the " + scope + " limit", d);
+            });
+            parts.forEach((bucket, part) -> {
+                ExposureClaim c = new ExposureClaim(scope, scopeKey, bucket, part);
+                claims.add(c);
+                caps.put(c, bucketCaps.get(bucket));
+            });
+        }
+
+        Order order = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.ACCEPTED, req.marketId(),
+                req.selectionId(), market.eventId(), req.stake(), odds, req.priceVersion(), payout, now, null, claims,
+                funds, 201, null);
+        order = withResponse(order, 201, OrderJson.view(order));
+
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(orders.putNewAction(order));
+        actions.add(markets.openAtVersionCheck(req.marketId(), req.priceVersion(), cfg.feed().oldestFresh(now)));
+        actions.add(status.normalModeCheck());
+        actions.addAll(wallet.postingActions(posting));
+        Map<Integer, LimitScope> claimIndex = new java.util.HashMap<>();
+        for (ExposureClaim c : claims) {
+            TransactWriteItem a = exposure.claimAction(c, caps.get(c));
+            if (a == null) {
+                ObjectNode d = Json.object();
+                d.put("scope", c.scope().name());
+                throw new Rejection(ErrorCode.LIMIT_EXCEEDED, "the order would pass the " + c.scope() + " limit", d);
+            }
+            claimIndex.put(actions.size(), c.scope());
+            actions.add(a);
+        }
+        return new Plan(order, actions, claimIndex);
+    }
+
+    private void rememberVerified(String key) {
+        if (verified.size() > 100_000) {
+            verified.clear(); // bounded: forgetting only costs a bucket read
+        }
+        verified.add(key);
+    }
+
+    private static Order withResponse(Order o, int status, ObjectNode body) {
+        return new Order(o.orderId(), o.ownerSub(), o.idempotencyKey(), o.fingerprint(), o.status(), o.marketId(),
+                o.selectionId(), o.eventId(), o.stake(), o.odds(), o.priceVersion(), o.potentialPayout(), o.createdAt(),
+                o.rejectionCode(), o.claims(), o.funds(), status, Json.write(body));
+    }
+
+    private HttpResponse reject(String sub, String key, String orderId, OrderRequest req, Rejection r, Instant now) {
+        ObjectNode details = r.details.deepCopy();
+        details.put("orderId", orderId);
+        ApiError error = new ApiError(r.code, r.getMessage(), details);
+        Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
+                req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code.name(), List.of(),
+                Map.of(), r.code.httpStatus(), Json.write(error.body()));
+        Order recorded = orders.recordRejection(rejected);
+        if (recorded != rejected) {
+            return replay(recorded, req); // a racing duplicate recorded its outcome first
+        }
+        return HttpResponse.of(r.code.httpStatus(), error.body());
+    }
+
+    private static boolean failed(List<CancellationReason> reasons, int index) {
+        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L + 4L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.holdfast.local.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.functions.orders.OrdersApi;
+import dev.holdfast.local.LocalHoldfast;
+import dev.holdfast.local.LocalOptions;
+import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The order path's numbers, in-process against DynamoDB Local: accepted orders per second, p50/p99
+ * latency, DynamoDB round trips and write units per accepted order — beside a baseline doing the
+ * same work the way the usual Lambda idempotency utility does it (put an in-progress record, run
+ * the business write, update the record: three separate steps, not atomic).
+ *
+ * <p>Usage: {@code localstack/bench orders [ORDERS] [THREADS]}.
+ */
+public final class OrderBench {
+    private OrderBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int orders = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        System.out.println("starting the embedded environment...");
+        try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String admin = post(http, env, "/local/token", null, "{\"sub\":\"bench\",\"groups\":[\"admin\"]}", null).path("token").asText();
+            JsonNode cfg = get(http, env, "/admin/risk/config", admin);
+            var next = (com.fasterxml.jackson.databind.node.ObjectNode) cfg.deepCopy();
+            next.remove("version");
+            next.put("reason", "benchmark: no rate limits");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) next.path("rateLimits")).put("ordersPerUserPerMinute", 100000);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) next.path("rateLimits")).put("ordersPerAddressPerMinute", 100000);
+            put(http, env, "/admin/risk/config", admin, Json.write(next), cfg.path("version").asText());
+
+            String event = post(http, env, "/admin/events", admin,
+                    "{\"name\":\"bench\",\"startsAt\":\"2026-12-01T18:00:00Z\",\"segment\":\"bench\"}", null).path("eventId").asText();
+            String pm = "bench-" + UUID.randomUUID();
+            JsonNode market = post(http, env, "/admin/markets", admin, "{\"eventId\":\"" + event + "\",\"name\":\"m\","
+                    + "\"selections\":[{\"name\":\"A\"},{\"name\":\"B\"}],\"feed\":{\"provider\":\"acme\",\"providerMarketId\":\""
+                    + pm + "\",\"selections\":{\"1\":0,\"2\":1}}}", null);
+            String marketId = market.path("marketId").asText();
+            String selection = market.path("selections").get(0).path("selectionId").asText();
+            // a steady feed keeps the price fresh for the whole run, without changing the odds
+            Thread feed = new Thread(() -> {
+                for (int seq = 1; !Thread.currentThread().isInterrupted(); seq++) {
+                    final int s = seq;
+                    env.deployment().clients().sqs().sendMessage(b -> b.queueUrl(env.endpoints().path("queues")
+                                    .path("holdfast-feed.fifo").path("url").asText())
+                            .messageGroupId(pm).messageDeduplicationId(pm + ":" + s)
+                            .messageBody("{\"provider\":\"acme\",\"providerMarketId\":\"" + pm + "\",\"sequence\":" + s
+                                    + ",\"sourceTimestamp\":\"" + java.time.Instant.now() + "\",\"selections\":["
+                                    + "{\"providerSelectionId\":\"1\",\"probability\":\"0.5\"},{\"providerSelectionId\":\"2\",\"probability\":\"0.5\"}]}"));
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            feed.setDaemon(true);
+            feed.start();
+            Thread.sleep(1500);
+            post(http, env, "/admin/markets/" + marketId + "/state", admin, "{\"state\":\"OPEN\"}", null);
+
+            int users = Math.max(threads * 4, 32);
+            List<String> subs = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                String sub = "bench-user-" + u + "-" + UUID.randomUUID();
+                subs.add(sub);
+                post(http, env, "/admin/accounts/" + sub + "/credits", admin,
+                        "{\"amount\":\"100000000\",\"fund\":\"CASH\",\"reason\":\"bench\"}", "fund-" + sub);
+            }
+
+            CapacityMeter meter = new CapacityMeter();
+            DynamoDbClient metered = DynamoDbClient.builder().region(Region.of(env.endpoints().path("region").asText()))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .endpointOverride(URI.create(env.endpoints().path("dynamodbEndpoint").asText()))
+                    .overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();
+            Deployment d = env.deployment();
+            Deployment meteredDeployment = new Deployment(new AwsClients(metered,
+                    DynamoDbEnhancedClient.builder().dynamoDbClient(metered).build(), d.clients().sqs()), d.names(), d.clock());
+            OrdersApi handler = new OrdersApi(meteredDeployment);
+            long version = get(http, env, "/markets/" + marketId, admin).path("price").path("priceVersion").asLong();
+            String body = "{\"marketId\":\"" + marketId + "\",\"selectionId\":\"" + selection + "\",\"stake\":\"1000\",\"priceVersion\":" + version + "}";
+
+            Result ours = run("Holdfast: one transaction", orders, threads, subs, meter,
+                    (sub, key) -> handler.handleRequest(event(sub, key, body), null));
+            String idemTable = d.names().table(Tables.PLATFORM);
+            Result baseline = run("baseline: separate idempotency calls", orders, threads, subs, meter, (sub, key) -> {
+                String pk = "IDEM#" + sub + "#" + key;
+                metered.putItem(b -> b.tableName(idemTable).item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("IDEM"),
+                        "status", AttributeValue.fromS("INPROGRESS"))).conditionExpression("attribute_not_exists(pk)"));
+                APIGatewayV2HTTPResponse r = handler.handleRequest(event(sub, "b" + key, body), null);
+                metered.updateItem(b -> b.tableName(idemTable).key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("IDEM")))
+                        .updateExpression("SET #s = :done, #r = :r").expressionAttributeNames(Map.of("#s", "status", "#r", "response"))
+                        .expressionAttributeValues(Map.of(":done", AttributeValue.fromS("COMPLETED"), ":r", AttributeValue.fromS(r.getBody()))));
+                return r;
+            });
+            feed.interrupt();
+            System.out.println();
+            System.out.println("| order path (" + orders + " orders, " + threads + " threads, in-process, DynamoDB Local) | accepted/s | p50 ms | p99 ms | round trips / order | write units / order | read units / order |");
+            System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+            System.out.println(ours.row());
+            System.out.println(baseline.row());
+            System.out.printf("ratio (Holdfast / baseline): throughput %.2f, p50 %.2f, round trips %.2f, write units %.2f%n",
+                    ours.perSecond / baseline.perSecond, ours.p50 / baseline.p50, ours.calls / baseline.calls, ours.wcu / baseline.wcu);
+        }
+    }
+
+    @FunctionalInterface
+    interface Placement {
+        APIGatewayV2HTTPResponse place(String sub, String key) throws Exception;
+    }
+
+    record Result(String name, int accepted, double perSecond, double p50, double p99, double calls, double wcu, double rcu) {
+        String row() {
+            return String.format("| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |", name, perSecond, p50, p99, calls, wcu, rcu);
+        }
+    }
+
+    private static Result run(String name, int orders, int threads, List<String> subs, CapacityMeter meter, Placement p)
+            throws Exception {
+        System.out.printf("%s: placing %d orders on %d threads...%n", name, orders, threads);
+        meter.reset();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long t0 = System.nanoTime();
+        List<Future<?>> jobs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            jobs.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
+                    String sub = subs.get(i % subs.size());
+                    long s = System.nanoTime();
+                    APIGatewayV2HTTPResponse r = p.place(sub, "k" + i + "-" + UUID.randomUUID());
+                    latencies.add(System.nanoTime() - s);
+                    if (r.getStatusCode() == 201) {
+                        accepted.incrementAndGet();
+                    }
+                    if ((i + 1) % 250 == 0) {
+                        System.out.printf("  ... %d/%d%n", i + 1, orders);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : jobs) {
+            f.get();
+        }
+        pool.shutdown();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        int a = Math.max(1, accepted.get());
+        return new Result(name, accepted.get(), accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.99))) / 1e6,
+                (double) meter.calls() / a, meter.writeUnits() / a, meter.readUnits() / a);
+    }
+
+    private static APIGatewayV2HTTPEvent event(String sub, String key, String body) {
+        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey("POST /orders").withRawPath("/orders")
+                .withHeaders(Map.of("idempotency-key", key, "content-type", "application/json")).withBody(body)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId(UUID.randomUUID().toString())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath("/orders")
+                                .withSourceIp("127.0.0.1").build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                        .withClaims(Map.of("sub", sub)).build()).build())
+                        .build())
+                .build();
+    }
+
+    private static JsonNode get(HttpClient http, LocalHoldfast env, String path, String token) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(env.apiBaseUrl() + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.parse(r.body());
+    }
+
+    private static JsonNode put(HttpClient http, LocalHoldfast env, String path, String token, String body, String ifMatch) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(env.apiBaseUrl() + path))
+                .header("Authorization", "Bearer " + token).header("If-Match", ifMatch)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(path + ": " + r.body());
+        }
+        return Json.parse(r.body());
+    }
+
+    private static JsonNode post(HttpClient http, LocalHoldfast env, String path, String token, String body, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env.apiBaseUrl() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (key != null) {
+            b.header("Idempotency-Key", key.length() > 64 ? key.substring(0, 64) : key);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(path + ": " + r.body());
+        }
+        return Json.parse(r.body());
+    }
+}

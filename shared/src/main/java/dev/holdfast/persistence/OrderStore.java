@@ -1,0 +1,191 @@
+package dev.holdfast.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.money.Fund;
+import dev.holdfast.domain.order.ExposureClaim;
+import dev.holdfast.domain.order.Order;
+import dev.holdfast.domain.order.OrderStatus;
+import dev.holdfast.domain.pricing.Odds;
+import dev.holdfast.domain.risk.LimitScope;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Orders, each its own idempotency record (see {@link dev.holdfast.domain.order.OrderIds}). An
+ * order is only ever put with {@code attribute_not_exists}: no code path rewrites or deletes one.
+ */
+public final class OrderStore {
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final DynamoDbTable<OrderItem> table;
+    private final DynamoDbIndex<OrderItem> byUser;
+    private final DynamoDbIndex<OrderItem> byMarket;
+
+    public OrderStore(Deployment deployment) {
+        this.dynamo = deployment.clients().dynamo();
+        DynamoDbEnhancedClient enhanced = deployment.clients().enhanced();
+        this.tableName = deployment.names().table(Tables.ORDERS);
+        this.table = enhanced.table(tableName, OrderItem.SCHEMA);
+        this.byUser = table.index(OrderItem.BY_USER);
+        this.byMarket = table.index(OrderItem.BY_MARKET);
+    }
+
+    public Optional<Order> order(String orderId) {
+        OrderItem i = table.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue("ORDER#" + orderId).sortValue("ORDER").build()).consistentRead(true).build());
+        return Optional.ofNullable(i).map(OrderStore::fromItem);
+    }
+
+    /** The put of a new order, for the order's transaction; on a duplicate it returns the existing one. */
+    public TransactWriteItem putNewAction(Order o) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(OrderItem.SCHEMA.itemToMap(toItem(o), true))
+                .conditionExpression("attribute_not_exists(pk)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
+    }
+
+    /** Parses an order returned by a failed condition ({@code ALL_OLD}). */
+    public static Order fromAttributes(Map<String, AttributeValue> item) {
+        return fromItem(OrderItem.SCHEMA.mapToItem(item));
+    }
+
+    /**
+     * Records a rejected order, unless this key already has an outcome.
+     *
+     * @return the recorded order: this one, or the one that was there first
+     */
+    public Order recordRejection(Order rejected) {
+        try {
+            dynamo.putItem(b -> b.tableName(tableName).item(OrderItem.SCHEMA.itemToMap(toItem(rejected), true))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return rejected;
+        } catch (ConditionalCheckFailedException e) {
+            return e.hasItem() ? fromAttributes(e.item()) : order(rejected.orderId()).orElseThrow();
+        }
+    }
+
+    /** One page of an owner's orders, newest first. */
+    public record OrderPage(List<Order> orders, Optional<String> nextCursor) {}
+
+    public OrderPage byOwner(String ownerSub, int limit, Optional<String> cursor) {
+        QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("USER#" + ownerSub).build()))
+                .scanIndexForward(false).limit(limit);
+        cursor.ifPresent(c -> q.exclusiveStartKey(decode(c, "USER#" + ownerSub, "gsi2pk", "gsi2sk")));
+        Page<OrderItem> page = byUser.query(q.build()).iterator().next();
+        List<Order> orders = page.items().stream().map(OrderStore::fromItem).toList();
+        return new OrderPage(orders, next(page, orders.size() == limit, "gsi2sk"));
+    }
+
+    /** One page of a market's accepted orders (for settlement). */
+    public OrderPage acceptedInMarket(String marketId, int limit, Optional<String> cursor) {
+        QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("MARKET#" + marketId).build()))
+                .limit(limit);
+        cursor.ifPresent(c -> q.exclusiveStartKey(decode(c, "MARKET#" + marketId, "gsi1pk", "gsi1sk")));
+        Page<OrderItem> page = byMarket.query(q.build()).iterator().next();
+        List<Order> orders = page.items().stream().map(OrderStore::fromItem).toList();
+        return new OrderPage(orders, next(page, orders.size() == limit, "gsi1sk"));
+    }
+
+    private static Optional<String> next(Page<OrderItem> page, boolean full, String sortAttr) {
+        return Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty() && full)
+                .map(k -> Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        (k.get(sortAttr).s() + "|" + k.get("pk").s()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Map<String, AttributeValue> decode(String cursor, String partition, String pkAttr, String skAttr) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            if (parts.length == 2 && parts[1].startsWith("ORDER#")) {
+                return Map.of(pkAttr, AttributeValue.fromS(partition), skAttr, AttributeValue.fromS(parts[0]),
+                        "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("ORDER"));
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
+    }
+
+    static OrderItem toItem(Order o) {
+        OrderItem i = new OrderItem();
+        i.pk = "ORDER#" + o.orderId();
+        i.sk = "ORDER";
+        String created = Rfc3339.format(o.createdAt());
+        if (o.status() == OrderStatus.ACCEPTED) {
+            i.gsi1pk = "MARKET#" + o.marketId();
+            i.gsi1sk = o.orderId();
+        }
+        i.gsi2pk = "USER#" + o.ownerSub();
+        i.gsi2sk = created + "#" + o.orderId();
+        i.orderId = o.orderId();
+        i.owner = o.ownerSub();
+        i.idempotencyKey = o.idempotencyKey();
+        i.fingerprint = o.fingerprint();
+        i.status = o.status().name();
+        i.marketId = o.marketId();
+        i.selectionId = o.selectionId();
+        i.eventId = o.eventId();
+        i.stake = o.stake().text();
+        i.odds = o.odds() == null ? null : o.odds().text();
+        i.priceVersion = o.priceVersion();
+        i.potentialPayout = o.potentialPayout() == null ? null : o.potentialPayout().text();
+        i.createdAt = created;
+        i.rejectionCode = o.rejectionCode();
+        ArrayNode claims = Json.array();
+        o.claims().forEach(c -> claims.addObject().put("scope", c.scope().name()).put("scopeKey", c.scopeKey())
+                .put("bucket", c.bucket()).put("amount", c.amount().toPlainString()));
+        i.claims = Json.write(claims);
+        ObjectNode funds = Json.object();
+        o.funds().forEach((f, a) -> funds.put(f.name(), a.text()));
+        i.funds = Json.write(funds);
+        i.responseStatus = o.responseStatus();
+        i.responseBody = o.responseBody();
+        return i;
+    }
+
+    static Order fromItem(OrderItem i) {
+        List<ExposureClaim> claims = new ArrayList<>();
+        for (JsonNode c : Json.parseTrusted(i.claims)) {
+            claims.add(new ExposureClaim(LimitScope.valueOf(c.path("scope").asText()), c.path("scopeKey").asText(),
+                    c.path("bucket").asInt(), new BigDecimal(c.path("amount").asText())));
+        }
+        Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
+        Json.parseTrusted(i.funds).fields().forEachRemaining(e -> funds.put(Fund.valueOf(e.getKey()), Amount.parse(e.getValue().asText())));
+        return new Order(i.orderId, i.owner, i.idempotencyKey, i.fingerprint, OrderStatus.valueOf(i.status), i.marketId,
+                i.selectionId, i.eventId, Amount.parse(i.stake), i.odds == null ? null : Odds.parse(i.odds),
+                i.priceVersion == null ? 0 : i.priceVersion,
+                i.potentialPayout == null ? null : new Amount(new BigDecimal(i.potentialPayout)),
+                Rfc3339.parse(i.createdAt), i.rejectionCode, claims, funds, i.responseStatus, i.responseBody);
+    }
+}
