@@ -39,6 +39,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalHoldfast implements AutoCloseable {
     public static final String PREFIX = Naming.prefixFor(Naming.LOCAL_STAGE);
+    /** Concurrent batches per queue consumer (SQS FIFO still delivers each group in order). */
+    static final int QUEUE_CONCURRENCY = 4;
 
     private final LocalOptions options;
     private final EmbeddedAws embedded;
@@ -96,9 +98,12 @@ public final class LocalHoldfast implements AutoCloseable {
             String url = queues.get(t.queue()).url();
             String arn = clients.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                     .attributes().get(QueueAttributeName.QUEUE_ARN);
-            QueuePoller p = new QueuePoller(t, url, arn, options.region(), clients.sqs(), host, options.retryDelaySeconds());
-            queuePollers.add(p);
-            threads.add(daemon(p, "local-sqs-" + t.queue().id()));
+            // like Lambda on a FIFO queue: several batches at once, never two of one message group
+            for (int i = 0; i < QUEUE_CONCURRENCY; i++) {
+                QueuePoller p = new QueuePoller(t, url, arn, options.region(), clients.sqs(), host, options.retryDelaySeconds());
+                queuePollers.add(p);
+                threads.add(daemon(p, "local-sqs-" + t.queue().id() + "-" + i));
+            }
         }
         for (Triggers.StreamTrigger t : triggers.streams()) {
             String arn = clients.dynamo().describeTable(b -> b.tableName(tables.get(t.table()))).table().latestStreamArn();

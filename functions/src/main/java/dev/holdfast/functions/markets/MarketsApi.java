@@ -272,11 +272,7 @@ public final class MarketsApi extends HttpFunction {
             throw ApiError.validation("state", "'state' must be one of " + java.util.Arrays.toString(MarketState.values()));
         }
         MarketStore.MarketPage page = markets.byState(state, request.limit(50, 200), request.queryParam("cursor"));
-        ObjectNode out = Json.object();
-        ArrayNode list = out.putArray("markets");
-        page.markets().forEach(m -> list.add(MarketJson.market(m)));
-        out.put("nextCursor", page.nextCursor().orElse(null));
-        return HttpResponse.of(200, out);
+        return HttpResponse.page("markets", page.markets(), MarketJson::market, page.nextCursor());
     }
 
     private HttpResponse snapshot(HttpRequest request) {
@@ -299,11 +295,7 @@ public final class MarketsApi extends HttpFunction {
 
     private HttpResponse quarantine(HttpRequest request) {
         MarketStore.QuarantinePage page = markets.quarantined(request.limit(50, 200), request.queryParam("cursor"));
-        ObjectNode out = Json.object();
-        ArrayNode list = out.putArray("entries");
-        page.entries().forEach(list::add);
-        out.put("nextCursor", page.nextCursor().orElse(null));
-        return HttpResponse.of(200, out);
+        return HttpResponse.page("entries", page.entries(), e -> e, page.nextCursor());
     }
 
 }

@@ -1,7 +1,6 @@
 package dev.holdfast.functions.orders;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
@@ -138,11 +137,7 @@ public final class OrdersApi extends HttpFunction {
     private HttpResponse list(HttpRequest request) {
         OrderStore.OrderPage page = orders.byOwner(request.requireCaller().sub(), request.limit(50, 200),
                 request.queryParam("cursor"));
-        ObjectNode out = Json.object();
-        ArrayNode list = out.putArray("orders");
-        page.orders().forEach(o -> list.add(OrderJson.view(o)));
-        out.put("nextCursor", page.nextCursor().orElse(null));
-        return HttpResponse.of(200, out);
+        return HttpResponse.page("orders", page.orders(), OrderJson::view, page.nextCursor());
     }
 
     // ---- placing ----

@@ -1,6 +1,5 @@
 package dev.holdfast.functions.platform;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
@@ -83,20 +82,19 @@ public final class PlatformApi extends HttpFunction {
     private HttpResponse auditTrail(HttpRequest request) {
         int limit = request.limit(50, 200);
         AuditLog.AuditPage page = audit.page(request.queryParam("cursor"), limit);
-        ObjectNode out = Json.object();
-        ArrayNode records = out.putArray("records");
-        for (AuditRecord r : page.records()) {
-            ObjectNode n = records.addObject();
-            n.put("auditId", r.auditId());
-            n.put("actor", r.actor());
-            n.put("action", r.action());
-            n.put("target", r.target());
-            n.set("before", Json.parseTrusted(r.beforeJson()));
-            n.set("after", Json.parseTrusted(r.afterJson()));
-            n.put("at", Rfc3339.format(r.at()));
-        }
-        out.put("nextCursor", page.nextCursor().orElse(null));
-        return HttpResponse.of(200, out);
+        return HttpResponse.page("records", page.records(), PlatformApi::auditJson, page.nextCursor());
+    }
+
+    private static ObjectNode auditJson(AuditRecord r) {
+        ObjectNode n = Json.object();
+        n.put("auditId", r.auditId());
+        n.put("actor", r.actor());
+        n.put("action", r.action());
+        n.put("target", r.target());
+        n.set("before", Json.parseTrusted(r.beforeJson()));
+        n.set("after", Json.parseTrusted(r.afterJson()));
+        n.put("at", Rfc3339.format(r.at()));
+        return n;
     }
 
     static ObjectNode toJson(PlatformStatus s) {

@@ -1,7 +1,6 @@
 package dev.holdfast.functions.wallet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
@@ -72,11 +71,7 @@ public final class WalletApi extends HttpFunction {
         String sub = request.requireCaller().sub();
         int limit = request.limit(50, 200);
         WalletStore.LedgerPage page = wallet.ledger(sub, request.queryParam("cursor"), limit);
-        ObjectNode out = Json.object();
-        ArrayNode entries = out.putArray("entries");
-        page.entries().forEach(e -> entries.add(WalletJson.entry(e)));
-        out.put("nextCursor", page.nextCursor().orElse(null));
-        return HttpResponse.of(200, out);
+        return HttpResponse.page("entries", page.entries(), WalletJson::entry, page.nextCursor());
     }
 
     // ---- credits ----

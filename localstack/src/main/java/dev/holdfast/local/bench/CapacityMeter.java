@@ -84,6 +84,21 @@ public final class CapacityMeter implements ExecutionInterceptor {
         return w + rd;
     }
 
+    /** The environment's deployment with a DynamoDB client that reports to this meter. */
+    public dev.holdfast.persistence.Deployment meter(dev.holdfast.local.LocalHoldfast env) {
+        var d = env.deployment();
+        var metered = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                .region(software.amazon.awssdk.regions.Region.of(env.endpoints().path("region").asText()))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("holdfast", "holdfast")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .endpointOverride(java.net.URI.create(env.endpoints().path("dynamodbEndpoint").asText()))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(this)).build();
+        return new dev.holdfast.persistence.Deployment(new dev.holdfast.persistence.AwsClients(metered,
+                software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient.builder().dynamoDbClient(metered).build(),
+                d.clients().sqs()), d.names(), d.clock());
+    }
+
     public double writeUnits() {
         return writeUnits.sum();
     }

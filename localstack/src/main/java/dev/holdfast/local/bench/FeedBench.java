@@ -1,27 +1,13 @@
 package dev.holdfast.local.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.holdfast.api.Json;
 import dev.holdfast.functions.feed.FeedIngester;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.AwsClients;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Queues;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,18 +28,14 @@ public final class FeedBench {
         int perMarket = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         System.out.println("starting the embedded environment...");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
-            HttpClient http = HttpClient.newHttpClient();
-            String admin = post(http, env, "/local/token", null, "{\"sub\":\"bench\",\"groups\":[\"admin\"]}").path("token").asText();
-            String event = post(http, env, "/admin/events", admin,
-                    "{\"name\":\"bench\",\"startsAt\":\"2026-12-01T18:00:00Z\",\"segment\":\"bench\"}").path("eventId").asText();
+            BenchHttp http = new BenchHttp(env);
+            String admin = http.adminToken();
             List<String> providerIds = new ArrayList<>();
             List<String> marketIds = new ArrayList<>();
             for (int i = 0; i < marketCount + 1; i++) {
                 String pm = "bench-" + UUID.randomUUID();
                 providerIds.add(pm);
-                marketIds.add(post(http, env, "/admin/markets", admin, "{\"eventId\":\"" + event + "\",\"name\":\"m\","
-                        + "\"selections\":[{\"name\":\"A\"},{\"name\":\"B\"}],\"feed\":{\"provider\":\"acme\",\"providerMarketId\":\""
-                        + pm + "\",\"selections\":{\"1\":0,\"2\":1}}}").path("marketId").asText());
+                marketIds.add(http.market(admin, pm).path("marketId").asText());
             }
 
             // 1. end to end through the real queue and the environment's ingester
@@ -101,14 +83,7 @@ public final class FeedBench {
 
             // 2. round trips and capacity per update, on the real ingester code path
             CapacityMeter meter = new CapacityMeter();
-            DynamoDbClient metered = DynamoDbClient.builder().region(Region.of(env.endpoints().path("region").asText()))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .endpointOverride(URI.create(env.endpoints().path("dynamodbEndpoint").asText()))
-                    .overrideConfiguration(o -> o.addExecutionInterceptor(meter)).build();
-            Deployment d = env.deployment();
-            FeedIngester ingester = new FeedIngester(new Deployment(new AwsClients(metered,
-                    DynamoDbEnhancedClient.builder().dynamoDbClient(metered).build(), d.clients().sqs()), d.names(), d.clock()));
+            FeedIngester ingester = new FeedIngester(meter.meter(env));
             String pm = providerIds.get(marketCount);
             int n = 200;
             for (int seq = 1; seq <= n; seq++) {
@@ -152,17 +127,5 @@ public final class FeedBench {
         return "{\"provider\":\"acme\",\"providerMarketId\":\"" + pm + "\",\"sequence\":" + seq + ",\"sourceTimestamp\":\""
                 + Instant.now() + "\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\"" + p1
                 + "\"},{\"providerSelectionId\":\"2\",\"probability\":\"" + p2 + "\"}]}";
-    }
-
-    private static JsonNode post(HttpClient http, LocalHoldfast env, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env.apiBaseUrl() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(path + ": " + r.body());
-        }
-        return Json.parse(r.body());
     }
 }
