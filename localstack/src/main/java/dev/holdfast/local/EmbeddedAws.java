@@ -2,9 +2,20 @@ package dev.holdfast.local;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.actor.queue.QueueEvent;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
+import org.elasticmq.util.NowProvider;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * DynamoDB Local and ElasticMQ, both from Maven Central, started in this JVM on free loopback
- * ports. DynamoDB Local keeps its data in memory, or in SQLite files under a folder; ElasticMQ
- * keeps queues in memory (queues are provisioned again at every start).
+ * ports. Both keep their data in memory, or — with a data folder — DynamoDB Local in SQLite files
+ * and ElasticMQ in an H2 database under it, so queued messages survive a restart too.
  */
 final class EmbeddedAws implements AutoCloseable {
     private final DynamoDBProxyServer dynamo;
@@ -36,10 +47,13 @@ final class EmbeddedAws implements AutoCloseable {
         // the two start in parallel: each takes a couple of seconds of mostly class loading
         int sqsPort = freePort();
         CompletableFuture<SQSRestServer> sqsStarted = CompletableFuture.supplyAsync(() -> {
-            SQSRestServer server = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1")
+            TheSQSRestServerBuilder builder = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1")
                     .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
-                    .withAWSRegion(region)
-                    .start();
+                    .withAWSRegion(region);
+            if (dataDir != null) {
+                builder = persisted(builder, dataDir.resolve("sqs"));
+            }
+            SQSRestServer server = builder.start();
             server.waitUntilStarted();
             return server;
         });
@@ -58,6 +72,29 @@ final class EmbeddedAws implements AutoCloseable {
         SQSRestServer sqs = sqsStarted.join();
         return new EmbeddedAws(dynamo, URI.create("http://127.0.0.1:" + dynamoPort), sqs,
                 URI.create("http://127.0.0.1:" + sqsPort));
+    }
+
+    /**
+     * ElasticMQ with its messages kept in an H2 database under {@code dir}: wired as ElasticMQ's own
+     * server does it (a queue manager whose events go to the SQL persistence actor, which restores
+     * queues and messages first).
+     */
+    private static TheSQSRestServerBuilder persisted(TheSQSRestServerBuilder builder, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            ActorSystem system = ActorSystem.create("holdfast-sqs");
+            SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver",
+                    "jdbc:h2:" + dir.toAbsolutePath().resolve("messages"), "", "", false);
+            ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class, config,
+                    scala.collection.immutable.List$.MODULE$.empty()));
+            ActorRef manager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
+                    StrictSQSLimits$.MODULE$, scala.Option.apply(store)));
+            Patterns.ask(store, new QueueEvent.Restore(manager), java.time.Duration.ofSeconds(60))
+                    .toCompletableFuture().get();
+            return builder.withActorSystem(system).withQueueManagerActor(manager);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not restore the persisted queues under " + dir, e);
+        }
     }
 
     URI dynamoEndpoint() {

@@ -81,6 +81,11 @@ class LocalProcessTest {
             Api api = new Api(awaitEndpoints(first, endpoints).path("apiBaseUrl").asText());
             token = api.token("ops-keep", "admin");
             assertEquals(200, api.post("/admin/maintenance", token, "{\"mode\":\"NORMAL\",\"notice\":\"" + notice + "\"}").status());
+            JsonNode e = Json.parse(Files.readString(endpoints));
+            try (var sqs = sqs(e)) {
+                String url = e.path("queues").path("holdfast-signups.fifo").path("url").asText();
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody(notice).messageGroupId("g").messageDeduplicationId("d"));
+            }
         } finally {
             stop(first);
         }
@@ -90,10 +95,22 @@ class LocalProcessTest {
             Api api = new Api(awaitEndpoints(second, endpoints2).path("apiBaseUrl").asText());
             assertEquals(notice, api.get("/status", null).json().path("notice").asText());
             assertEquals(200, api.get("/admin/audit?limit=1", token).status(), "the old token still verifies");
+            JsonNode e = Json.parse(Files.readString(endpoints2));
+            try (var sqs = sqs(e)) {
+                String url = e.path("queues").path("holdfast-signups.fifo").path("url").asText();
+                var got = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages();
+                assertEquals(1, got.size(), "a queued message survives the restart");
+                assertEquals(notice, got.get(0).body());
+            }
         } finally {
             stop(second);
         }
         assertTrue(new File(data.toFile(), "dynamodb").isDirectory());
+    }
+
+    private static software.amazon.awssdk.services.sqs.SqsClient sqs(JsonNode endpoints) {
+        return dev.holdfast.persistence.AwsClients.forEndpoints(java.net.URI.create(endpoints.path("dynamodbEndpoint").asText()),
+                java.net.URI.create(endpoints.path("sqsEndpoint").asText()), endpoints.path("region").asText()).sqs();
     }
 
     @Test
