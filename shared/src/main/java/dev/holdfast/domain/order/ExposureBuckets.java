@@ -21,11 +21,11 @@ import java.util.Optional;
  * When the picked bucket is too full, the order reads all buckets and splits its liability across
  * those with room, in the same transaction ({@link #split}); only when the whole scope lacks room
  * is it {@code LIMIT_EXCEEDED}. Shares are computed from the limit in force, so a limit change needs
- * no rebalancing. A lowered limit can leave buckets holding more than their new share; then the
- * other buckets' caps shrink by that excess ({@link #caps}) until releases drain it, so the sum
- * still cannot pass the limit. An order path may skip reading the buckets (the fast path above)
- * only once it has seen, under the same config version, that no bucket is over its share: orders
- * never push a bucket over its cap, so that stays true until the limit changes again.
+ * no rebalancing. A lowered limit can leave buckets holding more than their new share; while any
+ * does, the scope takes no new exposure ({@link #caps}), so the sum still cannot pass the limit.
+ * An order path may skip reading the buckets (the fast path above) only once it has seen, under
+ * the same config version, that no bucket is over its share: orders never push a bucket over its
+ * share, so that stays true until the limit changes again.
  */
 public final class ExposureBuckets {
     private ExposureBuckets() {}
@@ -45,39 +45,22 @@ public final class ExposureBuckets {
     }
 
     /**
-     * What each bucket may hold for new claims, given every bucket's current use. Normally that is
-     * its share. After the limit was lowered, some buckets may hold more than their share (they
-     * refuse every claim); their excess is then taken off the others' caps, in proportion to their
-     * shares, so the caps plus the over-full buckets' use still add up to the limit exactly. Use in
-     * an over-full bucket only ever falls (releases), so caps computed from an older read are never
-     * larger than those from a newer one: concurrent orders can't overshoot.
+     * What each bucket may hold for new claims, given every bucket's current use: its share — or
+     * nothing at all while any bucket holds more than its share, which only happens after the limit
+     * was lowered below what is open. The per-bucket conditions keep the sum within the limit only
+     * while every bucket is within its share, so until releases bring every bucket back under its
+     * share the scope takes no new exposure (it fails closed rather than overshoot).
      *
-     * @return bucket → cap, for buckets that are not over-full
+     * @return bucket → cap (empty while the scope is over-full somewhere)
      */
     public static Map<Integer, BigDecimal> caps(BigDecimal limit, int n, Map<Integer, BigDecimal> used) {
-        BigDecimal deficit = BigDecimal.ZERO;
-        BigDecimal openShares = BigDecimal.ZERO;
-        Map<Integer, BigDecimal> open = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            BigDecimal share = share(limit, n, i);
-            BigDecimal u = used.getOrDefault(i, BigDecimal.ZERO);
-            if (u.compareTo(share) > 0) {
-                deficit = deficit.add(u.subtract(share));
-            } else {
-                open.put(i, share);
-                openShares = openShares.add(share);
-            }
-        }
-        if (deficit.signum() == 0) {
-            return open;
-        }
         Map<Integer, BigDecimal> caps = new LinkedHashMap<>();
-        for (Map.Entry<Integer, BigDecimal> e : open.entrySet()) {
-            BigDecimal cut = openShares.signum() == 0 ? BigDecimal.ZERO
-                    : deficit.multiply(e.getValue()).divide(openShares, 4, RoundingMode.UP);
-            caps.put(e.getKey(), e.getValue().subtract(cut));
+        if (!withinShares(limit, n, used)) {
+            return caps;
         }
-        // rounding up takes at least the deficit; nothing is given back, so the caps stay safe
+        for (int i = 0; i < n; i++) {
+            caps.put(i, share(limit, n, i));
+        }
         return caps;
     }
 
