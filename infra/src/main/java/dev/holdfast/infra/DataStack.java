@@ -101,6 +101,7 @@ public final class DataStack extends Stack {
                 .retentionPeriod(DLQ_RETENTION)
                 .enforceSsl(true)
                 .encryption(QueueEncryption.SQS_MANAGED)
+                .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         return Queue.Builder.create(this, def.id())
                 .queueName(def.queueName(prefix))
@@ -110,6 +111,9 @@ public final class DataStack extends Stack {
                 .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(def.maxReceiveCount()).build())
                 .enforceSsl(true)
                 .encryption(QueueEncryption.SQS_MANAGED)
+                // queued withdrawals, settlements and signups are money and people: a removed
+                // definition or a stack rollback must never delete a queue holding them
+                .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
     }
 

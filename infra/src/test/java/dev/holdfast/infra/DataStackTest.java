@@ -150,6 +150,17 @@ class DataStackTest {
 
     @ParameterizedTest(name = "queue {0}")
     @MethodSource("queues")
+    void queueAndDeadLetterQueueAreRetained(QueueDef def) {
+        String prefix = Naming.prefixFor(STAGE);
+        for (String name : List.of(def.queueName(prefix), def.dlqName(prefix))) {
+            Map<String, Object> resource = lookup.resource("AWS::SQS::Queue", Map.of("QueueName", name));
+            assertEquals("Retain", resource.get("DeletionPolicy"), name);
+            assertEquals("Retain", resource.get("UpdateReplacePolicy"), name);
+        }
+    }
+
+    @ParameterizedTest(name = "queue {0}")
+    @MethodSource("queues")
     void queueAndDeadLetterQueueRefuseUnencryptedTransport(QueueDef def) {
         String prefix = Naming.prefixFor(STAGE);
         for (String name : List.of(def.queueName(prefix), def.dlqName(prefix))) {

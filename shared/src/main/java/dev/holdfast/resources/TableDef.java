@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * One DynamoDB table, as both the CDK app and the local environment create it.
  *
- * <p>Every key attribute is a string. {@code holdsMoneyOrAudit} tables get point-in-time recovery,
- * deletion protection and a RETAIN removal policy in AWS: nothing may ever delete them.
+ * <p>Every key attribute is a string. In AWS every table gets point-in-time recovery and a RETAIN
+ * removal policy; {@code holdsMoneyOrAudit} tables also get deletion protection: nothing may ever
+ * delete them.
  *
  * @param id            short name; the physical name is {@code prefix + id}
  * @param partitionKey  partition key attribute
