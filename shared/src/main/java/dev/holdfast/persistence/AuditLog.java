@@ -1,6 +1,5 @@
 package dev.holdfast.persistence;
 
-import dev.holdfast.api.ApiError;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.resources.Tables;
@@ -13,8 +12,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,19 +75,11 @@ public final class AuditLog {
     }
 
     static String encodeCursor(String sk) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sk.getBytes(StandardCharsets.UTF_8));
+        return Cursors.encode(sk);
     }
 
     static String decodeCursor(String cursor) {
-        try {
-            String sk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (SORT_KEY.matcher(sk).matches()) {
-                return sk;
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
+        return Cursors.decode(cursor, sk -> SORT_KEY.matcher(sk).matches());
     }
 
     private static AuditItem toItem(AuditRecord r) {

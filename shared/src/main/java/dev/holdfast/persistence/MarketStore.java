@@ -2,7 +2,6 @@ package dev.holdfast.persistence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.holdfast.api.ApiError;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
@@ -24,13 +23,10 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +128,7 @@ public final class MarketStore {
                     .addPutItem(audit.table(), audit.putInTransaction(record))
                     .build());
         } catch (TransactionCanceledException e) {
-            if (failed(e, 2)) {
+            if (Contention.conditionFailed(e, 2)) {
                 throw new FeedTaken();
             }
             throw e;
@@ -170,22 +166,15 @@ public final class MarketStore {
         Page<MarketItems.MarketItem> page = byState.query(q.build()).iterator().next();
         List<Market> out = page.items().stream().map(MarketCodec::fromItem).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty())
-                .map(k -> Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        (k.get("gsi1sk").s() + "|" + k.get("pk").s()).getBytes(StandardCharsets.UTF_8)));
+                .map(k -> Cursors.encode(k.get("gsi1sk").s() + "|" + k.get("pk").s()));
         return new MarketPage(out, next);
     }
 
     private static Map<String, AttributeValue> decodeCursor(String cursor, MarketState state) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-            if (parts.length == 2 && parts[1].startsWith("MARKET#")) {
-                return Map.of("gsi1pk", AttributeValue.fromS(MarketCodec.stateKey(state)), "gsi1sk", AttributeValue.fromS(parts[0]),
-                        "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("MARKET"));
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
+        String[] parts = Cursors.decode(cursor, p -> p.matches("[^|]+\\|MARKET#.+"))
+                .split("\\|", 2);
+        return Map.of("gsi1pk", AttributeValue.fromS(MarketCodec.stateKey(state)), "gsi1sk", AttributeValue.fromS(parts[0]),
+                "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("MARKET"));
     }
 
     /**
@@ -208,7 +197,7 @@ public final class MarketStore {
         try {
             enhanced.transactWriteItems(tx.build());
         } catch (TransactionCanceledException e) {
-            if (failed(e, 0) || conflicted(e)) {
+            if (Contention.conditionFailed(e, 0) || Contention.conflicted(e)) {
                 throw new Conflict();
             }
             throw e;
@@ -310,22 +299,12 @@ public final class MarketStore {
         QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("QUARANTINE").build()))
                 .scanIndexForward(false).consistentRead(true).limit(limit);
-        cursor.ifPresent(c -> {
-            String sk;
-            try {
-                sk = new String(Base64.getUrlDecoder().decode(c), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
-            }
-            if (!sk.matches("\\d{4}-.*#.+")) {
-                throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
-            }
-            q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS("QUARANTINE"), "sk", AttributeValue.fromS(sk)));
-        });
+        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS("QUARANTINE"),
+                "sk", AttributeValue.fromS(Cursors.decode(c, sk -> sk.matches("\\d{4}-.*#.+"))))));
         Page<MarketItems.RecordItem> page = records.query(q.build()).iterator().next();
         List<JsonNode> out = page.items().stream().map(i -> Json.parseTrusted(i.body)).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty() && out.size() == limit)
-                .map(k -> Base64.getUrlEncoder().withoutPadding().encodeToString(k.get("sk").s().getBytes(StandardCharsets.UTF_8)));
+                .map(k -> Cursors.encode(k.get("sk").s()));
         return new QuarantinePage(out, next);
     }
 
@@ -337,16 +316,5 @@ public final class MarketStore {
         return TransactPutItemEnhancedRequest.builder(type).item(item).conditionExpression(NEW_ITEM).build();
     }
 
-    private static boolean conflicted(TransactionCanceledException e) {
-        return e.hasCancellationReasons()
-                && e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
-    }
 
-    private static boolean failed(TransactionCanceledException e, int action) {
-        if (!e.hasCancellationReasons() || e.cancellationReasons().size() <= action) {
-            return false;
-        }
-        CancellationReason r = e.cancellationReasons().get(action);
-        return "ConditionalCheckFailed".equals(r.code());
-    }
 }

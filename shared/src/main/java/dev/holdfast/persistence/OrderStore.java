@@ -3,7 +3,6 @@ package dev.holdfast.persistence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.holdfast.api.ApiError;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.money.Amount;
@@ -30,9 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -120,21 +117,14 @@ public final class OrderStore {
 
     private static Optional<String> next(Page<OrderItem> page, boolean full, String sortAttr) {
         return Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty() && full)
-                .map(k -> Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        (k.get(sortAttr).s() + "|" + k.get("pk").s()).getBytes(StandardCharsets.UTF_8)));
+                .map(k -> Cursors.encode(k.get(sortAttr).s() + "|" + k.get("pk").s()));
     }
 
     private static Map<String, AttributeValue> decode(String cursor, String partition, String pkAttr, String skAttr) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-            if (parts.length == 2 && parts[1].startsWith("ORDER#")) {
-                return Map.of(pkAttr, AttributeValue.fromS(partition), skAttr, AttributeValue.fromS(parts[0]),
-                        "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("ORDER"));
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
+        String[] parts = Cursors.decode(cursor, p -> p.matches("[^|]+\\|ORDER#.+"))
+                .split("\\|", 2);
+        return Map.of(pkAttr, AttributeValue.fromS(partition), skAttr, AttributeValue.fromS(parts[0]),
+                "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("ORDER"));
     }
 
     static OrderItem toItem(Order o) {

@@ -16,7 +16,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Clock;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The versioned risk config in the platform table. Every version is an immutable item
@@ -92,7 +90,7 @@ public final class RiskConfigStore {
             if (initialize()) {
                 return RiskConfig.DEFAULT;
             }
-            backOff(attempt);
+            Contention.pause(attempt);
         }
         throw new IllegalStateException("the risk config could not be read");
     }
@@ -152,15 +150,15 @@ public final class RiskConfigStore {
                         .build());
                 return after;
             } catch (TransactionCanceledException e) {
-                if (conditionFailed(e, 0) || conditionFailed(e, 1)) {
+                if (Contention.conditionFailed(e, 0) || Contention.conditionFailed(e, 1)) {
                     throw new VersionConflict(currentVersion());
                 }
-                if (!collided(e)) {
+                if (!Contention.conflicted(e)) {
                     throw e;
                 }
                 // another transaction on the same items was in flight: try again; its outcome
                 // decides whether ours still applies
-                backOff(attempt);
+                Contention.pause(attempt);
             }
         }
         throw new IllegalStateException("the risk config is changing too often; nothing was changed");
@@ -205,23 +203,8 @@ public final class RiskConfigStore {
                 .consistentRead(true).build());
     }
 
-    private static boolean conditionFailed(TransactionCanceledException e, int index) {
-        return e.hasCancellationReasons() && e.cancellationReasons().size() > index
-                && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
-    }
 
-    private static boolean collided(TransactionCanceledException e) {
-        return e.hasCancellationReasons() && e.cancellationReasons().stream()
-                .map(CancellationReason::code).anyMatch("TransactionConflict"::equals);
-    }
 
-    private static void backOff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L + 5L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private static ConfigItem versionItem(RiskConfig c, String actor, String reason, Instant at) {
         ConfigItem i = new ConfigItem();

@@ -99,7 +99,7 @@ public final class StatusStore {
                     .addPutItem(audit.table(), audit.putInTransaction(record))
                     .build());
         } catch (TransactionCanceledException e) {
-            if (e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+            if (Contention.conditionFailed(e, 0)) {
                 throw new ConcurrentChange();
             }
             throw e;

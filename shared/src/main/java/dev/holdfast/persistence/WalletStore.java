@@ -1,7 +1,6 @@
 package dev.holdfast.persistence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.holdfast.api.ApiError;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
@@ -31,10 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,11 +55,6 @@ import java.util.regex.Pattern;
  * {@code TransactWriteItems}.
  */
 public final class WalletStore {
-    /** Cancellation-reason code of a failed condition. */
-    public static final String CONDITION_FAILED = "ConditionalCheckFailed";
-    /** Cancellation-reason code of a transaction that collided with another one on an item. */
-    public static final String TRANSACTION_CONFLICT = "TransactionConflict";
-
     private static final Pattern CURSOR = Pattern.compile("L1:[1-9][0-9]{0,11}");
 
     private final DynamoDbClient dynamo;
@@ -123,19 +115,11 @@ public final class WalletStore {
     }
 
     static String encodeCursor(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("L1:" + seq).getBytes(StandardCharsets.UTF_8));
+        return Cursors.encode("L1:" + seq);
     }
 
     static long decodeCursor(String cursor) {
-        try {
-            String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (CURSOR.matcher(s).matches()) {
-                return Long.parseLong(s.substring(3));
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw ApiError.validation("cursor", "'cursor' is not a cursor this API issued");
+        return Long.parseLong(Cursors.decode(cursor, s -> CURSOR.matcher(s).matches()).substring(3));
     }
 
     // ------------------------------------------------------------------------------ committing
@@ -189,13 +173,12 @@ public final class WalletStore {
      * {@link #isRace}.
      */
     public static boolean isAccountConflict(TransactionCanceledException e, int firstActionIndex) {
-        return CONDITION_FAILED.equals(reasonCode(e, firstActionIndex));
+        return Contention.conditionFailed(e, firstActionIndex);
     }
 
     /** Whether any action of a cancelled transaction collided with a concurrent transaction. */
     public static boolean isRace(TransactionCanceledException e) {
-        return e.hasCancellationReasons()
-                && e.cancellationReasons().stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
+        return Contention.conflicted(e);
     }
 
     /**
@@ -232,7 +215,7 @@ public final class WalletStore {
         try {
             dynamo.transactWriteItems(b -> b.transactItems(postingActions(p)));
         } catch (TransactionCanceledException e) {
-            if (isRace(e) || anyConditionFailed(e)) {
+            if (isRace(e) || Contention.anyConditionFailed(e)) {
                 throw new Conflict(p.accountId());
             }
             throw e;
@@ -327,7 +310,7 @@ public final class WalletStore {
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
         } catch (TransactionCanceledException e) {
-            if (CONDITION_FAILED.equals(reasonCode(e, 0))) {
+            if (Contention.conditionFailed(e, 0)) {
                 CancellationReason r = e.cancellationReasons().get(0);
                 Optional<StoredResponse> stored = r.hasItem() && !r.item().isEmpty()
                         ? Optional.of(fromItem(CreditKeyItem.SCHEMA.mapToItem(r.item())))
@@ -337,10 +320,10 @@ public final class WalletStore {
                 }
                 throw new Conflict(p.accountId());
             }
-            if (guardIndex >= 0 && CONDITION_FAILED.equals(reasonCode(e, guardIndex))) {
+            if (guardIndex >= 0 && Contention.conditionFailed(e, guardIndex)) {
                 throw new GuardFailed();
             }
-            if (isRace(e) || anyConditionFailed(e)) {
+            if (isRace(e) || Contention.anyConditionFailed(e)) {
                 throw new Conflict(p.accountId());
             }
             throw e;
@@ -349,17 +332,6 @@ public final class WalletStore {
 
     // ------------------------------------------------------------------------------ mapping
 
-    private static String reasonCode(TransactionCanceledException e, int index) {
-        if (!e.hasCancellationReasons() || index < 0 || index >= e.cancellationReasons().size()) {
-            return null;
-        }
-        return e.cancellationReasons().get(index).code();
-    }
-
-    private static boolean anyConditionFailed(TransactionCanceledException e) {
-        return e.hasCancellationReasons()
-                && e.cancellationReasons().stream().anyMatch(r -> CONDITION_FAILED.equals(r.code()));
-    }
 
     private static AccountItem toItem(Account a, long revision, Clock clock) {
         AccountItem i = new AccountItem();

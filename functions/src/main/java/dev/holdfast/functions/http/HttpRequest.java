@@ -40,6 +40,18 @@ public record HttpRequest(String routeKey, Map<String, String> pathParameters, M
         return caller;
     }
 
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** The required {@code Idempotency-Key} header: 1 to 64 of {@code [A-Za-z0-9_-]}, else a 400. */
+    public String idempotencyKey() {
+        String key = header("Idempotency-Key")
+                .orElseThrow(() -> ApiError.validation("Idempotency-Key", "the Idempotency-Key header is required"));
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw ApiError.validation("Idempotency-Key", "the Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 _ -");
+        }
+        return key;
+    }
+
     /** The body as a strictly read JSON object. */
     public RequestBody jsonBody() {
         return RequestBody.parse(body);

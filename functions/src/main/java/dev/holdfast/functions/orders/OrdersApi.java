@@ -31,6 +31,7 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ExposureStore;
 import dev.holdfast.persistence.MarketStore;
@@ -60,8 +61,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /orders}: an order is accepted at exactly the price the customer saw, at most once,
@@ -85,7 +84,6 @@ import java.util.regex.Pattern;
  * <p><b>Which fund pays:</b> BONUS first, then CASH for the rest (the wallet's documented rule).
  */
 public final class OrdersApi extends HttpFunction {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int ATTEMPTS = 12;
     private static final Set<LimitScope> SCOPES = EnumSet.allOf(LimitScope.class);
 
@@ -144,11 +142,7 @@ public final class OrdersApi extends HttpFunction {
 
     private HttpResponse place(HttpRequest request) {
         Caller caller = request.requireCaller();
-        String key = request.header("Idempotency-Key")
-                .orElseThrow(() -> ApiError.validation("Idempotency-Key", "the Idempotency-Key header is required"));
-        if (!KEY.matcher(key).matches()) {
-            throw ApiError.validation("Idempotency-Key", "the Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 _ -");
-        }
+        String key = request.idempotencyKey();
         OrderRequest req = parse(request.jsonBody());
         String orderId = OrderIds.of(caller.sub(), key);
 
@@ -243,22 +237,21 @@ public final class OrdersApi extends HttpFunction {
                 dynamo.transactWriteItems(b -> b.transactItems(plan.actions));
                 return HttpResponse.of(201, Json.parseTrusted(plan.order.responseBody()));
             } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-                if (failed(reasons, 0)) {
-                    CancellationReason r = reasons.get(0);
+                if (Contention.conditionFailed(e, 0)) {
+                    CancellationReason r = e.cancellationReasons().get(0);
                     Order first = r.hasItem() ? OrderStore.fromAttributes(r.item()) : orders.order(orderId).orElseThrow();
                     return replay(first, req);
                 }
-                if (failed(reasons, 2)) {
+                if (Contention.conditionFailed(e, 2)) {
                     haltedCheck(cfg, now);
                 }
                 for (Map.Entry<Integer, LimitScope> c : plan.claimIndex.entrySet()) {
-                    if (failed(reasons, c.getKey())) {
+                    if (Contention.conditionFailed(e, c.getKey())) {
                         split.add(c.getValue()); // the picked bucket is full: spread over the scope's buckets
                     }
                 }
                 // market, account or a racing transaction: decide again on what is there now
-                backOff(attempt);
+                Contention.pause(attempt);
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
@@ -416,15 +409,5 @@ public final class OrdersApi extends HttpFunction {
         return HttpResponse.of(r.code.httpStatus(), error.body());
     }
 
-    private static boolean failed(List<CancellationReason> reasons, int index) {
-        return index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
 
-    private static void backOff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L + 4L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -13,6 +13,7 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.resources.Functions;
@@ -65,19 +66,12 @@ public final class PlatformApi extends HttpFunction {
                 return HttpResponse.of(200, toJson(after));
             } catch (StatusStore.ConcurrentChange raced) {
                 // another admin changed it in between: back off a little, read again and reapply
-                backOff(attempt);
+                Contention.pause(attempt);
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry");
     }
 
-    private static void backOff(int attempt) {
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L + 5L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private HttpResponse auditTrail(HttpRequest request) {
         int limit = request.limit(50, 200);

@@ -18,6 +18,7 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.persistence.WalletStore;
@@ -26,7 +27,6 @@ import dev.holdfast.resources.Functions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +42,6 @@ import java.util.regex.Pattern;
  * store nothing.
  */
 public final class WalletApi extends HttpFunction {
-    static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern ACCOUNT_ID = Pattern.compile("[^\\p{Cntrl}\\s#]{1,128}");
     static final int REASON_MAX = 500;
     private static final int ATTEMPTS = 25;
@@ -78,11 +77,7 @@ public final class WalletApi extends HttpFunction {
 
     private HttpResponse credit(HttpRequest request) {
         String admin = request.requireCaller().sub();
-        String key = request.header("Idempotency-Key")
-                .orElseThrow(() -> ApiError.validation("Idempotency-Key", "the Idempotency-Key header is required"));
-        if (!KEY.matcher(key).matches()) {
-            throw ApiError.validation("Idempotency-Key", "the Idempotency-Key must be 1 to 64 of A-Z a-z 0-9 _ -");
-        }
+        String key = request.idempotencyKey();
         String accountId = request.pathParameter("accountId");
         if (!ACCOUNT_ID.matcher(accountId).matches()) {
             throw ApiError.validation("accountId", "'accountId' is not an account id");
@@ -111,7 +106,7 @@ public final class WalletApi extends HttpFunction {
             } catch (WalletStore.GuardFailed halted) {
                 haltedCheck(); // throws 503 unless trading resumed in between; then try again
             } catch (WalletStore.Conflict raced) {
-                backOff(attempt); // another posting to this account won: read it again and reapply
+                Contention.pause(attempt); // another posting to this account won: read it again and reapply
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "
@@ -176,11 +171,4 @@ public final class WalletApi extends HttpFunction {
         return n;
     }
 
-    private static void backOff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L + 4L * Math.min(attempt, 10)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

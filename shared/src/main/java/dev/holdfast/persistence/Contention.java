@@ -1,0 +1,48 @@
+package dev.holdfast.persistence;
+
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What a cancelled transaction says about why, and how long to wait before deciding again. Every
+ * store and handler that retries a conditional write under contention reads reasons through here.
+ */
+public final class Contention {
+    private Contention() {}
+
+    public static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    public static final String TRANSACTION_CONFLICT = "TransactionConflict";
+
+    /** Whether action {@code index} of the cancelled transaction failed its condition. */
+    public static boolean conditionFailed(TransactionCanceledException e, int index) {
+        return CONDITION_FAILED.equals(reason(e, index));
+    }
+
+    /** Whether any action failed its condition. */
+    public static boolean anyConditionFailed(TransactionCanceledException e) {
+        return e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(r -> CONDITION_FAILED.equals(r.code()));
+    }
+
+    /** Whether any action collided with a concurrent transaction on the same item. */
+    public static boolean conflicted(TransactionCanceledException e) {
+        return e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
+    }
+
+    /** The reason code of action {@code index}, or null. */
+    public static String reason(TransactionCanceledException e, int index) {
+        if (!e.hasCancellationReasons() || index < 0 || index >= e.cancellationReasons().size()) {
+            return null;
+        }
+        return e.cancellationReasons().get(index).code();
+    }
+
+    /** A short random pause before attempt {@code attempt + 1}, growing with the attempts. */
+    public static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L + 4L * Math.min(attempt, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
