@@ -77,6 +77,7 @@ final class WalletItems {
                 .addAttribute(BigDecimal.class, a -> a.name("balanceAfter").getter(i -> i.balanceAfter).setter((i, v) -> i.balanceAfter = v))
                 .addAttribute(String.class, a -> a.name("orderId").getter(i -> i.orderId).setter((i, v) -> i.orderId = v))
                 .addAttribute(String.class, a -> a.name("withdrawalId").getter(i -> i.withdrawalId).setter((i, v) -> i.withdrawalId = v))
+                .addAttribute(BigDecimal.class, a -> a.name("heldChange").getter(i -> i.heldChange).setter((i, v) -> i.heldChange = v))
                 .addAttribute(String.class, a -> a.name("createdAt").getter(i -> i.createdAt).setter((i, v) -> i.createdAt = v))
                 .build();
 
@@ -91,6 +92,8 @@ final class WalletItems {
         BigDecimal balanceAfter;
         String orderId;
         String withdrawalId;
+        /** Absent (read as 0) on entries that do not touch the held amount. */
+        BigDecimal heldChange;
         String createdAt;
     }
 

@@ -366,13 +366,15 @@ public final class WalletStore {
         i.balanceAfter = e.balanceAfter().value();
         i.orderId = e.orderId();
         i.withdrawalId = e.withdrawalId();
+        i.heldChange = e.heldChange().isZero() ? null : e.heldChange().value();
         i.createdAt = Rfc3339.format(e.createdAt());
         return i;
     }
 
     private static LedgerEntry fromItem(LedgerItem i) {
         return new LedgerEntry(i.entryId, i.accountId, i.seq, EntryType.valueOf(i.type), Fund.valueOf(i.fund),
-                new Amount(i.amount), new Amount(i.balanceAfter), i.orderId, i.withdrawalId, Rfc3339.parse(i.createdAt));
+                new Amount(i.amount), new Amount(i.balanceAfter), i.orderId, i.withdrawalId,
+                i.heldChange == null ? Amount.ZERO : new Amount(i.heldChange), Rfc3339.parse(i.createdAt));
     }
 
     private static StoredResponse fromItem(CreditKeyItem i) {

@@ -17,9 +17,13 @@ import java.util.Objects;
  *                     fund's entry amounts)
  * @param orderId      the order it belongs to, or {@code null}
  * @param withdrawalId the withdrawal it belongs to, or {@code null}
+ * @param heldChange   the signed change of the account's {@code heldForWithdrawal} (zero except for
+ *                     withdrawal entries: HOLD {@code +x}, RELEASE and PAID {@code -x}), so that
+ *                     the held amount, like every balance, is the sum of its entries
  */
 public record LedgerEntry(String entryId, String accountId, long seq, EntryType type, Fund fund, Amount amount,
-                          Amount balanceAfter, String orderId, String withdrawalId, Instant createdAt) {
+                          Amount balanceAfter, String orderId, String withdrawalId, Amount heldChange,
+                          Instant createdAt) {
 
     public LedgerEntry {
         Objects.requireNonNull(entryId);
@@ -28,6 +32,7 @@ public record LedgerEntry(String entryId, String accountId, long seq, EntryType 
         Objects.requireNonNull(fund);
         Objects.requireNonNull(amount);
         Objects.requireNonNull(balanceAfter);
+        Objects.requireNonNull(heldChange);
         Objects.requireNonNull(createdAt);
         if (seq < 1) {
             throw new IllegalArgumentException("ledger sequence numbers start at 1: " + seq);
