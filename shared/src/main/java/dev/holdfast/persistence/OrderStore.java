@@ -12,6 +12,8 @@ import dev.holdfast.domain.order.Order;
 import dev.holdfast.domain.order.OrderStatus;
 import dev.holdfast.domain.pricing.Odds;
 import dev.holdfast.domain.risk.LimitScope;
+import dev.holdfast.domain.settlement.Settlement;
+import dev.holdfast.domain.settlement.SettlementOutcome;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
@@ -59,6 +61,71 @@ public final class OrderStore {
         OrderItem i = table.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue("ORDER#" + orderId).sortValue("ORDER").build()).consistentRead(true).build());
         return Optional.ofNullable(i).map(OrderStore::fromItem);
+    }
+
+    /** An order and its settlement, if it was settled. */
+    public record OrderView(Order order, Optional<Settlement> settlement) {}
+
+    /** The order with its settlement, in one strongly consistent query of the order's partition. */
+    public Optional<OrderView> orderView(String orderId) {
+        var r = dynamo.query(b -> b.tableName(tableName).consistentRead(true)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ORDER#" + orderId))));
+        Order order = null;
+        Settlement settlement = null;
+        for (Map<String, AttributeValue> item : r.items()) {
+            String sk = item.get("sk").s();
+            if ("ORDER".equals(sk)) {
+                order = fromAttributes(item);
+            } else if (SettlementItem.SK.equals(sk)) {
+                settlement = settlementFromAttributes(item);
+            }
+        }
+        return order == null ? Optional.empty() : Optional.of(new OrderView(order, Optional.ofNullable(settlement)));
+    }
+
+    /** The settlement of an order, if there is one (strongly consistent). */
+    public Optional<Settlement> settlement(String orderId) {
+        var r = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("ORDER#" + orderId), "sk", AttributeValue.fromS(SettlementItem.SK))));
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(settlementFromAttributes(r.item())) : Optional.empty();
+    }
+
+    /**
+     * The put of an order's settlement record, for the settlement's transaction: conditional on
+     * there being none yet, which is what makes settling exactly-once.
+     */
+    public TransactWriteItem settlementPutAction(Settlement s) {
+        SettlementItem i = new SettlementItem();
+        i.pk = "ORDER#" + s.orderId();
+        i.sk = SettlementItem.SK;
+        i.orderId = s.orderId();
+        i.owner = s.ownerSub();
+        i.marketId = s.marketId();
+        i.eventId = s.eventId();
+        i.selectionId = s.selectionId();
+        i.outcome = s.outcome().name();
+        i.stake = s.stake().text();
+        i.liability = s.liability().toPlainString();
+        i.paid = s.paid().text();
+        i.settledAt = Rfc3339.format(s.settledAt());
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(SettlementItem.SCHEMA.itemToMap(i, true))
+                .conditionExpression("attribute_not_exists(pk)")
+                .build()).build();
+    }
+
+    /** Parses a settlement item (e.g. from the orders stream). */
+    public static Settlement settlementFromAttributes(Map<String, AttributeValue> item) {
+        SettlementItem i = SettlementItem.SCHEMA.mapToItem(item);
+        return new Settlement(i.orderId, i.owner, i.marketId, i.eventId, i.selectionId,
+                SettlementOutcome.valueOf(i.outcome), Amount.parse(i.stake), new BigDecimal(i.liability),
+                new Amount(new BigDecimal(i.paid)), Rfc3339.parse(i.settledAt));
+    }
+
+    /** Whether a stream or scan item is an order's settlement record (else it is an order). */
+    public static boolean isSettlement(Map<String, AttributeValue> item) {
+        return item.containsKey("sk") && SettlementItem.SK.equals(item.get("sk").s());
     }
 
     /** The put of a new order, for the order's transaction; on a duplicate it returns the existing one. */
