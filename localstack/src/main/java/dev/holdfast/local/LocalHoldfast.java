@@ -176,6 +176,15 @@ public final class LocalHoldfast implements AutoCloseable {
         return deployment;
     }
 
+    /**
+     * A deployment on this environment whose DynamoDB client runs {@code interceptors}: for fault
+     * injection in tests and drills (e.g. {@code Throttling}), never for the served functions.
+     */
+    public Deployment deploymentWith(java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
+        return new Deployment(AwsClients.forEndpoints(dynamoEndpoint, sqsEndpoint, options.region(), interceptors),
+                deployment.names(), deployment.clock());
+    }
+
     public LocalJwt jwt() {
         return jwt;
     }

@@ -4,6 +4,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The SDK clients of one container, built once: the URL-connection HTTP client (no Apache, no
@@ -28,19 +30,36 @@ public record AwsClients(DynamoDbClient dynamo, DynamoDbEnhancedClient enhanced,
 
     /** Clients for local endpoints (DynamoDB Local, ElasticMQ, LocalStack) with dummy credentials. */
     public static AwsClients forEndpoints(URI dynamoEndpoint, URI sqsEndpoint, String region) {
+        return forEndpoints(dynamoEndpoint, sqsEndpoint, region, List.of());
+    }
+
+    /**
+     * Clients for local endpoints whose DynamoDB client runs {@code dynamoInterceptors} — for fault
+     * injection only (e.g. throttling a share of calls); never used in a deployed function.
+     */
+    public static AwsClients forEndpoints(URI dynamoEndpoint, URI sqsEndpoint, String region,
+                                         List<ExecutionInterceptor> dynamoInterceptors) {
         return build(Region.of(region),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")),
-                dynamoEndpoint, sqsEndpoint);
+                dynamoEndpoint, sqsEndpoint, dynamoInterceptors);
     }
 
     private static AwsClients build(Region region, AwsCredentialsProvider credentials,
                                     URI dynamoEndpoint, URI sqsEndpoint) {
+        return build(region, credentials, dynamoEndpoint, sqsEndpoint, List.of());
+    }
+
+    private static AwsClients build(Region region, AwsCredentialsProvider credentials,
+                                    URI dynamoEndpoint, URI sqsEndpoint, List<ExecutionInterceptor> dynamoInterceptors) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(10))
                 .build();
         var ddb = DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
         var sqs = SqsClient.builder().region(region).credentialsProvider(credentials).httpClient(http);
+        if (!dynamoInterceptors.isEmpty()) {
+            ddb.overrideConfiguration(c -> dynamoInterceptors.forEach(c::addExecutionInterceptor));
+        }
         if (dynamoEndpoint != null) {
             ddb.endpointOverride(dynamoEndpoint);
         }
