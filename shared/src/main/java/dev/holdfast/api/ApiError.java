@@ -29,6 +29,17 @@ public final class ApiError extends RuntimeException {
         return new ApiError(ErrorCode.VALIDATION_ERROR, message, d);
     }
 
+    /**
+     * {@code 503 TRADING_HALTED} for maintenance: every money-moving call answers it while the mode
+     * is not NORMAL, with the ops notice in {@code details.notice}.
+     */
+    public static ApiError tradingHalted(java.util.Optional<String> notice) {
+        ObjectNode d = Json.object();
+        d.put("reason", "MAINTENANCE");
+        d.put("notice", notice.orElse(null));
+        return new ApiError(ErrorCode.TRADING_HALTED, "money movement is halted; nothing was committed", d);
+    }
+
     public ErrorCode code() {
         return code;
     }

@@ -264,7 +264,7 @@ public final class MarketStore {
         return out;
     }
 
-    private static MarketItems.RecordItem transitionItem(String marketId, long revision, Transition t) {
+    static MarketItems.RecordItem transitionItem(String marketId, long revision, Transition t) {
         ObjectNode b = Json.object();
         b.put("from", t.from() == null ? null : t.from().name());
         b.put("to", t.to().name());

@@ -25,6 +25,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -89,6 +91,32 @@ public final class OrderStore {
         var r = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true).key(Map.of(
                 "pk", AttributeValue.fromS("ORDER#" + orderId), "sk", AttributeValue.fromS(SettlementItem.SK))));
         return r.hasItem() && !r.item().isEmpty() ? Optional.of(settlementFromAttributes(r.item())) : Optional.empty();
+    }
+
+    /** The settlements among {@code orderIds}, by order id (strongly consistent batch reads, 100 a call). */
+    public Map<String, Settlement> settlements(List<String> orderIds) {
+        Map<String, Settlement> out = new java.util.HashMap<>();
+        for (int from = 0; from < orderIds.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : orderIds.subList(from, Math.min(orderIds.size(), from + 100))) {
+                keys.add(Map.of("pk", AttributeValue.fromS("ORDER#" + id), "sk", AttributeValue.fromS(SettlementItem.SK)));
+            }
+            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys)
+                    .consistentRead(true).build());
+            for (int round = 0; !request.isEmpty(); round++) {
+                Map<String, KeysAndAttributes> req = request;
+                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(req));
+                r.responses().getOrDefault(tableName, List.of()).forEach(i -> {
+                    Settlement st = settlementFromAttributes(i);
+                    out.put(st.orderId(), st);
+                });
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!request.isEmpty()) {
+                    Contention.pause(round);
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -11,10 +11,11 @@ public final class Functions {
             "dev.holdfast.functions.platform.PlatformApi", 1024, 10,
             List.of(Tables.PLATFORM, Tables.AUDIT), List.of(Tables.PLATFORM, Tables.AUDIT), List.of());
 
-    /** Events, markets, price snapshots, market state (admin), feed quarantine. */
+    /** Events, markets, price snapshots, market state and results (admin), feed quarantine. */
     public static final FunctionDef MARKETS = new FunctionDef("markets",
             "dev.holdfast.functions.markets.MarketsApi", 1024, 10,
-            List.of(Tables.MARKETS, Tables.AUDIT), List.of(Tables.MARKETS, Tables.AUDIT), List.of());
+            List.of(Tables.MARKETS, Tables.AUDIT, Tables.PLATFORM), List.of(Tables.MARKETS, Tables.AUDIT),
+            List.of(Queues.SETTLEMENT));
 
     /** Applies odds-feed messages: snapshots, price pointer, quarantine. */
     public static final FunctionDef FEED_INGESTER = new FunctionDef("feed-ingester",
@@ -42,7 +43,14 @@ public final class Functions {
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
             List.of(Tables.ORDERS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM), List.of());
 
-    public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS);
+    /** Settles a market's accepted orders exactly once, in steps that fit the timeout. */
+    public static final FunctionDef SETTLER = new FunctionDef("settler",
+            "dev.holdfast.functions.settlement.Settler", 1769, 120,
+            List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
+            List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE), List.of(Queues.SETTLEMENT));
+
+    public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
+            SETTLER);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

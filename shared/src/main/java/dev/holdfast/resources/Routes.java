@@ -26,6 +26,8 @@ public final class Routes {
             new RouteDef("POST", "/admin/markets", Access.ADMIN, Functions.MARKETS),
             new RouteDef("POST", "/admin/markets/{marketId}/state", Access.ADMIN, Functions.MARKETS),
             new RouteDef("GET", "/admin/markets/{marketId}/transitions", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("POST", "/admin/markets/{marketId}/result", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("GET", "/admin/markets/{marketId}/settlement", Access.ADMIN, Functions.MARKETS),
             new RouteDef("GET", "/admin/feed/quarantine", Access.ADMIN, Functions.MARKETS),
             new RouteDef("GET", "/admin/risk/config", Access.ADMIN, Functions.RISK),
             new RouteDef("PUT", "/admin/risk/config", Access.ADMIN, Functions.RISK),

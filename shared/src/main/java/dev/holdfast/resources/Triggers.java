@@ -22,7 +22,8 @@ public final class Triggers {
     public record ScheduleTrigger(FunctionDef function, int everySeconds) {}
 
     public static final List<QueueTrigger> QUEUES = List.of(
-            new QueueTrigger(Queues.FEED, Functions.FEED_INGESTER, 10));
+            new QueueTrigger(Queues.FEED, Functions.FEED_INGESTER, 10),
+            new QueueTrigger(Queues.SETTLEMENT, Functions.SETTLER, 1));
     public static final List<StreamTrigger> STREAMS = List.of();
     public static final List<ScheduleTrigger> SCHEDULES = List.of(
             new ScheduleTrigger(Functions.FEED_WATCHDOG, 1));

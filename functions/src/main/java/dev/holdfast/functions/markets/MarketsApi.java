@@ -22,7 +22,15 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.persistence.SettlementStore;
+import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.domain.settlement.MarketResult;
+import dev.holdfast.domain.wallet.LedgerIds;
+import dev.holdfast.functions.settlement.Settler;
+import dev.holdfast.resources.Queues;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import dev.holdfast.resources.Functions;
 
 import java.math.BigDecimal;
@@ -52,6 +60,10 @@ public final class MarketsApi extends HttpFunction {
     private static final int ATTEMPTS = 10;
 
     private final MarketStore markets;
+    private final SettlementStore settlements;
+    private final StatusStore status;
+    private final SqsClient sqs;
+    private final Deployment deployment;
     private final Clock clock;
 
     public MarketsApi() {
@@ -60,12 +72,19 @@ public final class MarketsApi extends HttpFunction {
 
     public MarketsApi(Deployment deployment) {
         super(Functions.MARKETS);
-        this.markets = new MarketStore(deployment, new AuditLog(deployment));
+        AuditLog audit = new AuditLog(deployment);
+        this.markets = new MarketStore(deployment, audit);
+        this.settlements = new SettlementStore(deployment, audit);
+        this.status = new StatusStore(deployment, audit);
+        this.sqs = deployment.clients().sqs();
+        this.deployment = deployment;
         this.clock = deployment.clock();
         serve("POST /admin/events", this::createEvent);
         serve("POST /admin/markets", this::createMarket);
         serve("POST /admin/markets/{marketId}/state", this::setState);
         serve("GET /admin/markets/{marketId}/transitions", this::transitions);
+        serve("POST /admin/markets/{marketId}/result", this::declareResult);
+        serve("GET /admin/markets/{marketId}/settlement", this::settlementProgress);
         serve("GET /admin/feed/quarantine", this::quarantine);
         serve("GET /markets", this::list);
         serve("GET /markets/{marketId}", r -> HttpResponse.of(200, MarketJson.market(find(r.pathParameter("marketId")))));
@@ -252,6 +271,131 @@ public final class MarketsApi extends HttpFunction {
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was changed, retry");
+    }
+
+    // ---- settlement ----
+
+    /**
+     * Declares a market's result: {@code CLOSED → SETTLING} with the result stored, the key's
+     * outcome and the audit record, in one transaction; then the settlement command is sent. A
+     * replay of the key sends the command again when the market is still settling, which heals a
+     * send lost after the commit (the worker is idempotent, so an extra command costs nothing).
+     */
+    private HttpResponse declareResult(HttpRequest request) {
+        String admin = request.requireCaller().sub();
+        String key = request.idempotencyKey();
+        String marketId = request.pathParameter("marketId");
+        RequestBody body = request.jsonBody().allowOnly(Set.of("winningSelectionId", "void"));
+        MarketResult result = result(body);
+        String fingerprint = LedgerIds.fingerprint("result", marketId, Json.write(SettlementStore.resultJson(result)));
+
+        Optional<SettlementStore.StoredResponse> stored = settlements.storedResponse(admin, key);
+        if (stored.isPresent()) {
+            return replay(stored.get(), fingerprint, marketId);
+        }
+        haltedCheck();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Market before = find(marketId);
+            if (result.winningSelectionId().isPresent()
+                    && before.selections().stream().noneMatch(x -> x.selectionId().equals(result.winningSelectionId().get()))) {
+                ObjectNode d = Json.object();
+                d.put("field", "winningSelectionId");
+                throw new ApiError(ErrorCode.SELECTION_NOT_FOUND, "market " + marketId + " has no selection "
+                        + result.winningSelectionId().get(), d);
+            }
+            if (before.state() != MarketState.CLOSED) {
+                Optional<SettlementStore.StoredResponse> raced = settlements.storedResponse(admin, key);
+                if (raced.isPresent()) { // a duplicate of this request won the race: same answer
+                    return replay(raced.get(), fingerprint, marketId);
+                }
+                ObjectNode d = Json.object();
+                d.put("state", before.state().name());
+                settlements.result(marketId).ifPresent(r -> d.set("result", SettlementStore.resultJson(r.result())));
+                throw new ApiError(ErrorCode.MARKET_NOT_CLOSED, "a result can be declared only for a CLOSED market; "
+                        + "this one is " + before.state(), d);
+            }
+            Instant now = clock.instant();
+            Market.Change change = before.transition(MarketState.SETTLING, admin, "RESULT_DECLARED", now);
+            ObjectNode response = Json.object();
+            response.put("marketId", marketId);
+            response.put("state", MarketState.SETTLING.name());
+            response.set("result", SettlementStore.resultJson(result));
+            response.put("declaredAt", Rfc3339.format(now));
+            AuditRecord record = new AuditRecord(AuditLog.newId(), admin, "MARKET_RESULT_DECLARED", "market/" + marketId,
+                    Json.write(MarketJson.market(before)), Json.write(response), now);
+            try {
+                settlements.declare(before, change, result, admin, key, fingerprint, 202, response, record,
+                        status.normalModeCheck());
+                sendCommand(marketId);
+                return HttpResponse.of(202, response);
+            } catch (SettlementStore.KeyTaken taken) {
+                return replay(taken.stored(), fingerprint, marketId);
+            } catch (SettlementStore.GuardFailed halted) {
+                haltedCheck(); // 503 unless trading resumed in between; then decide again
+            } catch (MarketStore.Conflict raced) {
+                Contention.pause(attempt); // the market changed: decide again on what it is now
+            }
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was committed, "
+                + "retrying with the same Idempotency-Key is safe");
+    }
+
+    private void haltedCheck() {
+        var st = status.current();
+        if (!st.mode().allowsMoneyMovement()) {
+            throw ApiError.tradingHalted(st.notice());
+        }
+    }
+
+    private static MarketResult result(RequestBody body) {
+        Optional<String> winner = body.optionalString("winningSelectionId", 100);
+        JsonNode v = body.node().get("void");
+        if (v != null && !v.isNull() && !v.isBoolean()) {
+            throw ApiError.validation("void", "'void' must be true or absent");
+        }
+        boolean voided = v != null && v.asBoolean(false);
+        if (voided == winner.isPresent()) {
+            throw ApiError.validation(winner.isPresent() ? "void" : "winningSelectionId",
+                    "give either 'winningSelectionId' or \"void\": true");
+        }
+        return voided ? MarketResult.voidResult() : MarketResult.winner(winner.get());
+    }
+
+    private HttpResponse replay(SettlementStore.StoredResponse stored, String fingerprint, String marketId) {
+        if (!stored.fingerprint().equals(fingerprint)) {
+            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used for a different result; use a new key");
+        }
+        if (markets.market(marketId).map(m -> m.state() == MarketState.SETTLING).orElse(false)) {
+            sendCommand(marketId);
+        }
+        return HttpResponse.of(stored.status(), Json.parseTrusted(stored.body())).withHeader("Idempotent-Replayed", "true");
+    }
+
+    private void sendCommand(String marketId) {
+        Settler.send(sqs, deployment.names().queueUrl(Queues.SETTLEMENT), marketId, "start:" + clock.instant());
+    }
+
+    private HttpResponse settlementProgress(HttpRequest request) {
+        String marketId = request.pathParameter("marketId");
+        Market m = find(marketId);
+        ObjectNode out = Json.object();
+        out.put("marketId", marketId);
+        out.put("state", m.state().name());
+        Optional<SettlementStore.Declared> declared = settlements.result(marketId);
+        if (declared.isEmpty()) {
+            out.putNull("result");
+        } else {
+            out.set("result", SettlementStore.resultJson(declared.get().result()));
+            out.put("declaredBy", declared.get().declaredBy());
+            out.put("declaredAt", Rfc3339.format(declared.get().at()));
+        }
+        Optional<SettlementStore.Progress> p = settlements.progress(marketId);
+        out.put("ordersSettled", p.map(SettlementStore.Progress::settled).orElse(0L));
+        out.put("pass", p.map(x -> x.pass() > 2 ? "DONE" : x.pass() == 2 ? "VERIFYING" : "SETTLING")
+                .orElse(declared.isPresent() ? "QUEUED" : "NOT_STARTED"));
+        p.ifPresent(x -> out.put("updatedAt", Rfc3339.format(x.updatedAt())));
+        return HttpResponse.of(200, out);
     }
 
     private HttpResponse transitions(HttpRequest request) {

@@ -6,10 +6,25 @@ import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.order.Order;
 import dev.holdfast.domain.order.OrderStatus;
+import dev.holdfast.domain.settlement.Settlement;
+
+import java.util.Optional;
 
 /** The contract's order JSON. */
 final class OrderJson {
     private OrderJson() {}
+
+    /** The order, and its {@code settlement} once it is settled. */
+    static ObjectNode view(Order o, Optional<Settlement> settlement) {
+        ObjectNode n = view(o);
+        settlement.ifPresent(s -> {
+            ObjectNode j = n.putObject("settlement");
+            j.put("outcome", s.outcome().name());
+            j.put("paid", s.paid().text());
+            j.put("settledAt", Rfc3339.format(s.settledAt()));
+        });
+        return n;
+    }
 
     static ObjectNode view(Order o) {
         ObjectNode n = Json.object();

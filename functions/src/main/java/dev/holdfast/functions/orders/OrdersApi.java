@@ -14,6 +14,7 @@ import dev.holdfast.domain.money.Fund;
 import dev.holdfast.domain.order.ExposureBuckets;
 import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.order.Order;
+import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.order.OrderIds;
 import dev.holdfast.domain.order.OrderMath;
 import dev.holdfast.domain.order.OrderRequest;
@@ -127,15 +128,18 @@ public final class OrdersApi extends HttpFunction {
 
     private HttpResponse get(HttpRequest request) {
         String sub = request.requireCaller().sub();
-        return orders.order(request.pathParameter("orderId")).filter(o -> o.ownerSub().equals(sub))
-                .map(o -> HttpResponse.of(200, OrderJson.view(o)))
+        return orders.orderView(request.pathParameter("orderId")).filter(v -> v.order().ownerSub().equals(sub))
+                .map(v -> HttpResponse.of(200, OrderJson.view(v.order(), v.settlement())))
                 .orElseThrow(() -> new ApiError(ErrorCode.ORDER_NOT_FOUND, "no such order"));
     }
 
     private HttpResponse list(HttpRequest request) {
         OrderStore.OrderPage page = orders.byOwner(request.requireCaller().sub(), request.limit(50, 200),
                 request.queryParam("cursor"));
-        return HttpResponse.page("orders", page.orders(), OrderJson::view, page.nextCursor());
+        Map<String, Settlement> settled = orders.settlements(page.orders().stream()
+                .filter(o -> o.status() == OrderStatus.ACCEPTED).map(Order::orderId).toList());
+        return HttpResponse.page("orders", page.orders(),
+                o -> OrderJson.view(o, Optional.ofNullable(settled.get(o.orderId()))), page.nextCursor());
     }
 
     // ---- placing ----
@@ -188,10 +192,7 @@ public final class OrdersApi extends HttpFunction {
     private void haltedCheck(RiskConfig cfg, Instant now) {
         PlatformStatus st = status.current();
         if (!st.mode().allowsMoneyMovement()) {
-            ObjectNode d = Json.object();
-            d.put("reason", "MAINTENANCE");
-            d.put("notice", st.notice().orElse(null));
-            throw new ApiError(ErrorCode.TRADING_HALTED, "trading is halted; nothing was committed", d);
+            throw ApiError.tradingHalted(st.notice());
         }
         if (RiskLagStore.failClosed(lag.current(), cfg.failClose().maxRiskLagSeconds(), now)) {
             ObjectNode d = Json.object();

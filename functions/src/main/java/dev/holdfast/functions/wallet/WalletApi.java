@@ -147,10 +147,7 @@ public final class WalletApi extends HttpFunction {
     private void haltedCheck() {
         PlatformStatus st = status.current();
         if (!st.mode().allowsMoneyMovement()) {
-            ObjectNode d = Json.object();
-            d.put("reason", "MAINTENANCE");
-            d.put("notice", st.notice().orElse(null));
-            throw new ApiError(ErrorCode.TRADING_HALTED, "money movement is halted; nothing was committed", d);
+            throw ApiError.tradingHalted(st.notice());
         }
     }
 

@@ -4,8 +4,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A market's life: {@code PENDING → OPEN ⇄ SUSPENDED → CLOSED → SETTLING → SETTLED}, and
- * {@code VOIDED} from {@code CLOSED}. An open market may also close directly.
+ * A market's life: {@code PENDING → OPEN ⇄ SUSPENDED → CLOSED → SETTLING → SETTLED}, or
+ * {@code → VOIDED} when its result is void. An open market may also close directly. A void goes
+ * through {@code SETTLING} too, because its orders must be refunded before it is done: a market
+ * reaches {@code SETTLED} or {@code VOIDED} only once every accepted order is settled.
  */
 public enum MarketState {
     PENDING, OPEN, SUSPENDED, CLOSED, SETTLING, SETTLED, VOIDED;
@@ -16,8 +18,8 @@ public enum MarketState {
             case PENDING -> EnumSet.of(OPEN);
             case OPEN -> EnumSet.of(SUSPENDED, CLOSED);
             case SUSPENDED -> EnumSet.of(OPEN, CLOSED);
-            case CLOSED -> EnumSet.of(SETTLING, VOIDED);
-            case SETTLING -> EnumSet.of(SETTLED);
+            case CLOSED -> EnumSet.of(SETTLING);
+            case SETTLING -> EnumSet.of(SETTLED, VOIDED);
             case SETTLED, VOIDED -> EnumSet.noneOf(MarketState.class);
         };
     }

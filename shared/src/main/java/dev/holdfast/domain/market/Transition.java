@@ -14,6 +14,8 @@ public record Transition(MarketState from, MarketState to, String cause, String 
 
     public static final String FEED_WATCHDOG = "feed-watchdog";
     public static final String FEED = "feed";
+    /** The settlement worker: {@code SETTLING → SETTLED/VOIDED} once every order is settled. */
+    public static final String SETTLEMENT = "settlement";
     public static final String FEED_STALE = "FEED_STALE";
 
     public Transition {

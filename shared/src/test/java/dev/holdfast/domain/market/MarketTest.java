@@ -56,8 +56,8 @@ class MarketTest {
                 MarketState.PENDING, EnumSet.of(MarketState.OPEN),
                 MarketState.OPEN, EnumSet.of(MarketState.SUSPENDED, MarketState.CLOSED),
                 MarketState.SUSPENDED, EnumSet.of(MarketState.OPEN, MarketState.CLOSED),
-                MarketState.CLOSED, EnumSet.of(MarketState.SETTLING, MarketState.VOIDED),
-                MarketState.SETTLING, EnumSet.of(MarketState.SETTLED),
+                MarketState.CLOSED, EnumSet.of(MarketState.SETTLING),
+                MarketState.SETTLING, EnumSet.of(MarketState.SETTLED, MarketState.VOIDED),
                 MarketState.SETTLED, EnumSet.noneOf(MarketState.class),
                 MarketState.VOIDED, EnumSet.noneOf(MarketState.class));
         for (MarketState from : MarketState.values()) {

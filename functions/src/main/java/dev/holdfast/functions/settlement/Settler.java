@@ -1,0 +1,347 @@
+package dev.holdfast.functions.settlement;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.market.Market;
+import dev.holdfast.domain.market.MarketState;
+import dev.holdfast.domain.market.Transition;
+import dev.holdfast.domain.order.ExposureClaim;
+import dev.holdfast.domain.order.Order;
+import dev.holdfast.domain.order.OrderStatus;
+import dev.holdfast.domain.settlement.MarketResult;
+import dev.holdfast.domain.settlement.Settlement;
+import dev.holdfast.domain.wallet.Account;
+import dev.holdfast.domain.wallet.LedgerIds;
+import dev.holdfast.domain.wallet.Posting;
+import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ExposureStore;
+import dev.holdfast.persistence.FaultPoint;
+import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.persistence.OrderStore;
+import dev.holdfast.persistence.SettlementStore;
+import dev.holdfast.persistence.SettlementStore.Progress;
+import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.resources.Queues;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Settles a market after its result was declared: consumes {@code holdfast-settlement.fifo}
+ * (group = market, body {@code {"marketId"}}), pages through the market's accepted orders and
+ * settles each in ONE transaction — its settlement record (new only), the account posting (payout,
+ * nothing, or refund, and the stake leaving open exposure; conditional on the account's revision),
+ * the release of each of its exposure claims, and a check that trading is NORMAL.
+ *
+ * <p><b>Exactly once.</b> The settlement record's {@code attribute_not_exists} condition is the
+ * only thing that decides whether an order is settled; everything else (the progress bookmark,
+ * continuation messages, redelivered commands, a crash anywhere) can only cause an order to be
+ * <i>tried</i> again, and a second try commits nothing. The market moves {@code SETTLING →
+ * SETTLED/VOIDED} only after a second pass over the index has found a settlement record for every
+ * accepted order.
+ *
+ * <p><b>Bounded invocations.</b> Each invocation works for at most {@code budget}; then it saves
+ * its bookmark and sends a continuation message for the same group (FIFO keeps it behind the
+ * current one), so a market of any size settles in steps that each fit the Lambda timeout.
+ *
+ * <p><b>Fail closed.</b> While trading is halted no settlement commits; the command is retried
+ * shortly (its visibility is cut to {@link #HALTED_RETRY_SECONDS}).
+ */
+public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    static final int PAGE = 100;
+    static final int THREADS = 8;
+    static final int ATTEMPTS = 30;
+    static final int HALTED_RETRY_SECONDS = 20;
+
+    private final DynamoDbClient dynamo;
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final MarketStore markets;
+    private final OrderStore orders;
+    private final WalletStore wallet;
+    private final ExposureStore exposure;
+    private final StatusStore status;
+    private final SettlementStore settlements;
+    private final Clock clock;
+    private final FaultPoint faults;
+    private final Duration budget;
+    private final int pageSize;
+    private final ExecutorService pool;
+    private final JsonLog log = new JsonLog("settler");
+
+    public Settler() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public Settler(Deployment deployment) {
+        this(deployment, FaultPoint.NONE, Duration.ofSeconds(90), PAGE);
+    }
+
+    /**
+     * @param faults   called after each write (fault injection in tests)
+     * @param budget   how long one invocation works before it hands over to a continuation message
+     * @param pageSize how many orders one page holds
+     */
+    public Settler(Deployment deployment, FaultPoint faults, Duration budget, int pageSize) {
+        AuditLog audit = new AuditLog(deployment);
+        this.dynamo = deployment.clients().dynamo();
+        this.sqs = deployment.clients().sqs();
+        this.queueUrl = deployment.names().queueUrl(Queues.SETTLEMENT);
+        this.markets = new MarketStore(deployment, audit);
+        this.orders = new OrderStore(deployment);
+        this.wallet = new WalletStore(deployment, audit);
+        this.exposure = new ExposureStore(deployment);
+        this.status = new StatusStore(deployment, audit);
+        this.settlements = new SettlementStore(deployment, audit);
+        this.clock = deployment.clock();
+        this.faults = faults;
+        this.budget = budget;
+        this.pageSize = pageSize;
+        this.pool = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "settler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The command that starts or continues a market's settlement. */
+    public static String command(String marketId) {
+        ObjectNode n = Json.object();
+        n.put("marketId", marketId);
+        return Json.write(n);
+    }
+
+    /** Sends the command (group = market). {@code step} names the step, for FIFO deduplication. */
+    public static void send(SqsClient sqs, String queueUrl, String marketId, String step) {
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageGroupId(marketId)
+                .messageDeduplicationId(LedgerIds.fingerprint(marketId, step).substring(0, 64))
+                .messageBody(command(marketId)));
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        boolean failedBefore = false;
+        for (SQSEvent.SQSMessage m : event.getRecords()) {
+            if (failedBefore) { // keep the group's order: nothing after a failure runs in this batch
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                continue;
+            }
+            try {
+                JsonNode body = Json.parseTrusted(m.getBody());
+                String marketId = body.path("marketId").asText("");
+                if (marketId.isEmpty()) {
+                    throw new IllegalArgumentException("a settlement command names its market");
+                }
+                Run run = settle(marketId);
+                if (run == Run.HALTED && m.getReceiptHandle() != null) {
+                    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.getReceiptHandle())
+                            .visibilityTimeout(HALTED_RETRY_SECONDS));
+                }
+                if (run == Run.HALTED) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                    failedBefore = true;
+                }
+            } catch (RuntimeException e) {
+                ObjectNode line = log.line("WARN", m.getMessageId(), "settlement command failed; it will be retried");
+                line.put("exception", e.getClass().getSimpleName());
+                line.put("reason", String.valueOf(e.getMessage()));
+                log.write(line);
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                failedBefore = true;
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    /** What one invocation did for a market. */
+    public enum Run {
+        /** Every order is settled and the market is SETTLED or VOIDED (now or before). */
+        FINISHED,
+        /** The budget ran out; a continuation command was sent. */
+        CONTINUED,
+        /** Trading is halted; nothing more was committed. */
+        HALTED,
+        /** The market is not settling (no result declared): nothing to do. */
+        NOT_SETTLING
+    }
+
+    /** Trading is not NORMAL: settlement waits. */
+    static final class Halted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Halted() {
+            super("trading is halted; settlement waits", null, false, false);
+        }
+    }
+
+    /** Settles as much of {@code marketId} as the budget allows. Safe to run any number of times, concurrently too. */
+    public Run settle(String marketId) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        Market market = markets.market(marketId).orElseThrow(() -> new IllegalArgumentException("no market " + marketId));
+        if (market.state() == MarketState.SETTLED || market.state() == MarketState.VOIDED) {
+            return Run.FINISHED;
+        }
+        if (market.state() != MarketState.SETTLING) {
+            return Run.NOT_SETTLING;
+        }
+        MarketResult result = settlements.result(marketId)
+                .orElseThrow(() -> new IllegalStateException("market " + marketId + " is SETTLING without a result"))
+                .result();
+        if (!status.current().mode().allowsMoneyMovement()) { // also creates the status item on a new platform
+            return Run.HALTED;
+        }
+        Progress progress = settlements.progress(marketId).orElseGet(() -> Progress.start(clock.instant()));
+        try {
+            while (true) {
+                OrderStore.OrderPage page = orders.acceptedInMarket(marketId, pageSize, progress.cursor());
+                List<Order> todo = page.orders().stream().filter(o -> o.status() == OrderStatus.ACCEPTED).toList();
+                if (progress.pass() == 2) { // verifying: only orders without a record are tried
+                    Set<String> done = orders.settlements(todo.stream().map(Order::orderId).toList()).keySet();
+                    todo = todo.stream().filter(o -> !done.contains(o.orderId())).toList();
+                }
+                long settledNow = settleAll(todo, result);
+                faults.reached("page-settled");
+                boolean lastPage = page.nextCursor().isEmpty();
+                progress = lastPage
+                        ? new Progress(Optional.empty(), progress.settled() + settledNow, progress.pass() + 1,
+                                progress.startedAt(), clock.instant())
+                        : new Progress(page.nextCursor(), progress.settled() + settledNow, progress.pass(),
+                                progress.startedAt(), clock.instant());
+                settlements.saveProgress(marketId, progress);
+                faults.reached("progress-saved");
+                if (progress.pass() > 2) {
+                    finish(marketId, result);
+                    return Run.FINISHED;
+                }
+                if (System.nanoTime() > deadline) {
+                    send(sqs, queueUrl, marketId, "continue:" + progress.pass() + ":" + progress.cursor().orElse("") + ":"
+                            + progress.updatedAt());
+                    faults.reached("continuation-sent");
+                    return Run.CONTINUED;
+                }
+            }
+        } catch (Halted h) {
+            return Run.HALTED;
+        }
+    }
+
+    private long settleAll(List<Order> todo, MarketResult result) {
+        List<Future<Boolean>> jobs = new ArrayList<>(todo.size());
+        for (Order o : todo) {
+            jobs.add(pool.submit(() -> settleOne(o, result)));
+        }
+        long settled = 0;
+        RuntimeException first = null;
+        for (Future<Boolean> f : jobs) {
+            try {
+                if (f.get()) {
+                    settled++;
+                }
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof Error err) {
+                    throw err; // a simulated crash (or a real one) ends the invocation as it would in Lambda
+                }
+                if (first == null || c instanceof Halted) {
+                    first = c instanceof RuntimeException r ? r : new IllegalStateException(c);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return settled;
+    }
+
+    /**
+     * Settles one order exactly once.
+     *
+     * @return true if this call settled it, false if it was already settled
+     */
+    boolean settleOne(Order order, MarketResult result) {
+        Account account = wallet.account(order.ownerSub());
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Settlement s = Settlement.of(order, result, now);
+            Posting p = s.posting(account, order);
+            List<TransactWriteItem> actions = new ArrayList<>();
+            actions.add(orders.settlementPutAction(s));   // 0: exactly once
+            actions.add(status.normalModeCheck());       // 1: fail closed while halted
+            int walletAt = actions.size();
+            actions.addAll(wallet.postingActions(p));
+            for (ExposureClaim c : order.claims()) {
+                actions.add(exposure.releaseAction(c));
+            }
+            try {
+                dynamo.transactWriteItems(b -> b.transactItems(actions));
+                faults.reached("order-settled");
+                return true;
+            } catch (TransactionCanceledException e) {
+                if (Contention.conditionFailed(e, 0)) {
+                    return false;
+                }
+                if (Contention.conditionFailed(e, 1)) {
+                    throw new Halted();
+                }
+                Optional<Account> current = WalletStore.currentAccount(e, walletAt);
+                if (current.isPresent()) {
+                    account = current.get();
+                    continue;
+                }
+                if (Contention.conflicted(e)) {
+                    Contention.pause(attempt);
+                    account = wallet.account(order.ownerSub());
+                    continue;
+                }
+                throw new IllegalStateException("order " + order.orderId() + " could not be settled: "
+                        + e.cancellationReasons(), e);
+            }
+        }
+        throw new IllegalStateException("order " + order.orderId() + " kept colliding; it will be retried");
+    }
+
+    private void finish(String marketId, MarketResult result) {
+        MarketState to = result.voided() ? MarketState.VOIDED : MarketState.SETTLED;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Market before = markets.market(marketId).orElseThrow();
+            if (before.state() != MarketState.SETTLING) {
+                return; // a concurrent run finished it
+            }
+            Market.Change change = before.transition(to, Transition.SETTLEMENT, "ALL_ORDERS_SETTLED", clock.instant());
+            try {
+                markets.save(before, change, Optional.empty(), Optional.empty());
+                faults.reached("market-finished");
+                return;
+            } catch (MarketStore.Conflict raced) {
+                Contention.pause(attempt);
+            }
+        }
+        throw new IllegalStateException("market " + marketId + " kept changing; finishing will be retried");
+    }
+}
