@@ -289,7 +289,17 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             Settlement s = Settlement.of(order, result, now);
-            Posting p = s.posting(account, order);
+            Posting p;
+            try {
+                p = s.posting(account, order);
+            } catch (IllegalStateException noLongerOpen) {
+                // the account no longer holds this order's stake as open exposure: it was settled
+                // before (by an earlier delivery); anything else is drift for reconciliation to name
+                if (orders.settlement(order.orderId()).isPresent()) {
+                    return false;
+                }
+                throw noLongerOpen;
+            }
             List<TransactWriteItem> actions = new ArrayList<>();
             actions.add(orders.settlementPutAction(s));   // 0: exactly once
             actions.add(status.normalModeCheck());       // 1: fail closed while halted

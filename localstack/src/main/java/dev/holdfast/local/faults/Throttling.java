@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * so a run can be repeated). The request never reaches DynamoDB, exactly as when the service
  * throttles it; the SDK's own retries then see throttling too, so with a high rate the error
  * reaches the caller. Switch it on and off with {@link #rate(double)}.
+ *
+ * <p>{@link #exhaustingRetries} throttles whole calls instead of attempts: the caller sees the
+ * throttling error at once, as when every one of the SDK's retries was throttled too — without
+ * waiting through the SDK's back-off.
  */
 public final class Throttling implements ExecutionInterceptor {
     private final Set<String> operations;
@@ -26,9 +30,21 @@ public final class Throttling implements ExecutionInterceptor {
 
     /** @param operations operation names such as {@code TransactWriteItems}; empty means every operation */
     public Throttling(long seed, double rate, Set<String> operations) {
+        this(seed, rate, operations, false);
+    }
+
+    private final boolean wholeCalls;
+
+    private Throttling(long seed, double rate, Set<String> operations, boolean wholeCalls) {
         this.random = new Random(seed);
         this.rate = rate;
         this.operations = Set.copyOf(operations);
+        this.wholeCalls = wholeCalls;
+    }
+
+    /** Throttles whole calls (the error reaches the caller at once, past the SDK's retries). */
+    public static Throttling exhaustingRetries(long seed, double rate, Set<String> operations) {
+        return new Throttling(seed, rate, operations, true);
     }
 
     public Throttling rate(double r) {
@@ -42,7 +58,20 @@ public final class Throttling implements ExecutionInterceptor {
     }
 
     @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (wholeCalls) {
+            maybeThrottle(attributes);
+        }
+    }
+
+    @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (!wholeCalls) {
+            maybeThrottle(attributes);
+        }
+    }
+
+    private void maybeThrottle(ExecutionAttributes attributes) {
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         if (rate <= 0 || (!operations.isEmpty() && !operations.contains(op))) {
             return;
