@@ -113,6 +113,9 @@ public final class Withdrawing {
             Amount bonus = Amount.ZERO;
             Amount held = Amount.ZERO;
             for (LedgerEntry e : ledger(a)) {
+                if (e.seq() > acc.ledgerSeq()) {
+                    break; // committed after the account was read (an account and its entries commit together)
+                }
                 if (e.fund() == Fund.CASH) {
                     cash = cash.plus(e.amount());
                 } else {
