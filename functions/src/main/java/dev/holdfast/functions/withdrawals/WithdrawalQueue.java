@@ -7,6 +7,7 @@ import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalIds;
 import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -20,11 +21,11 @@ import java.util.Optional;
  */
 public final class WithdrawalQueue {
     private final SqsClient sqs;
-    private final String url;
+    private final ResourceNames names;
 
     public WithdrawalQueue(Deployment deployment) {
         this.sqs = deployment.clients().sqs();
-        this.url = deployment.names().queueUrl(Queues.WITHDRAWALS);
+        this.names = deployment.names();
     }
 
     /** The message group of an account's withdrawals. */
@@ -56,6 +57,7 @@ public final class WithdrawalQueue {
      * get through even when an earlier copy was dead-lettered.
      */
     public void send(Withdrawal w, String deduplicationId) {
+        String url = names.queueUrl(Queues.WITHDRAWALS); // at send time: a failure here is a failed send, never a failed start
         sqs.sendMessage(b -> b.queueUrl(url)
                 .messageBody(body(w.withdrawalId()))
                 .messageGroupId(group(w.accountId()))
