@@ -19,13 +19,18 @@ import software.constructs.Construct;
  * flip side: to stop using a table, deploy this stack first, then the data stack.
  */
 public final class ApiStack extends Stack {
+    /** Context key of the bank adapter's base URL ({@code cdk deploy -c bankUrl=https://…}). */
+    public static final String BANK_URL_CONTEXT = "bankUrl";
+    /** The worker's variable ({@code HttpBankTransfers.URL_VARIABLE}; infra does not link the functions' classes). */
+    static final String BANK_URL_VARIABLE = "BANK_URL";
 
     public ApiStack(Construct scope, String id, StackProps props, String stage, DataStack data, Code code) {
         super(scope, id, props);
         // Exports/imports, said explicitly: CloudFormation then refuses to delete or replace a
         // table or queue this stack still uses, which is the point for money and audit data.
         CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-        FunctionsConstruct functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL);
+        FunctionsConstruct functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL,
+                settings(getNode().tryGetContext(BANK_URL_CONTEXT)));
         new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
         UserPoolConstruct users = new UserPoolConstruct(this, "Users", stage);
@@ -35,5 +40,18 @@ public final class ApiStack extends Stack {
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url()).description("HTTP API base URL").build();
         CfnOutput.Builder.create(this, "UserPoolId").value(users.pool().getUserPoolId()).build();
         CfnOutput.Builder.create(this, "UserPoolClientId").value(users.client().getUserPoolClientId()).build();
+    }
+
+    /**
+     * Function settings from context. Without {@code bankUrl} the withdrawal worker is deployed
+     * without {@code BANK_URL}: it then pays nothing and every withdrawal stays PENDING with its cash
+     * held (never lost, never paid twice) until the URL is configured.
+     */
+    static java.util.Map<dev.holdfast.resources.FunctionDef, java.util.Map<String, String>> settings(Object bankUrl) {
+        if (bankUrl == null || bankUrl.toString().isBlank()) {
+            return java.util.Map.of();
+        }
+        return java.util.Map.of(Functions.WITHDRAWAL_WORKER,
+                java.util.Map.of(BANK_URL_VARIABLE, bankUrl.toString()));
     }
 }

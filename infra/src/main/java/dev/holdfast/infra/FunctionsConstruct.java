@@ -36,6 +36,15 @@ public final class FunctionsConstruct extends Construct {
     private final Map<FunctionDef, Alias> aliases = new LinkedHashMap<>();
 
     public FunctionsConstruct(Construct scope, String id, DataStack data, Code code, List<FunctionDef> defs) {
+        this(scope, id, data, code, defs, Map.of());
+    }
+
+    /**
+     * @param settings per function, environment variables beyond resource names (e.g. the withdrawal
+     *                 worker's {@code BANK_URL} from context {@code bankUrl})
+     */
+    public FunctionsConstruct(Construct scope, String id, DataStack data, Code code, List<FunctionDef> defs,
+                              Map<FunctionDef, Map<String, String>> settings) {
         super(scope, id);
         for (FunctionDef def : defs) {
             Function fn = Function.Builder.create(this, def.id())
@@ -46,7 +55,7 @@ public final class FunctionsConstruct extends Construct {
                     .memorySize(def.memoryMb())
                     .timeout(Duration.seconds(def.timeoutSeconds()))
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                    .environment(environment(def, data))
+                    .environment(environment(def, data, settings.getOrDefault(def, Map.of())))
                     .build();
             // CDK warns that SnapStart needs a published version: the alias below publishes one.
             Annotations.of(fn).acknowledgeWarning(SNAP_START_WARNING, "published through the " + ALIAS_NAME + " alias");
@@ -69,8 +78,8 @@ public final class FunctionsConstruct extends Construct {
         return a;
     }
 
-    private static Map<String, String> environment(FunctionDef def, DataStack data) {
-        Map<String, String> env = new TreeMap<>();
+    private static Map<String, String> environment(FunctionDef def, DataStack data, Map<String, String> settings) {
+        Map<String, String> env = new TreeMap<>(settings);
         for (TableDef t : def.reads()) {
             env.put(t.envVar(), data.table(t).getTableName());
         }

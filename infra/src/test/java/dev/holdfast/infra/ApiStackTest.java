@@ -50,6 +50,14 @@ class ApiStackTest {
     }
 
     @Test
+    void theBankUrlFromContextReachesOnlyTheWithdrawalWorker() {
+        assertEquals(Map.of(Functions.WITHDRAWAL_WORKER, Map.of("BANK_URL", "https://bank.example/api")),
+                ApiStack.settings("https://bank.example/api"));
+        assertTrue(ApiStack.settings(null).isEmpty());
+        assertTrue(ApiStack.settings(" ").isEmpty());
+    }
+
+    @Test
     void oneFunctionAndOneAliasPerDefinition() {
         template.resourceCountIs("AWS::Lambda::Function", Functions.ALL.size());
         template.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());

@@ -17,10 +17,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FunctionHost {
     private final Deployment deployment;
+    private final Map<String, String> environment;
     private final Map<String, RequestHandler<Object, Object>> instances = new ConcurrentHashMap<>();
 
     public FunctionHost(Deployment deployment) {
+        this(deployment, Map.of());
+    }
+
+    /**
+     * @param environment the settings a deployed function gets as environment variables beyond
+     *                    resource names (e.g. {@code BANK_URL}); handed to handlers that have a
+     *                    {@code (Deployment, Map<String, String>)} constructor
+     */
+    public FunctionHost(Deployment deployment, Map<String, String> environment) {
         this.deployment = deployment;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Invokes {@code function} with {@code event} under a fresh request id. */
@@ -43,7 +54,12 @@ public final class FunctionHost {
     private RequestHandler<Object, Object> instantiate(FunctionDef function) {
         try {
             Class<?> type = Class.forName(function.handlerClass());
-            return (RequestHandler<Object, Object>) type.getConstructor(Deployment.class).newInstance(deployment);
+            try {
+                return (RequestHandler<Object, Object>) type.getConstructor(Deployment.class, Map.class)
+                        .newInstance(deployment, environment);
+            } catch (NoSuchMethodException plain) {
+                return (RequestHandler<Object, Object>) type.getConstructor(Deployment.class).newInstance(deployment);
+            }
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("handler " + function.handlerClass() + " failed to start", e.getCause());
         } catch (ReflectiveOperationException | ClassCastException e) {

@@ -2,6 +2,9 @@ package dev.holdfast.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
+import dev.holdfast.functions.withdrawals.HttpBankTransfers;
+import dev.holdfast.functions.withdrawals.WithdrawalWorker;
+import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.persistence.AwsClients;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ResourceNames;
@@ -36,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
  * Holdfast without AWS, in one process: DynamoDB Local and ElasticMQ (or an external endpoint such
  * as LocalStack), the tables and queues of the shared definition, the real handlers behind a local
  * API Gateway on 127.0.0.1, and the queue, stream and schedule triggers of the shared definition.
+ * A {@link StandInBank} on its own port stands in for the bank the withdrawal worker pays through.
  */
 public final class LocalHoldfast implements AutoCloseable {
     public static final String PREFIX = Naming.prefixFor(Naming.LOCAL_STAGE);
@@ -58,6 +62,9 @@ public final class LocalHoldfast implements AutoCloseable {
     private final LocalScheduler scheduler;
     private final URI dynamoEndpoint;
     private final URI sqsEndpoint;
+    private final StandInBank bank;
+    /** The bank client's timeout locally: short, so hang and late-answer drills take seconds. */
+    static final long BANK_TIMEOUT_MS = 2_000;
 
     private LocalHoldfast(LocalOptions options, Triggers.TriggerSet triggers, Clock clock) throws Exception {
         this.options = options;
@@ -91,7 +98,11 @@ public final class LocalHoldfast implements AutoCloseable {
         });
         deployment = new Deployment(clients, new ResourceNames(tables, urls), clock);
         jwt = options.dataDir() == null ? LocalJwt.generate(clock) : LocalJwt.persistedIn(options.dataDir(), clock);
-        host = new FunctionHost(deployment);
+        bank = StandInBank.start();
+        host = new FunctionHost(deployment, Map.of(
+                HttpBankTransfers.URL_VARIABLE, bank.url(),
+                HttpBankTransfers.TIMEOUT_VARIABLE, Long.toString(BANK_TIMEOUT_MS),
+                WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000)));
         host.warm(Functions.ALL);
 
         for (Triggers.QueueTrigger t : triggers.queues()) {
@@ -157,6 +168,7 @@ public final class LocalHoldfast implements AutoCloseable {
         n.put("sqsEndpoint", sqsEndpoint.toString());
         n.put("region", options.region());
         n.put("tokenUrl", apiBaseUrl() + "/local/token");
+        n.put("bankUrl", bank.url());
         ObjectNode t = n.putObject("tables");
         tables.forEach((def, name) -> t.put(def.id(), name));
         ObjectNode q = n.putObject("queues");
@@ -185,6 +197,11 @@ public final class LocalHoldfast implements AutoCloseable {
                 deployment.names(), deployment.clock());
     }
 
+    /** The stand-in bank the withdrawal worker pays through ({@code BANK_URL} of this environment). */
+    public StandInBank bank() {
+        return bank;
+    }
+
     public LocalJwt jwt() {
         return jwt;
     }
@@ -206,6 +223,7 @@ public final class LocalHoldfast implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        bank.close();
         streams.close();
         clients.sqs().close();
         clients.dynamo().close();

@@ -32,10 +32,25 @@ public final class Functions {
             "dev.holdfast.functions.risk.RiskApi", 1024, 10,
             List.of(Tables.PLATFORM, Tables.AUDIT, Tables.EXPOSURE), List.of(Tables.PLATFORM, Tables.AUDIT), List.of());
 
-    /** Wallet, ledger and admin credits. */
+    /** Wallet, ledger, admin credits and withdrawals (hold the cash, enqueue the payout). */
     public static final FunctionDef WALLET = new FunctionDef("wallet",
             "dev.holdfast.functions.wallet.WalletApi", 1024, 10,
-            List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of());
+            List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT), List.of(Tables.WALLET, Tables.PLATFORM, Tables.AUDIT),
+            List.of(Queues.WITHDRAWALS));
+
+    /**
+     * Pays withdrawals through the bank adapter (queue {@code withdrawals}, group = account). Its
+     * timeout bounds how long an attempt can still be in flight (the attempt lease); the queue's
+     * visibility timeout is at least six times it. Needs {@code BANK_URL}.
+     */
+    public static final FunctionDef WITHDRAWAL_WORKER = new FunctionDef("withdrawal-worker",
+            "dev.holdfast.functions.withdrawals.WithdrawalWorker", 1024, 30,
+            List.of(Tables.WALLET), List.of(Tables.WALLET), List.of());
+
+    /** Re-enqueues withdrawals still PENDING after a while (lost send, dead-lettered message). */
+    public static final FunctionDef WITHDRAWAL_REDRIVE = new FunctionDef("withdrawal-redrive",
+            "dev.holdfast.functions.withdrawals.WithdrawalRedrive", 512, 30,
+            List.of(Tables.WALLET), List.of(), List.of(Queues.WITHDRAWALS));
 
     /** Order execution: one atomic, idempotent commit per order. */
     public static final FunctionDef ORDERS = new FunctionDef("orders",
@@ -50,7 +65,7 @@ public final class Functions {
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE), List.of(Queues.SETTLEMENT));
 
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
-            SETTLER);
+            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

@@ -30,8 +30,13 @@ public final class Tables {
                     new TableDef.Index("byUser", "gsi2pk", "gsi2sk")),
             Optional.empty(), Optional.of(TableDef.StreamView.NEW_IMAGE), true);
 
-    /** Accounts (balance views) and their append-only ledger entries. */
-    public static final TableDef WALLET = new TableDef("wallet", "pk", "sk", List.of(),
+    /**
+     * Accounts (balance views), their append-only ledger entries, and withdrawals with their send
+     * attempts. Index {@code pending} is sparse: only PENDING withdrawals carry its keys, so the
+     * withdrawal re-drive finds them without a scan.
+     */
+    public static final TableDef WALLET = new TableDef("wallet", "pk", "sk",
+            List.of(new TableDef.Index("pending", "pendingShard", "pendingSince")),
             Optional.empty(), Optional.of(TableDef.StreamView.NEW_IMAGE), true);
 
     /** Exposure headroom buckets per limit scope. */

@@ -23,10 +23,12 @@ public final class Triggers {
 
     public static final List<QueueTrigger> QUEUES = List.of(
             new QueueTrigger(Queues.FEED, Functions.FEED_INGESTER, 10),
-            new QueueTrigger(Queues.SETTLEMENT, Functions.SETTLER, 1));
+            new QueueTrigger(Queues.SETTLEMENT, Functions.SETTLER, 1),
+            new QueueTrigger(Queues.WITHDRAWALS, Functions.WITHDRAWAL_WORKER, 10));
     public static final List<StreamTrigger> STREAMS = List.of();
     public static final List<ScheduleTrigger> SCHEDULES = List.of(
-            new ScheduleTrigger(Functions.FEED_WATCHDOG, 1));
+            new ScheduleTrigger(Functions.FEED_WATCHDOG, 1),
+            new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60));
 
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,

@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * replays the stored response with {@code Idempotent-Replayed: true}, also when the duplicates race;
  * with another request it is {@code 422 IDEMPOTENCY_KEY_REUSED}. Validation errors, 401/403 and 503
  * store nothing.
+ *
+ * <p>Withdrawals ({@code POST /wallet/withdrawals}, {@code GET /wallet/withdrawals/{id}}) are served
+ * by {@link Withdrawals}.
  */
 public final class WalletApi extends HttpFunction {
     static final Pattern ACCOUNT_ID = Pattern.compile("[^\\p{Cntrl}\\s#]{1,128}");
@@ -64,6 +67,9 @@ public final class WalletApi extends HttpFunction {
         serve("GET /wallet", r -> HttpResponse.of(200, WalletJson.balances(wallet.account(r.requireCaller().sub()))));
         serve("GET /wallet/ledger", this::ledger);
         serve("POST /admin/accounts/{accountId}/credits", this::credit);
+        Withdrawals w = new Withdrawals(deployment, wallet, status);
+        serve("POST /wallet/withdrawals", w::create);
+        serve("GET /wallet/withdrawals/{withdrawalId}", w::get);
     }
 
     private HttpResponse ledger(HttpRequest request) {
@@ -144,7 +150,7 @@ public final class WalletApi extends HttpFunction {
         return HttpResponse.of(stored.status(), stored.json()).withHeader("Idempotent-Replayed", "true");
     }
 
-    private void haltedCheck() {
+    void haltedCheck() {
         PlatformStatus st = status.current();
         if (!st.mode().allowsMoneyMovement()) {
             throw ApiError.tradingHalted(st.notice());

@@ -22,7 +22,10 @@ public final class WalletJson {
         return n;
     }
 
-    /** One ledger entry; {@code orderId} and {@code withdrawalId} only when set. */
+    /**
+     * One ledger entry; {@code orderId} and {@code withdrawalId} only when set. Withdrawal entries
+     * also carry {@code heldChange}, the signed change of {@code heldForWithdrawal}.
+     */
     public static ObjectNode entry(LedgerEntry e) {
         ObjectNode n = Json.object();
         n.put("entryId", e.entryId());
@@ -35,6 +38,9 @@ public final class WalletJson {
         }
         if (e.withdrawalId() != null) {
             n.put("withdrawalId", e.withdrawalId());
+            // withdrawal entries also move the held amount: HOLD +x, RELEASE and PAID -x (PAID moves 0 cash,
+            // the cash left the balance at the hold); heldForWithdrawal is the sum of these
+            n.put("heldChange", e.heldChange().text());
         }
         n.put("createdAt", Rfc3339.format(e.createdAt()));
         return n;

@@ -1,0 +1,209 @@
+package dev.holdfast.functions.wallet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.ApiError;
+import dev.holdfast.api.ErrorCode;
+import dev.holdfast.api.Json;
+import dev.holdfast.api.RequestBody;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.platform.PlatformStatus;
+import dev.holdfast.domain.wallet.Account;
+import dev.holdfast.domain.wallet.Posting;
+import dev.holdfast.domain.withdrawal.Destination;
+import dev.holdfast.domain.withdrawal.Withdrawal;
+import dev.holdfast.domain.withdrawal.WithdrawalIds;
+import dev.holdfast.domain.withdrawal.WithdrawalRequest;
+import dev.holdfast.domain.withdrawal.WithdrawalStatus;
+import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.withdrawals.WithdrawalJson;
+import dev.holdfast.functions.withdrawals.WithdrawalQueue;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.persistence.WithdrawalStore;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /wallet/withdrawals} and {@code GET /wallet/withdrawals/{withdrawalId}}.
+ *
+ * <p>A withdrawal holds its cash at once, in ONE transaction: the withdrawal item (its id derived
+ * from the caller's {@code sub} and {@code Idempotency-Key}, put only if new: it is the idempotency
+ * record), a condition that the platform is NORMAL, and the WITHDRAWAL_HOLD posting (CASH −x, held
+ * +x, conditional on the account's revision). Then its payout is enqueued; if that send fails the
+ * withdrawal is not lost: a replay of the same key sends again, and {@code WithdrawalRedrive}
+ * enqueues every withdrawal left PENDING.
+ *
+ * <p>Idempotency as for orders: the same key and body replay the first {@code 202} with
+ * {@code Idempotent-Replayed: true}, also for racing duplicates (one hold in all); another body is
+ * {@code 422 IDEMPOTENCY_KEY_REUSED}. <b>Not enough cash</b> ({@code 422 INSUFFICIENT_FUNDS}; bonus
+ * can't be withdrawn) is <em>not recorded</em>: nothing was held and there is nothing to track, so
+ * the same key may be used again once the cash is there. Validation errors, 401, 503 record nothing.
+ */
+final class Withdrawals {
+    static final int BANK_MAX = 64;
+    static final int ACCOUNT_MAX = 64;
+    private static final int ATTEMPTS = 25;
+
+    private final WalletStore wallet;
+    private final WithdrawalStore withdrawals;
+    private final StatusStore status;
+    private final WithdrawalQueue queue;
+    private final Clock clock;
+    private final JsonLog log = new JsonLog("wallet");
+
+    Withdrawals(Deployment deployment, WalletStore wallet, StatusStore status) {
+        this.wallet = wallet;
+        this.withdrawals = new WithdrawalStore(deployment, wallet);
+        this.status = status;
+        this.queue = new WithdrawalQueue(deployment);
+        this.clock = deployment.clock();
+    }
+
+    HttpResponse get(HttpRequest request) {
+        String sub = request.requireCaller().sub();
+        String id = request.pathParameter("withdrawalId");
+        Optional<Withdrawal> w = WithdrawalIds.wellFormed(id) ? withdrawals.withdrawal(id) : Optional.empty();
+        return w.filter(x -> x.accountId().equals(sub))
+                .map(x -> HttpResponse.of(200, WithdrawalJson.view(x)))
+                .orElseThrow(() -> new ApiError(ErrorCode.WITHDRAWAL_NOT_FOUND, "no such withdrawal"));
+    }
+
+    HttpResponse create(HttpRequest request) {
+        String sub = request.requireCaller().sub();
+        String key = request.idempotencyKey();
+        WithdrawalRequest req = parse(request.jsonBody());
+        String id = WithdrawalIds.of(sub, key);
+
+        Optional<Withdrawal> existing = withdrawals.withdrawal(id);
+        if (existing.isPresent()) {
+            return replay(existing.get(), req, request.requestId());
+        }
+        haltedCheck();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Account account = wallet.account(sub);
+            Instant now = clock.instant();
+            Posting hold;
+            try {
+                hold = account.holdForWithdrawal(id, req.amount(), now);
+            } catch (Account.InsufficientCash e) {
+                ObjectNode d = Json.object();
+                d.put("withdrawable", account.cash().text());
+                throw new ApiError(ErrorCode.INSUFFICIENT_FUNDS,
+                        "the cash balance does not cover the withdrawal (bonus can't be withdrawn)", d);
+            }
+            Withdrawal pending = new Withdrawal(id, sub, key, req.fingerprint(), req.amount(), req.destination(),
+                    WithdrawalStatus.PENDING, null, hold.entries().get(0).createdAt(), null, 202, null);
+            ObjectNode body = WithdrawalJson.accepted(pending);
+            Withdrawal w = new Withdrawal(id, sub, key, req.fingerprint(), req.amount(), req.destination(),
+                    WithdrawalStatus.PENDING, null, pending.createdAt(), null, 202, Json.write(body));
+            try {
+                withdrawals.create(w, hold, status.normalModeCheck());
+            } catch (WithdrawalStore.Exists first) {
+                return replay(first.existing(), req, request.requestId()); // a racing duplicate won
+            } catch (WalletStore.GuardFailed halted) {
+                haltedCheck(); // 503 unless trading resumed in between
+                continue;
+            } catch (WalletStore.Conflict raced) {
+                Contention.pause(attempt);
+                continue;
+            }
+            enqueue(w, request.requestId());
+            return HttpResponse.of(202, body);
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "
+                + "retrying with the same Idempotency-Key is safe");
+    }
+
+    private HttpResponse replay(Withdrawal first, WithdrawalRequest req, String requestId) {
+        if (!first.fingerprint().equals(req.fingerprint())) {
+            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "this Idempotency-Key was used for a different withdrawal; use a new key for a new withdrawal");
+        }
+        if (first.status() == WithdrawalStatus.PENDING) {
+            enqueue(first, requestId); // the first send may have failed after the commit
+        }
+        return HttpResponse.of(first.responseStatus(), Json.parseTrusted(first.responseBody()))
+                .withHeader("Idempotent-Replayed", "true");
+    }
+
+    /** Best effort: the withdrawal is committed; a failed send is repaired by a replay or the re-drive. */
+    private void enqueue(Withdrawal w, String requestId) {
+        try {
+            queue.send(w, w.withdrawalId());
+        } catch (RuntimeException e) {
+            ObjectNode line = log.line("WARN", requestId, "withdrawal committed but not enqueued; the re-drive will");
+            line.put("withdrawalId", w.withdrawalId());
+            line.put("exception", e.toString());
+            log.write(line);
+        }
+    }
+
+    private void haltedCheck() {
+        PlatformStatus st = status.current();
+        if (!st.mode().allowsMoneyMovement()) {
+            ObjectNode d = Json.object();
+            d.put("reason", "MAINTENANCE");
+            d.put("notice", st.notice().orElse(null));
+            throw new ApiError(ErrorCode.TRADING_HALTED, "money movement is halted; nothing was committed", d);
+        }
+    }
+
+    static WithdrawalRequest parse(RequestBody body) {
+        body.allowOnly(Set.of("amount", "destination"));
+        JsonNode amountNode = body.node().get("amount");
+        Amount amount;
+        try {
+            if (amountNode == null || amountNode.isNull()) {
+                throw new IllegalArgumentException("'amount' is required");
+            }
+            if (!amountNode.isTextual()) {
+                throw new IllegalArgumentException("'amount' is a decimal string, such as \"10000\"");
+            }
+            amount = Amount.parse(amountNode.textValue());
+            if (amount.isZero()) {
+                throw new IllegalArgumentException("'amount' must be more than 0");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("amount", e.getMessage());
+        }
+        JsonNode d = body.node().get("destination");
+        if (d == null || d.isNull()) {
+            throw ApiError.validation("destination", "'destination' is required");
+        }
+        if (!d.isObject()) {
+            throw ApiError.validation("destination", "'destination' must be an object {\"bank\", \"account\"}");
+        }
+        RequestBody dest = RequestBody.parse(Json.write(d));
+        for (var it = d.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("bank") && !f.equals("account")) {
+                throw ApiError.validation("destination." + f, "unknown field 'destination." + f + "'");
+            }
+        }
+        String bank = nested(dest, "bank", BANK_MAX);
+        String account = nested(dest, "account", ACCOUNT_MAX);
+        return new WithdrawalRequest(amount, new Destination(bank, account));
+    }
+
+    private static String nested(RequestBody dest, String field, int max) {
+        try {
+            String v = dest.requiredString(field, max);
+            if (v.chars().anyMatch(Character::isISOControl)) {
+                throw ApiError.validation(field, "'" + field + "' must not contain control characters");
+            }
+            return v;
+        } catch (ApiError e) {
+            ObjectNode details = Json.object();
+            details.put("field", "destination." + field);
+            throw new ApiError(ErrorCode.VALIDATION_ERROR, e.getMessage(), details);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.holdfast.functions.withdrawals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.withdrawal.Destination;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@link BankTransfers} over HTTP (JDK client, no dependency):
+ * <ul>
+ *   <li>{@code POST {BANK_URL}/transfers} {@code {"transferId", "amount", "currency", "bank", "account"}}
+ *       → {@code 200 {"transferId", "status": "CONFIRMED"|"REFUSED"|"PENDING", "reason"?}};</li>
+ *   <li>{@code GET {BANK_URL}/transfers/{transferId}} → {@code 200 {"status": …|"UNKNOWN", "reason"?}},
+ *       or {@code 404} for a transfer the bank never received (UNKNOWN).</li>
+ * </ul>
+ * Anything else — a timeout, a refused connection, a 5xx, an unreadable body — is
+ * {@link BankTransfers.Unanswered}: the transfer may have reached the bank.
+ *
+ * <p>Configured by {@code BANK_URL} and {@code BANK_TIMEOUT_MS} (default 5000): the whole call,
+ * connection included, is bounded by that timeout.
+ */
+public final class HttpBankTransfers implements BankTransfers {
+    public static final String URL_VARIABLE = "BANK_URL";
+    public static final String TIMEOUT_VARIABLE = "BANK_TIMEOUT_MS";
+    static final long DEFAULT_TIMEOUT_MS = 5_000;
+
+    private final URI base;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public HttpBankTransfers(URI base, Duration timeout) {
+        String b = base.toString();
+        this.base = URI.create(b.endsWith("/") ? b : b + "/");
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /**
+     * The bank of a deployed function's environment. Without {@code BANK_URL} every call fails
+     * (the withdrawal stays PENDING with its cash held, and is retried once the URL is configured).
+     */
+    public static BankTransfers fromEnvironment(Map<String, String> env) {
+        String url = env.get(URL_VARIABLE);
+        long ms = DEFAULT_TIMEOUT_MS;
+        try {
+            ms = Long.parseLong(env.getOrDefault(TIMEOUT_VARIABLE, Long.toString(DEFAULT_TIMEOUT_MS)));
+        } catch (NumberFormatException e) {
+            // keep the default
+        }
+        if (url == null || url.isBlank()) {
+            return new BankTransfers() {
+                @Override
+                public Answer send(String transferId, Amount amount, Destination destination) {
+                    throw new IllegalStateException(URL_VARIABLE + " is not set; nothing was sent");
+                }
+
+                @Override
+                public Answer status(String transferId) {
+                    throw new IllegalStateException(URL_VARIABLE + " is not set");
+                }
+            };
+        }
+        return new HttpBankTransfers(URI.create(url), Duration.ofMillis(ms));
+    }
+
+    @Override
+    public Answer send(String transferId, Amount amount, Destination destination) {
+        ObjectNode body = Json.object();
+        body.put("transferId", transferId);
+        body.put("amount", amount.text());
+        body.put("currency", Amount.CURRENCY);
+        body.put("bank", destination.bank());
+        body.put("account", destination.account());
+        HttpResponse<String> r = call(HttpRequest.newBuilder(base.resolve("transfers"))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+        if (r.statusCode() != 200) {
+            throw new Unanswered("the bank answered " + r.statusCode() + " to transfer " + transferId, null);
+        }
+        Answer a = parse(r.body(), transferId);
+        if (a.state() == State.UNKNOWN) {
+            throw new Unanswered("the bank answered UNKNOWN to a send of " + transferId, null);
+        }
+        return a;
+    }
+
+    @Override
+    public Answer status(String transferId) {
+        HttpResponse<String> r = call(HttpRequest.newBuilder(
+                        base.resolve("transfers/" + URLEncoder.encode(transferId, StandardCharsets.UTF_8)))
+                .timeout(timeout).GET().build());
+        if (r.statusCode() == 404) {
+            return Answer.of(State.UNKNOWN);
+        }
+        if (r.statusCode() != 200) {
+            throw new Unanswered("the bank answered " + r.statusCode() + " to a status of " + transferId, null);
+        }
+        return parse(r.body(), transferId);
+    }
+
+    private HttpResponse<String> call(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Unanswered("no answer from the bank: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unanswered("interrupted waiting for the bank", e);
+        }
+    }
+
+    private static Answer parse(String body, String transferId) {
+        JsonNode n;
+        try {
+            n = Json.parseTrusted(body);
+        } catch (RuntimeException e) {
+            throw new Unanswered("unreadable answer from the bank about " + transferId, e);
+        }
+        String status = n.path("status").asText("");
+        String reason = n.hasNonNull("reason") ? n.get("reason").asText() : null;
+        return switch (status) {
+            case "CONFIRMED" -> Answer.of(State.CONFIRMED);
+            case "REFUSED" -> new Answer(State.REFUSED, reason == null ? "refused by the bank" : reason);
+            case "PENDING" -> Answer.of(State.PENDING_AT_BANK);
+            case "UNKNOWN" -> Answer.of(State.UNKNOWN);
+            default -> throw new Unanswered("unexpected bank status '" + status + "' for " + transferId, null);
+        };
+    }
+}

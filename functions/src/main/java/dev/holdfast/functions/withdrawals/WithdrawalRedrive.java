@@ -1,0 +1,78 @@
+package dev.holdfast.functions.withdrawals;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.domain.withdrawal.Withdrawal;
+import dev.holdfast.domain.withdrawal.WithdrawalStatus;
+import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.persistence.WithdrawalStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes sure no PENDING withdrawal is ever forgotten: once a minute it reads the sparse
+ * {@code pending} index of the wallet table (only unfinished withdrawals are in it, so this is never
+ * a scan) and enqueues every withdrawal still PENDING {@value #DEFAULT_AFTER_SECONDS} s after it was
+ * created — whether its first send failed after the commit, or its message was dead-lettered
+ * after too many failed deliveries. The message's deduplication id is fresh per re-drive (so SQS
+ * never drops it as a copy of the dead-lettered one); the worker is idempotent, so an extra message
+ * costs one read.
+ */
+public final class WithdrawalRedrive implements RequestHandler<Map<String, Object>, Void> {
+    static final long DEFAULT_AFTER_SECONDS = 300;
+    private static final int LIMIT = 1000;
+
+    private final WithdrawalStore withdrawals;
+    private final WithdrawalQueue queue;
+    private final Clock clock;
+    private final JsonLog log = new JsonLog("withdrawal-redrive");
+
+    public WithdrawalRedrive() {
+        this(Deployment.fromEnvironment());
+    }
+
+    public WithdrawalRedrive(Deployment deployment) {
+        AuditLog audit = new AuditLog(deployment);
+        this.withdrawals = new WithdrawalStore(deployment, new WalletStore(deployment, audit));
+        this.queue = new WithdrawalQueue(deployment);
+        this.clock = deployment.clock();
+    }
+
+    @Override
+    public Void handleRequest(Map<String, Object> event, Context context) {
+        Object detail = event == null ? null : event.get("detail");
+        long after = DEFAULT_AFTER_SECONDS;
+        if (detail instanceof Map<?, ?> d && d.get("afterSeconds") instanceof Number n) {
+            after = Math.max(0, n.longValue());
+        }
+        int sent = redriveOlderThan(Duration.ofSeconds(after));
+        ObjectNode line = log.line("INFO", context == null ? null : context.getAwsRequestId(), "withdrawal re-drive");
+        line.put("reEnqueued", sent);
+        log.write(line);
+        return null;
+    }
+
+    /** Enqueues every withdrawal PENDING for at least {@code age}; returns how many it sent. */
+    public int redriveOlderThan(Duration age) {
+        Instant now = clock.instant();
+        List<String> ids = withdrawals.pendingSince(now.minus(age), LIMIT);
+        int sent = 0;
+        for (String id : ids) {
+            Optional<Withdrawal> w = withdrawals.withdrawal(id); // the index lags: re-read
+            if (w.isPresent() && w.get().status() == WithdrawalStatus.PENDING) {
+                queue.send(w.get(), id + "-r" + now.toEpochMilli());
+                sent++;
+            }
+        }
+        return sent;
+    }
+}
