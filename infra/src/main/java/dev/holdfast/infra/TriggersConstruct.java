@@ -12,7 +12,10 @@ import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSourceProps;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 import java.util.List;
@@ -27,7 +30,8 @@ import java.util.Map;
  *       (and eventually dead-lettered) alone instead of failing its whole batch;</li>
  *   <li>stream: a DynamoDB stream event source from the oldest record, with partial batch
  *       responses, bisection on error and the trigger's retry limit, so a poisoned record cannot
- *       block its shard forever;</li>
+ *       block its shard forever; a batch given up on is described on an SQS on-failure queue
+ *       (encrypted, kept 14 days) for replay;</li>
  *   <li>schedule: an EventBridge rule every minute (its finest rate); the function loops
  *       {@code ticks} times, {@code everySeconds} apart, inside the invocation.</li>
  * </ul>
@@ -56,6 +60,13 @@ public final class TriggersConstruct extends Construct {
         }
         for (StreamTrigger t : streams) {
             check(t);
+            // a batch that still fails after its retries is skipped; its description (shard,
+            // sequence numbers) is kept here for replay instead of being lost
+            Queue failures = Queue.Builder.create(this, "stream-failures-" + t.table().id() + "-" + t.function().id())
+                    .encryption(QueueEncryption.SQS_MANAGED)
+                    .enforceSsl(true)
+                    .retentionPeriod(Duration.days(14))
+                    .build();
             functions.alias(t.function()).addEventSource(new DynamoEventSource(data.table(t.table()),
                     DynamoEventSourceProps.builder()
                             .startingPosition(StartingPosition.TRIM_HORIZON)
@@ -63,6 +74,7 @@ public final class TriggersConstruct extends Construct {
                             .retryAttempts(t.maxRetries())
                             .bisectBatchOnError(true)
                             .reportBatchItemFailures(true)
+                            .onFailure(new SqsDlq(failures))
                             .build()));
         }
         for (ScheduleTrigger t : schedules) {

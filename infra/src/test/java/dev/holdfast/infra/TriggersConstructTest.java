@@ -70,6 +70,9 @@ class TriggersConstructTest {
         assertEquals(true, props.get("BisectBatchOnFunctionError"));
         assertEquals(List.of("ReportBatchItemFailures"), props.get("FunctionResponseTypes"));
         assertTrue(String.valueOf(props.get("EventSourceArn")).contains("StreamArn"), "the orders stream");
+        assertTrue(String.valueOf(props.get("DestinationConfig")).contains("OnFailure"), "batches given up on are kept: " + props);
+        template.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "SqsManagedSseEnabled", true, "MessageRetentionPeriod", 14 * 24 * 3600)));
     }
 
     @Test

@@ -285,6 +285,8 @@ class OrdersTest {
             ((ObjectNode) c.path("limits").path("user").path("overrides")).put(userCapped, "9047");
             ((ObjectNode) c.path("limits").path("segment").path("overrides")).put(segment, "9047");
             ((ObjectNode) c.path("limits").path("event").path("overrides")).put(eventCapped, "9047");
+            // the burst fills the event limit: risk must not suspend the market midway (MARKET_NOT_OPEN)
+            ((ObjectNode) c.path("postTrade")).put("suspendMarkets", false);
         });
         try {
             // USER: one user, ten orders' worth

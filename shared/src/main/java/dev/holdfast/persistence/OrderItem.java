@@ -37,6 +37,9 @@ final class OrderItem {
     String funds;
     Integer responseStatus;
     String responseBody;
+    /** Where the order came from (post-trade risk only; set at creation, absent on older orders). */
+    String sourceIp;
+    String deviceId;
 
     static final TableSchema<OrderItem> SCHEMA = StaticTableSchema.builder(OrderItem.class)
             .newItemSupplier(OrderItem::new)
@@ -64,5 +67,7 @@ final class OrderItem {
             .addAttribute(String.class, a -> a.name("funds").getter(i -> i.funds).setter((i, v) -> i.funds = v))
             .addAttribute(Integer.class, a -> a.name("responseStatus").getter(i -> i.responseStatus).setter((i, v) -> i.responseStatus = v))
             .addAttribute(String.class, a -> a.name("responseBody").getter(i -> i.responseBody).setter((i, v) -> i.responseBody = v))
+            .addAttribute(String.class, a -> a.name("sourceIp").getter(i -> i.sourceIp).setter((i, v) -> i.sourceIp = v))
+            .addAttribute(String.class, a -> a.name("deviceId").getter(i -> i.deviceId).setter((i, v) -> i.deviceId = v))
             .build();
 }

@@ -38,6 +38,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Instant;
 
 /**
  * Orders, each its own idempotency record (see {@link dev.holdfast.domain.order.OrderIds}). An
@@ -151,6 +152,34 @@ public final class OrderStore {
                 new Amount(new BigDecimal(i.paid)), Rfc3339.parse(i.settledAt));
     }
 
+    /** Where an order item (e.g. from the orders stream) came from. */
+    public static dev.holdfast.domain.order.OrderOrigin originFromAttributes(Map<String, AttributeValue> item) {
+        return new dev.holdfast.domain.order.OrderOrigin(
+                Optional.ofNullable(item.get("sourceIp")).map(AttributeValue::s),
+                Optional.ofNullable(item.get("deviceId")).map(AttributeValue::s));
+    }
+
+    /** The sort key of the risk pipeline's heartbeat item (see {@link #heartbeatPut}). */
+    public static final String HEARTBEAT_SK = "HEARTBEAT";
+
+    /**
+     * Writes the post-trade risk pipeline's heartbeat: one item (pk {@code RISK#HEARTBEAT}, sk
+     * {@value #HEARTBEAT_SK}, no index keys, so no listing of orders ever sees it) overwritten with
+     * {@code createdAt = at}. It travels the orders stream like an order does, so the risk processor
+     * can report its lag while no order arrives. It is not an order: readers of the stream or of a
+     * scan skip it ({@link #isHeartbeat}).
+     */
+    public void heartbeatPut(Instant at) {
+        dynamo.putItem(b -> b.tableName(tableName).item(Map.of(
+                "pk", AttributeValue.fromS("RISK#HEARTBEAT"), "sk", AttributeValue.fromS(HEARTBEAT_SK),
+                "createdAt", AttributeValue.fromS(Rfc3339.format(at)))));
+    }
+
+    /** Whether a stream or scan item is the risk pipeline's heartbeat (neither an order nor a settlement). */
+    public static boolean isHeartbeat(Map<String, AttributeValue> item) {
+        return item.containsKey("sk") && HEARTBEAT_SK.equals(item.get("sk").s());
+    }
+
     /** Whether a stream or scan item is an order's settlement record (else it is an order). */
     public static boolean isSettlement(Map<String, AttributeValue> item) {
         return item.containsKey("sk") && SettlementItem.SK.equals(item.get("sk").s());
@@ -158,8 +187,19 @@ public final class OrderStore {
 
     /** The put of a new order, for the order's transaction; on a duplicate it returns the existing one. */
     public TransactWriteItem putNewAction(Order o) {
+        return putNewAction(o, dev.holdfast.domain.order.OrderOrigin.UNKNOWN);
+    }
+
+    /**
+     * The put of a new order with where it came from ({@code sourceIp}, {@code deviceId} on the
+     * item, for post-trade risk; not part of the order's response).
+     */
+    public TransactWriteItem putNewAction(Order o, dev.holdfast.domain.order.OrderOrigin origin) {
+        OrderItem item = toItem(o);
+        item.sourceIp = origin.sourceAddress().orElse(null);
+        item.deviceId = origin.deviceId().orElse(null);
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(OrderItem.SCHEMA.itemToMap(toItem(o), true))
+                .item(OrderItem.SCHEMA.itemToMap(item, true))
                 .conditionExpression("attribute_not_exists(pk)")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build();

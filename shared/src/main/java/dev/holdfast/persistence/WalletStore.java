@@ -86,6 +86,17 @@ public final class WalletStore {
         return i == null ? Account.empty(accountId) : fromItem(i);
     }
 
+    /**
+     * When the account was opened: the time of its first ledger entry (entry 1; entries are never
+     * deleted), or empty when it has none. Post-trade risk reads account age from it.
+     */
+    public Optional<java.time.Instant> openedAt(String accountId) {
+        LedgerItem i = ledger.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(WalletItems.accountPk(accountId)).sortValue(WalletItems.ledgerSk(1)).build())
+                .consistentRead(true).build());
+        return i == null ? Optional.empty() : Optional.of(Rfc3339.parse(i.createdAt));
+    }
+
     /** One page of an account's ledger, newest first. */
     public record LedgerPage(List<LedgerEntry> entries, Optional<String> nextCursor) {}
 

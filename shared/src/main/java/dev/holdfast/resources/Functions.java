@@ -64,8 +64,22 @@ public final class Functions {
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE), List.of(Queues.SETTLEMENT));
 
+    /**
+     * Post-trade risk on the orders stream: open liability per selection, the markets' exposure
+     * signal and risk suspensions, pattern flags, and the lag report that fails trading closed.
+     */
+    public static final FunctionDef RISK_PROCESSOR = new FunctionDef("risk-processor",
+            "dev.holdfast.functions.risk.RiskProcessor", 1024, 60,
+            List.of(Tables.ORDERS, Tables.MARKETS, Tables.PLATFORM, Tables.WALLET),
+            List.of(Tables.MARKETS, Tables.PLATFORM), List.of());
+
+    /** Writes the risk pipeline's heartbeat into the orders stream (loops for a minute per invocation). */
+    public static final FunctionDef RISK_HEARTBEAT = new FunctionDef("risk-heartbeat",
+            "dev.holdfast.functions.risk.RiskHeartbeat", 256, 75,
+            List.of(Tables.ORDERS), List.of(Tables.ORDERS), List.of());
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
-            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE);
+            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

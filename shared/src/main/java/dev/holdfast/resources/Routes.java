@@ -33,6 +33,7 @@ public final class Routes {
             new RouteDef("PUT", "/admin/risk/config", Access.ADMIN, Functions.RISK),
             new RouteDef("GET", "/admin/risk/config/history", Access.ADMIN, Functions.RISK),
             new RouteDef("GET", "/admin/exposure", Access.ADMIN, Functions.RISK),
+            new RouteDef("GET", "/admin/risk/flags", Access.ADMIN, Functions.RISK),
             new RouteDef("POST", "/orders", Access.USER, Functions.ORDERS),
             new RouteDef("GET", "/orders", Access.USER, Functions.ORDERS),
             new RouteDef("GET", "/orders/{orderId}", Access.USER, Functions.ORDERS),

@@ -25,10 +25,14 @@ public final class Triggers {
             new QueueTrigger(Queues.FEED, Functions.FEED_INGESTER, 10),
             new QueueTrigger(Queues.SETTLEMENT, Functions.SETTLER, 1),
             new QueueTrigger(Queues.WITHDRAWALS, Functions.WITHDRAWAL_WORKER, 10));
-    public static final List<StreamTrigger> STREAMS = List.of();
+    public static final List<StreamTrigger> STREAMS = List.of(
+            new StreamTrigger(Tables.ORDERS, Functions.RISK_PROCESSOR, 100, 5));
+    /** How often the risk heartbeat passes through the orders stream (well under any sane {@code maxRiskLagSeconds}). */
+    public static final int RISK_HEARTBEAT_SECONDS = 5;
     public static final List<ScheduleTrigger> SCHEDULES = List.of(
             new ScheduleTrigger(Functions.FEED_WATCHDOG, 1),
-            new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60));
+            new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60),
+            new ScheduleTrigger(Functions.RISK_HEARTBEAT, RISK_HEARTBEAT_SECONDS));
 
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,

@@ -16,6 +16,7 @@ import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.order.Order;
 import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.order.OrderIds;
+import dev.holdfast.domain.order.OrderOrigin;
 import dev.holdfast.domain.order.OrderMath;
 import dev.holdfast.domain.order.OrderRequest;
 import dev.holdfast.domain.order.OrderStatus;
@@ -86,6 +87,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OrdersApi extends HttpFunction {
     private static final int ATTEMPTS = 12;
+    private static final java.util.regex.Pattern DEVICE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:+/=-]{1,128}");
     private static final Set<LimitScope> SCOPES = EnumSet.allOf(LimitScope.class);
 
     private final OrderStore orders;
@@ -148,6 +150,7 @@ public final class OrdersApi extends HttpFunction {
         Caller caller = request.requireCaller();
         String key = request.idempotencyKey();
         OrderRequest req = parse(request.jsonBody());
+        OrderOrigin origin = new OrderOrigin(Optional.ofNullable(request.sourceIp()), deviceId(request));
         String orderId = OrderIds.of(caller.sub(), key);
 
         Optional<Order> existing = orders.order(orderId);
@@ -164,7 +167,16 @@ public final class OrdersApi extends HttpFunction {
                     .withHeader("Retry-After", Long.toString(retryAfter.getAsLong()));
         }
         haltedCheck(cfg, now);
-        return execute(caller.sub(), key, orderId, req, cfg);
+        return execute(caller.sub(), key, orderId, req, cfg, origin);
+    }
+
+    /** The optional {@code X-Device-Id} header: 1–128 characters of {@code [A-Za-z0-9._:+/=-]}. */
+    static Optional<String> deviceId(HttpRequest request) {
+        Optional<String> raw = request.header("X-Device-Id");
+        if (raw.isPresent() && !DEVICE_ID.matcher(raw.get()).matches()) {
+            throw ApiError.validation("X-Device-Id", "'X-Device-Id' is 1 to 128 characters of A-Z a-z 0-9 . _ : + / = -");
+        }
+        return raw;
     }
 
     private static OrderRequest parse(RequestBody body) {
@@ -224,13 +236,14 @@ public final class OrdersApi extends HttpFunction {
         }
     }
 
-    private HttpResponse execute(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg) {
+    private HttpResponse execute(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg,
+                                 OrderOrigin origin) {
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             Plan plan;
             try {
-                plan = plan(sub, key, orderId, req, cfg, split, now);
+                plan = plan(sub, key, orderId, req, cfg, split, now, origin);
             } catch (Rejection r) {
                 return reject(sub, key, orderId, req, r, now);
             }
@@ -263,7 +276,7 @@ public final class OrdersApi extends HttpFunction {
     private record Plan(Order order, List<TransactWriteItem> actions, Map<Integer, LimitScope> claimIndex) {}
 
     private Plan plan(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg, Set<LimitScope> split,
-                      Instant now) {
+                      Instant now, OrderOrigin origin) {
         Market market = markets.market(req.marketId()).orElseThrow(() ->
                 new Rejection(ErrorCode.MARKET_NOT_FOUND, "no market " + req.marketId(), null));
         if (market.selections().stream().noneMatch(s -> s.selectionId().equals(req.selectionId()))) {
@@ -365,7 +378,7 @@ public final class OrdersApi extends HttpFunction {
         order = withResponse(order, 201, OrderJson.view(order));
 
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(orders.putNewAction(order));
+        actions.add(orders.putNewAction(order, origin));
         actions.add(markets.openAtVersionCheck(req.marketId(), req.priceVersion(), cfg.feed().oldestFresh(now)));
         actions.add(status.normalModeCheck());
         actions.addAll(wallet.postingActions(posting));

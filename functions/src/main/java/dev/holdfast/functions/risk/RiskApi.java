@@ -34,6 +34,7 @@ public final class RiskApi extends HttpFunction {
     private static final Pattern IF_MATCH = Pattern.compile("\\s*(\"?)([0-9]{1,18})\\1\\s*");
 
     private final ExposureStore exposure;
+    private final dev.holdfast.persistence.PostTradeStore postTrade;
     private final RiskConfigStore store;
     private final Clock clock;
 
@@ -51,6 +52,8 @@ public final class RiskApi extends HttpFunction {
         serve("GET /admin/exposure", this::exposure);
         serve("PUT /admin/risk/config", this::replace);
         serve("GET /admin/risk/config/history", r -> HttpResponse.of(200, history(store.history())));
+        this.postTrade = new dev.holdfast.persistence.PostTradeStore(deployment);
+        serve("GET /admin/risk/flags", this::flags);
     }
 
     /**
@@ -85,6 +88,12 @@ public final class RiskApi extends HttpFunction {
         out.put("headroom", limit.subtract(used).stripTrailingZeros().toPlainString());
         out.put("buckets", dev.holdfast.domain.order.ExposureClaim.bucketsFor(scope));
         return HttpResponse.of(200, out);
+    }
+
+    /** {@code GET /admin/risk/flags?limit=&cursor=}: post-trade flags, newest first. */
+    private HttpResponse flags(HttpRequest request) {
+        dev.holdfast.persistence.PostTradeStore.FlagPage page = postTrade.flags(request.limit(50, 200), request.queryParam("cursor"));
+        return HttpResponse.page("flags", page.flags(), dev.holdfast.persistence.PostTradeStore::flagJson, page.nextCursor());
     }
 
     private HttpResponse replace(HttpRequest request) {

@@ -102,6 +102,43 @@ public record Market(String marketId, String eventId, String name, MarketState s
         return new FeedOutcome.Published(new Change(with(nextState, nextReason, Optional.of(next), sequence), t), snapshot);
     }
 
+    /**
+     * The post-trade risk processor's decision: store {@code signal} as the market's exposure
+     * signal (the next feed price is computed with it), and, if {@code overThreshold} while the
+     * market is {@code OPEN}, suspend it with cause {@link Transition#RISK} and reason
+     * {@link Transition#EXPOSURE_THRESHOLD}. Empty when nothing would change (the same signal and
+     * no suspension), so a redelivered record writes nothing. Markets past {@link #acceptsPrices()}
+     * are left alone: their prices and exposure no longer matter, and settlement owns them.
+     */
+    public Optional<Change> exposureUpdate(ExposureSignal signal, boolean overThreshold, Instant at) {
+        Objects.requireNonNull(signal);
+        if (!acceptsPrices()) {
+            return Optional.empty();
+        }
+        boolean suspend = overThreshold && state == MarketState.OPEN;
+        if (!suspend && sameSignal(exposure, signal)) {
+            return Optional.empty();
+        }
+        Market after = new Market(marketId, eventId, name, suspend ? MarketState.SUSPENDED : state,
+                suspend ? Transition.EXPOSURE_THRESHOLD : stateReason, selections, feed, margin, signal, price,
+                lastSequence, revision + 1, createdAt);
+        return Optional.of(new Change(after, suspend
+                ? Optional.of(new Transition(state, MarketState.SUSPENDED, Transition.RISK, Transition.EXPOSURE_THRESHOLD, at))
+                : Optional.empty()));
+    }
+
+    /** Equal signals: every selection at the same level (whatever the decimals' scale). */
+    static boolean sameSignal(ExposureSignal a, ExposureSignal b) {
+        java.util.Set<String> ids = new java.util.HashSet<>(a.values().keySet());
+        ids.addAll(b.values().keySet());
+        for (String id : ids) {
+            if (a.level(id).compareTo(b.level(id)) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Prices are kept up to date until the market closes; afterwards the feed changes nothing. */
     public boolean acceptsPrices() {
         return state == MarketState.PENDING || state == MarketState.OPEN || state == MarketState.SUSPENDED;

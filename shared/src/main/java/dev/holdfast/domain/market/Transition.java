@@ -17,6 +17,10 @@ public record Transition(MarketState from, MarketState to, String cause, String 
     /** The settlement worker: {@code SETTLING → SETTLED/VOIDED} once every order is settled. */
     public static final String SETTLEMENT = "settlement";
     public static final String FEED_STALE = "FEED_STALE";
+    /** The post-trade risk processor. */
+    public static final String RISK = "risk";
+    /** A selection's open liability passed the configured share of its event limit. */
+    public static final String EXPOSURE_THRESHOLD = "EXPOSURE_THRESHOLD";
 
     public Transition {
         Objects.requireNonNull(to);

@@ -26,9 +26,11 @@ import java.util.TreeMap;
  * @param rateLimits orders per minute per user and per source address
  * @param feed       how old a price may get before orders are refused and the market is suspended
  * @param failClose  how far the risk pipeline may fall behind before trading pauses
+ * @param postTrade  the post-trade risk processor's thresholds (optional in JSON: absent means
+ *                   {@link PostTrade#DEFAULT})
  */
 public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimits rateLimits,
-                         FeedFreshness feed, FailClose failClose) {
+                         FeedFreshness feed, FailClose failClose, PostTrade postTrade) {
 
     /** The most overrides one scope may have (keeps a config, and its audit record, small). */
     public static final int MAX_OVERRIDES = 200;
@@ -48,7 +50,8 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
                     new ScopedLimit(Amount.of(200_000_000), Map.of())),
             new RateLimits(60, 600),
             new FeedFreshness(3, 10),
-            new FailClose(30));
+            new FailClose(30),
+            PostTrade.DEFAULT);
 
     public RiskConfig {
         if (version < 1) {
@@ -59,6 +62,13 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         Objects.requireNonNull(rateLimits);
         Objects.requireNonNull(feed);
         Objects.requireNonNull(failClose);
+        Objects.requireNonNull(postTrade);
+    }
+
+    /** A config with the default post-trade thresholds (configs from before they existed). */
+    public RiskConfig(long version, StakeRange stake, Limits limits, RateLimits rateLimits,
+                      FeedFreshness feed, FailClose failClose) {
+        this(version, stake, limits, rateLimits, feed, failClose, PostTrade.DEFAULT);
     }
 
     /** The stake range, {@code min <= max}. */
@@ -120,6 +130,70 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         }
     }
 
+    /** The longest window a post-trade pattern may count over (a week). */
+    public static final int MAX_WINDOW_SECONDS = 7 * 24 * 3600;
+    /** The largest count a post-trade pattern may wait for (keeps its window item small). */
+    public static final int MAX_PATTERN_COUNT = 1000;
+    /** The oldest an account may be and still count as new (a year). */
+    public static final int MAX_ACCOUNT_AGE_HOURS = 24 * 365;
+
+    /**
+     * The post-trade risk processor's thresholds.
+     *
+     * @param suspendMarkets             whether passing {@code suspendAtShareOfEventLimit} suspends a market
+     * @param suspendAtShareOfEventLimit a market is suspended (cause {@code risk}) once one of its
+     *                                   selections' open liability reaches this share of its event
+     *                                   limit, in (0, 1]
+     * @param maxStakeBurst              {@code orders} orders at the maximum stake on one market
+     *                                   within a window, from accounts younger than {@code accountAgeHours}
+     * @param sharedDevice               {@code accounts} distinct accounts ordering from one device id in a window
+     * @param sharedAddress              {@code accounts} distinct accounts ordering from one source address in a window
+     */
+    public record PostTrade(boolean suspendMarkets, java.math.BigDecimal suspendAtShareOfEventLimit,
+                            MaxStakeBurst maxStakeBurst, SharedSource sharedDevice, SharedSource sharedAddress) {
+        /**
+         * Defaults: suspend at 90% of an event limit; 5 max-stake orders in 10 minutes on one
+         * market from accounts under 24 h old; 5 accounts on one device or 50 on one address
+         * within an hour (an address is shared by whole offices and mobile carriers' NATs).
+         */
+        public static final PostTrade DEFAULT = new PostTrade(true, new java.math.BigDecimal("0.9"),
+                new MaxStakeBurst(5, 600, 24), new SharedSource(5, 3600), new SharedSource(50, 3600));
+
+        public PostTrade {
+            Objects.requireNonNull(suspendAtShareOfEventLimit);
+            Objects.requireNonNull(maxStakeBurst);
+            Objects.requireNonNull(sharedDevice);
+            Objects.requireNonNull(sharedAddress);
+            if (suspendAtShareOfEventLimit.signum() <= 0 || suspendAtShareOfEventLimit.compareTo(java.math.BigDecimal.ONE) > 0) {
+                throw new IllegalArgumentException("suspendAtShareOfEventLimit is in (0, 1]");
+            }
+        }
+
+        /** The same thresholds with market suspension switched on or off. */
+        public PostTrade withSuspendMarkets(boolean on) {
+            return new PostTrade(on, suspendAtShareOfEventLimit, maxStakeBurst, sharedDevice, sharedAddress);
+        }
+    }
+
+    /** {@code orders} maximum-stake orders within {@code windowSeconds} from accounts younger than {@code accountAgeHours}. */
+    public record MaxStakeBurst(int orders, int windowSeconds, int accountAgeHours) {
+        public MaxStakeBurst {
+            if (orders < 1 || orders > MAX_PATTERN_COUNT || windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS
+                    || accountAgeHours < 0 || accountAgeHours > MAX_ACCOUNT_AGE_HOURS) {
+                throw new IllegalArgumentException("maxStakeBurst out of range");
+            }
+        }
+    }
+
+    /** {@code accounts} distinct accounts from one source within {@code windowSeconds}. */
+    public record SharedSource(int accounts, int windowSeconds) {
+        public SharedSource {
+            if (accounts < 2 || accounts > MAX_PATTERN_COUNT || windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS) {
+                throw new IllegalArgumentException("shared source thresholds out of range");
+            }
+        }
+    }
+
     /** The limit of {@code scope} for {@code id} (an override, else the default); GLOBAL ignores id. */
     public Amount limit(LimitScope scope, String id) {
         return switch (scope) {
@@ -132,18 +206,28 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
 
     /** This config under another version number. */
     public RiskConfig withVersion(long v) {
-        return new RiskConfig(v, stake, limits, rateLimits, feed, failClose);
+        return new RiskConfig(v, stake, limits, rateLimits, feed, failClose, postTrade);
+    }
+
+    /** This config with other post-trade thresholds. */
+    public RiskConfig withPostTrade(PostTrade p) {
+        return new RiskConfig(version, stake, limits, rateLimits, feed, failClose, p);
     }
 
     // ---- JSON ----------------------------------------------------------------------------------
 
-    private static final Set<String> TOP = Set.of("version", "stake", "limits", "rateLimits", "feed", "failClose", "reason");
+    private static final Set<String> TOP = Set.of("version", "stake", "limits", "rateLimits", "feed", "failClose",
+            "postTrade", "reason");
     private static final Set<String> STAKE = Set.of("min", "max");
     private static final Set<String> LIMITS = Set.of("global", "event", "user", "segment");
     private static final Set<String> SCOPED = Set.of("default", "overrides");
     private static final Set<String> RATES = Set.of("ordersPerUserPerMinute", "ordersPerAddressPerMinute");
     private static final Set<String> FEED = Set.of("keepSeconds", "suspendAfterSeconds");
     private static final Set<String> FAIL_CLOSE = Set.of("maxRiskLagSeconds");
+    private static final Set<String> POST_TRADE = Set.of("suspendMarkets", "suspendAtShareOfEventLimit", "maxStakeBurst",
+            "sharedDevice", "sharedAddress");
+    private static final Set<String> BURST = Set.of("orders", "windowSeconds", "accountAgeHours");
+    private static final Set<String> SHARED = Set.of("accounts", "windowSeconds");
 
     /**
      * Reads and validates a whole config in the contract's shape (a {@code PUT} body, or a stored
@@ -188,8 +272,45 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         ObjectNode failNode = object(root, "", "failClose", FAIL_CLOSE);
         int maxLag = integer(failNode, "failClose", "maxRiskLagSeconds", 1, MAX_SECONDS);
 
+        PostTrade postTrade = root.hasNonNull("postTrade") ? postTrade(root) : PostTrade.DEFAULT;
+
         return new RiskConfig(version, new StakeRange(min, max), new Limits(global, event, user, segment),
-                new RateLimits(perUser, perAddress), new FeedFreshness(keep, suspend), new FailClose(maxLag));
+                new RateLimits(perUser, perAddress), new FeedFreshness(keep, suspend), new FailClose(maxLag), postTrade);
+    }
+
+    private static PostTrade postTrade(ObjectNode root) {
+        ObjectNode n = object(root, "", "postTrade", POST_TRADE);
+        JsonNode on = required(n, "postTrade", "suspendMarkets");
+        if (!on.isBoolean()) {
+            throw ApiError.validation("postTrade.suspendMarkets", "'postTrade.suspendMarkets' must be true or false");
+        }
+        String sp = "postTrade.suspendAtShareOfEventLimit";
+        JsonNode shareNode = required(n, "postTrade", "suspendAtShareOfEventLimit");
+        java.math.BigDecimal share;
+        try {
+            if (!shareNode.isTextual() || !shareNode.textValue().matches("[0-9]{1,3}(\\.[0-9]{1,6})?")) {
+                throw new NumberFormatException();
+            }
+            share = new java.math.BigDecimal(shareNode.textValue());
+        } catch (NumberFormatException e) {
+            throw ApiError.validation(sp, "'" + sp + "' is a decimal string in (0, 1], such as \"0.9\"");
+        }
+        if (share.signum() <= 0 || share.compareTo(java.math.BigDecimal.ONE) > 0) {
+            throw ApiError.validation(sp, "'" + sp + "' must be more than 0 and at most 1");
+        }
+        ObjectNode b = object(n, "postTrade", "maxStakeBurst", BURST);
+        MaxStakeBurst burst = new MaxStakeBurst(
+                integer(b, "postTrade.maxStakeBurst", "orders", 1, MAX_PATTERN_COUNT),
+                integer(b, "postTrade.maxStakeBurst", "windowSeconds", 1, MAX_WINDOW_SECONDS),
+                integer(b, "postTrade.maxStakeBurst", "accountAgeHours", 0, MAX_ACCOUNT_AGE_HOURS));
+        return new PostTrade(on.booleanValue(), share, burst, sharedSource(n, "sharedDevice"), sharedSource(n, "sharedAddress"));
+    }
+
+    private static SharedSource sharedSource(ObjectNode postTrade, String field) {
+        String p = path("postTrade", field);
+        ObjectNode n = object(postTrade, "postTrade", field, SHARED);
+        return new SharedSource(integer(n, p, "accounts", 2, MAX_PATTERN_COUNT),
+                integer(n, p, "windowSeconds", 1, MAX_WINDOW_SECONDS));
     }
 
     /**
@@ -229,6 +350,17 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         f.put("keepSeconds", feed.keepSeconds());
         f.put("suspendAfterSeconds", feed.suspendAfterSeconds());
         n.putObject("failClose").put("maxRiskLagSeconds", failClose.maxRiskLagSeconds());
+        ObjectNode p = n.putObject("postTrade");
+        p.put("suspendMarkets", postTrade.suspendMarkets());
+        p.put("suspendAtShareOfEventLimit", postTrade.suspendAtShareOfEventLimit().toPlainString());
+        ObjectNode b = p.putObject("maxStakeBurst");
+        b.put("orders", postTrade.maxStakeBurst().orders());
+        b.put("windowSeconds", postTrade.maxStakeBurst().windowSeconds());
+        b.put("accountAgeHours", postTrade.maxStakeBurst().accountAgeHours());
+        p.putObject("sharedDevice").put("accounts", postTrade.sharedDevice().accounts())
+                .put("windowSeconds", postTrade.sharedDevice().windowSeconds());
+        p.putObject("sharedAddress").put("accounts", postTrade.sharedAddress().accounts())
+                .put("windowSeconds", postTrade.sharedAddress().windowSeconds());
         return n;
     }
 

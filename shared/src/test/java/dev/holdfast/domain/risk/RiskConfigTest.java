@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +81,11 @@ class RiskConfigTest {
                            "segment":{"default":"200000000","overrides":{}}},
                  "rateLimits":{"ordersPerUserPerMinute":60,"ordersPerAddressPerMinute":600},
                  "feed":{"keepSeconds":3,"suspendAfterSeconds":10},
-                 "failClose":{"maxRiskLagSeconds":30}}""");
+                 "failClose":{"maxRiskLagSeconds":30},
+                 "postTrade":{"suspendMarkets":true,"suspendAtShareOfEventLimit":"0.9",
+                              "maxStakeBurst":{"orders":5,"windowSeconds":600,"accountAgeHours":24},
+                              "sharedDevice":{"accounts":5,"windowSeconds":3600},
+                              "sharedAddress":{"accounts":50,"windowSeconds":3600}}}""");
         assertEquals(Json.write(expected), Json.write(RiskConfig.DEFAULT.toJson()));
     }
 
@@ -98,6 +103,25 @@ class RiskConfigTest {
         assertEquals("a test change", RiskConfig.reasonOf(body));
         assertEquals("{\"e-0\":\"0\",\"e-1\":\"300000000\"}",
                 Json.write(c.toJson().path("limits").path("event").path("overrides")), "overrides sorted by id");
+    }
+
+    @Test
+    void postTradeIsOptionalAndRoundTrips() {
+        ObjectNode older = validBody();
+        older.remove("postTrade");
+        assertEquals(RiskConfig.PostTrade.DEFAULT, RiskConfig.fromJson(older, 2).postTrade(), "a config from before it existed");
+        ObjectNode body = validBody();
+        with(body, "postTrade.suspendMarkets", "false");
+        with(body, "postTrade.suspendAtShareOfEventLimit", "\"1\"");
+        with(body, "postTrade.maxStakeBurst.orders", "1");
+        with(body, "postTrade.sharedAddress.windowSeconds", "604800");
+        RiskConfig c = RiskConfig.fromJson(body, 3);
+        assertEquals(false, c.postTrade().suspendMarkets());
+        assertEquals(0, c.postTrade().suspendAtShareOfEventLimit().compareTo(java.math.BigDecimal.ONE));
+        assertEquals(c, RiskConfig.fromJson(c.toJson(), 3));
+        assertEquals(List.of("postTrade.suspendMarkets", "postTrade.suspendAtShareOfEventLimit",
+                        "postTrade.maxStakeBurst.orders", "postTrade.sharedAddress.windowSeconds"),
+                RiskConfigDiff.diff(RiskConfig.DEFAULT, c).stream().map(RiskConfigDiff.Change::path).toList());
     }
 
     @Test
@@ -167,6 +191,25 @@ class RiskConfigTest {
             "failClose.maxRiskLagSeconds                 | 0                  | failClose.maxRiskLagSeconds",
             "failClose.maxRiskLagSeconds                 | 3601               | failClose.maxRiskLagSeconds",
             "failClose.maxRiskLagSeconds                 | true               | failClose.maxRiskLagSeconds",
+            "postTrade                                   | \"on\"             | postTrade",
+            "postTrade.extra                             | 1                  | postTrade.extra",
+            "postTrade.suspendMarkets                    | <absent>           | postTrade.suspendMarkets",
+            "postTrade.suspendMarkets                    | \"true\"           | postTrade.suspendMarkets",
+            "postTrade.suspendAtShareOfEventLimit        | <absent>           | postTrade.suspendAtShareOfEventLimit",
+            "postTrade.suspendAtShareOfEventLimit        | 0.9                | postTrade.suspendAtShareOfEventLimit",
+            "postTrade.suspendAtShareOfEventLimit        | \"0\"              | postTrade.suspendAtShareOfEventLimit",
+            "postTrade.suspendAtShareOfEventLimit        | \"1.01\"           | postTrade.suspendAtShareOfEventLimit",
+            "postTrade.suspendAtShareOfEventLimit        | \"-0.5\"           | postTrade.suspendAtShareOfEventLimit",
+            "postTrade.suspendAtShareOfEventLimit        | \"9e-1\"           | postTrade.suspendAtShareOfEventLimit",
+            "postTrade.maxStakeBurst                     | <absent>           | postTrade.maxStakeBurst",
+            "postTrade.maxStakeBurst.orders              | 0                  | postTrade.maxStakeBurst.orders",
+            "postTrade.maxStakeBurst.windowSeconds       | 604801             | postTrade.maxStakeBurst.windowSeconds",
+            "postTrade.maxStakeBurst.accountAgeHours     | -1                 | postTrade.maxStakeBurst.accountAgeHours",
+            "postTrade.maxStakeBurst.extra               | 1                  | postTrade.maxStakeBurst.extra",
+            "postTrade.sharedDevice.accounts             | 1                  | postTrade.sharedDevice.accounts",
+            "postTrade.sharedDevice.windowSeconds        | <absent>           | postTrade.sharedDevice.windowSeconds",
+            "postTrade.sharedAddress                     | []                 | postTrade.sharedAddress",
+            "postTrade.sharedAddress.accounts            | 1001               | postTrade.sharedAddress.accounts",
             "reason                                      | <absent>           | reason",
             "reason                                      | null               | reason",
             "reason                                      | \"  \"             | reason",
