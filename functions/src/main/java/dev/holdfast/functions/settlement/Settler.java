@@ -77,7 +77,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     private final DynamoDbClient dynamo;
     private final SqsClient sqs;
-    private final String queueUrl;
+    private final dev.holdfast.persistence.ResourceNames names;
     private final MarketStore markets;
     private final OrderStore orders;
     private final WalletStore wallet;
@@ -108,7 +108,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
         AuditLog audit = new AuditLog(deployment);
         this.dynamo = deployment.clients().dynamo();
         this.sqs = deployment.clients().sqs();
-        this.queueUrl = deployment.names().queueUrl(Queues.SETTLEMENT);
+        this.names = deployment.names();
         this.markets = new MarketStore(deployment, audit);
         this.orders = new OrderStore(deployment);
         this.wallet = new WalletStore(deployment, audit);
@@ -157,7 +157,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                 }
                 Run run = settle(marketId);
                 if (run == Run.HALTED && m.getReceiptHandle() != null) {
-                    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.getReceiptHandle())
+                    sqs.changeMessageVisibility(b -> b.queueUrl(names.queueUrl(Queues.SETTLEMENT)).receiptHandle(m.getReceiptHandle())
                             .visibilityTimeout(HALTED_RETRY_SECONDS));
                 }
                 if (run == Run.HALTED) {
@@ -237,7 +237,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                     return Run.FINISHED;
                 }
                 if (System.nanoTime() > deadline) {
-                    send(sqs, queueUrl, marketId, "continue:" + progress.pass() + ":" + progress.cursor().orElse("") + ":"
+                    send(sqs, names.queueUrl(Queues.SETTLEMENT), marketId, "continue:" + progress.pass() + ":" + progress.cursor().orElse("") + ":"
                             + progress.updatedAt());
                     faults.reached("continuation-sent");
                     return Run.CONTINUED;
