@@ -1,0 +1,27 @@
+package dev.holdfast.domain.reconciliation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of one reconciliation: how much was checked, and every stored value that differs
+ * from its rebuild.
+ *
+ * @param accountsChecked  account views compared with their ledgers (and open orders)
+ * @param exposuresChecked exposure buckets compared with the open orders' claims
+ * @param drift            the number of stored views (items) with at least one mismatch
+ */
+public record ReconciliationReport(Instant at, int accountsChecked, int exposuresChecked, int drift,
+                                   List<Mismatch> mismatches) {
+    public ReconciliationReport {
+        Objects.requireNonNull(at);
+        mismatches = List.copyOf(mismatches);
+    }
+
+    /** A report over {@code mismatches}; {@code drift} is the number of distinct items among them. */
+    public static ReconciliationReport of(Instant at, int accountsChecked, int exposuresChecked, List<Mismatch> mismatches) {
+        int drift = (int) mismatches.stream().map(Mismatch::item).distinct().count();
+        return new ReconciliationReport(at, accountsChecked, exposuresChecked, drift, mismatches);
+    }
+}
