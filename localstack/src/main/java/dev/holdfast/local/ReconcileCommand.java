@@ -47,7 +47,7 @@ public final class ReconcileCommand {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Path endpointsFile = DEFAULT_ENDPOINTS;
         int segments = 4;
         try {

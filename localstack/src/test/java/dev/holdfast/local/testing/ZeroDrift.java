@@ -8,6 +8,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -15,7 +18,8 @@ import java.util.stream.Collectors;
  * this module (autodetected through {@code META-INF/services}), after each class that used the
  * {@link SharedEnvironment} it reconciles that environment — every balance rebuilt from the ledger,
  * every exposure view from the open orders — and fails the class with the mismatches if any stored
- * view differs. Once more at the very end of the run. Tests that start their own environment call
+ * view differs — drift that appeared during that class, so it is blamed on the class that made it.
+ * Once more at the very end of the run (all drift). Tests that start their own environment call
  * {@link #assertZero(LocalHoldfast)} before closing it.
  *
  * <p>A drift is real only if it is still there a moment later: the reader already re-checks
@@ -35,7 +39,23 @@ public final class ZeroDrift implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) {
         Long before = context.getStore(NS).get("uses", Long.class);
         if (before != null && SharedEnvironment.uses() > before) {
-            SharedEnvironment.ifStarted().ifPresent(env -> assertZero(env, context.getDisplayName()));
+            SharedEnvironment.ifStarted().ifPresent(env -> assertNoNewDrift(env, context.getDisplayName()));
+        }
+    }
+
+    /** Mismatches of the shared environment already blamed on an earlier class. */
+    private static final Set<Mismatch> KNOWN = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Fails a class only for drift that appeared during it, so that one class's drift is reported
+     * against that class, not against every class after it (the end-of-run check reports all).
+     */
+    private static void assertNoNewDrift(LocalHoldfast env, String where) {
+        ReconciliationReport report = reconcile(env, where);
+        List<Mismatch> fresh = report.mismatches().stream().filter(m -> !KNOWN.contains(m)).toList();
+        KNOWN.addAll(report.mismatches());
+        if (!fresh.isEmpty()) {
+            throw failure(fresh, where);
         }
     }
 
@@ -45,6 +65,14 @@ public final class ZeroDrift implements BeforeAllCallback, AfterAllCallback {
     }
 
     public static ReconciliationReport assertZero(LocalHoldfast env, String where) {
+        ReconciliationReport report = reconcile(env, where);
+        if (report.drift() != 0) {
+            throw failure(report.mismatches(), where);
+        }
+        return report;
+    }
+
+    private static ReconciliationReport reconcile(LocalHoldfast env, String where) {
         long started = System.nanoTime();
         ReconciliationReader reader = new ReconciliationReader(env.deployment(), 4);
         ReconciliationReport report = reader.run();
@@ -55,11 +83,13 @@ public final class ZeroDrift implements BeforeAllCallback, AfterAllCallback {
         long ms = (System.nanoTime() - started) / 1_000_000;
         System.err.printf("[zero-drift] %s: %d accounts, %d exposure buckets, drift %d, %d ms%n",
                 where, report.accountsChecked(), report.exposuresChecked(), report.drift(), ms);
-        if (report.drift() != 0) {
-            throw new AssertionError("reconciliation drift " + report.drift() + " after " + where + ":\n"
-                    + report.mismatches().stream().map(ZeroDrift::line).collect(Collectors.joining("\n")));
-        }
         return report;
+    }
+
+    private static AssertionError failure(List<Mismatch> mismatches, String where) {
+        long drift = mismatches.stream().map(Mismatch::item).distinct().count();
+        return new AssertionError("reconciliation drift " + drift + " after " + where + ":\n"
+                + mismatches.stream().map(ZeroDrift::line).collect(Collectors.joining("\n")));
     }
 
     private static String line(Mismatch m) {
