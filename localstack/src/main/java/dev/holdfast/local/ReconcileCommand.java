@@ -85,7 +85,9 @@ public final class ReconcileCommand {
         try {
             err.println("[reconcile] reading " + endpoints.path("dynamodbEndpoint").asText() + " with " + segments + " segments per table");
             long started = System.nanoTime();
-            ReconciliationReport report = new ReconciliationReader(deployment, segments).run(progress(err));
+            Map<String, Long> read = new ConcurrentHashMap<>();
+            ReconciliationReport report = new ReconciliationReader(deployment, segments).run(progress(err, read));
+            read.forEach((what, n) -> err.printf("[reconcile] %s: %d read in all%n", what, n));
             long ms = (System.nanoTime() - started) / 1_000_000;
             ReconciliationStore.Run run = new ReconciliationStore(deployment, new dev.holdfast.persistence.AuditLog(deployment))
                     .save(ReconciliationStore.newRunId(), "command", report, ms, Optional.empty());
@@ -126,9 +128,10 @@ public final class ReconcileCommand {
     }
 
     /** Prints how much of each kind was read, at most twice a second per kind. */
-    private static ReconciliationReader.Progress progress(PrintStream err) {
+    private static ReconciliationReader.Progress progress(PrintStream err, Map<String, Long> read) {
         Map<String, Long> lastPrinted = new ConcurrentHashMap<>();
         return (what, items) -> {
+            read.merge(what, items, Math::max);
             long now = System.currentTimeMillis();
             Long last = lastPrinted.get(what);
             if (last == null || now - last >= 500) {
