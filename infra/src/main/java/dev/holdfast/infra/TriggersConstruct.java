@@ -33,7 +33,9 @@ import java.util.Map;
  *       block its shard forever; a batch given up on is described on an SQS on-failure queue
  *       (encrypted, kept 14 days) for replay;</li>
  *   <li>schedule: an EventBridge rule every minute (its finest rate); the function loops
- *       {@code ticks} times, {@code everySeconds} apart, inside the invocation.</li>
+ *       {@code ticks} times, {@code everySeconds} apart, inside the invocation. A schedule of whole
+ *       minutes ({@code everySeconds} a multiple of 60) fires every {@code everySeconds / 60}
+ *       minutes with one tick.</li>
  * </ul>
  *
  * <p>Definitions that cannot work in AWS fail the synth rather than the deploy or, worse, production.
@@ -80,7 +82,7 @@ public final class TriggersConstruct extends Construct {
         for (ScheduleTrigger t : schedules) {
             check(t);
             Rule.Builder.create(this, "schedule-" + t.function().id() + "-every-" + t.everySeconds() + "s")
-                    .schedule(Schedule.rate(Duration.seconds(SCHEDULE_PERIOD_SECONDS)))
+                    .schedule(Schedule.rate(Duration.seconds(ruleSeconds(t))))
                     .targets(List.of(LambdaFunction.Builder.create(functions.alias(t.function()))
                             .event(RuleTargetInput.fromObject(scheduleInput(t)))
                             .build()))
@@ -88,9 +90,14 @@ public final class TriggersConstruct extends Construct {
         }
     }
 
-    /** The event a scheduled function receives: {@code {"everySeconds": N, "ticks": 60/N}}. */
+    /** How often the rule fires: every minute, or every {@code everySeconds} when that is whole minutes. */
+    static int ruleSeconds(ScheduleTrigger t) {
+        return Math.max(SCHEDULE_PERIOD_SECONDS, t.everySeconds());
+    }
+
+    /** The event a scheduled function receives: {@code {"everySeconds": N, "ticks": max(1, 60/N)}}. */
     static Map<String, Object> scheduleInput(ScheduleTrigger t) {
-        return Map.of("everySeconds", t.everySeconds(), "ticks", SCHEDULE_PERIOD_SECONDS / t.everySeconds());
+        return Map.of("everySeconds", t.everySeconds(), "ticks", Math.max(1, SCHEDULE_PERIOD_SECONDS / t.everySeconds()));
     }
 
     static void check(QueueTrigger t) {
@@ -118,7 +125,14 @@ public final class TriggersConstruct extends Construct {
 
     static void check(ScheduleTrigger t) {
         int n = t.everySeconds();
-        if (n < 1 || n > SCHEDULE_PERIOD_SECONDS || SCHEDULE_PERIOD_SECONDS % n != 0) {
+        if (n >= SCHEDULE_PERIOD_SECONDS) {
+            if (n % SCHEDULE_PERIOD_SECONDS != 0) {
+                throw new IllegalArgumentException("schedule of " + t.function().id() + ": everySeconds " + n
+                        + " must be whole minutes");
+            }
+            return;
+        }
+        if (n < 1 || SCHEDULE_PERIOD_SECONDS % n != 0) {
             throw new IllegalArgumentException("schedule of " + t.function().id() + ": everySeconds " + n
                     + " must divide " + SCHEDULE_PERIOD_SECONDS);
         }

@@ -98,9 +98,21 @@ class TriggersConstructTest {
         // 7 does not divide a minute
         assertThrows(IllegalArgumentException.class,
                 () -> TriggersConstruct.check(new ScheduleTrigger(TICKER, 7)));
+        // 90 s is neither a divisor of a minute nor whole minutes
+        assertThrows(IllegalArgumentException.class,
+                () -> TriggersConstruct.check(new ScheduleTrigger(TICKER, 90)));
         // a 30 s timeout cannot run ticks until second 55
         assertThrows(IllegalArgumentException.class,
                 () -> TriggersConstruct.check(new ScheduleTrigger(function("short", 30), 5)));
+    }
+
+    @Test
+    void aScheduleOfWholeMinutesFiresThatOftenWithOneTick() {
+        ScheduleTrigger quarter = new ScheduleTrigger(function("quarterly", 300), 900);
+        TriggersConstruct.check(quarter);
+        assertEquals(900, TriggersConstruct.ruleSeconds(quarter));
+        assertEquals(Map.of("everySeconds", 900, "ticks", 1), TriggersConstruct.scheduleInput(quarter));
+        assertEquals(60, TriggersConstruct.ruleSeconds(SCHEDULE));
     }
 
     private static Map<String, Object> onlyMappingTo(FunctionDef def) {

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.testing.Api;
@@ -34,7 +35,11 @@ class BigAmountsTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "BigAmountsTest");
+        } finally {
+            env.close();
+        }
     }
 
     private static String user() {

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.market.PriceSnapshot;
 import dev.holdfast.domain.market.Transition;
@@ -46,7 +47,11 @@ class FeedRaceAndStalenessTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "FeedRaceAndStalenessTest");
+        } finally {
+            env.close();
+        }
     }
 
     private static Deployment at(MutableClock clock) {

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.testing.Api.Reply;
@@ -36,7 +37,11 @@ class GlobalLimitTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "GlobalLimitTest");
+        } finally {
+            env.close();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.localstack.LocalStackContainer;
@@ -27,7 +28,11 @@ class LocalStackPlatformSliceTest extends PlatformSliceContract {
     @AfterAll
     static void stop() {
         if (env != null) {
-            env.close();
+            try {
+                ZeroDrift.assertZero(env, "LocalStackPlatformSliceTest");
+            } finally {
+                env.close();
+            }
         }
         if (localstack != null) {
             localstack.stop();

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.local.testing.RecordingConsumers;
@@ -56,7 +57,11 @@ class LocalTriggersTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "LocalTriggersTest");
+        } finally {
+            env.close();
+        }
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.functions.feed.FeedIngester;
 import dev.holdfast.local.testing.Api.Reply;
@@ -38,7 +39,11 @@ class OrderClockTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "OrderClockTest");
+        } finally {
+            env.close();
+        }
     }
 
     @Test

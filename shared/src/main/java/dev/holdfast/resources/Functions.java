@@ -78,8 +78,24 @@ public final class Functions {
             "dev.holdfast.functions.risk.RiskHeartbeat", 256, 75,
             List.of(Tables.ORDERS), List.of(Tables.ORDERS), List.of());
 
+    /**
+     * Reconciliation on demand and its reports: {@code POST /admin/reconciliation/runs} runs one
+     * within the request (reads every account, order and bucket; see {@code ReconciliationReader}),
+     * {@code GET /admin/reconciliation/latest} reads the newest report.
+     */
+    public static final FunctionDef RECONCILIATION = new FunctionDef("reconciliation",
+            "dev.holdfast.functions.reconciliation.ReconciliationApi", 1769, 29,
+            List.of(Tables.WALLET, Tables.ORDERS, Tables.EXPOSURE, Tables.PLATFORM, Tables.AUDIT),
+            List.of(Tables.PLATFORM, Tables.AUDIT), List.of());
+
+    /** Scheduled reconciliation: rebuilds every balance and exposure view and stores the report. */
+    public static final FunctionDef RECONCILER = new FunctionDef("reconciler",
+            "dev.holdfast.functions.reconciliation.Reconciler", 1769, 600,
+            List.of(Tables.WALLET, Tables.ORDERS, Tables.EXPOSURE, Tables.PLATFORM),
+            List.of(Tables.PLATFORM), List.of());
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
-            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT);
+            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

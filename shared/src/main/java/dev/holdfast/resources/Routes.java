@@ -42,6 +42,8 @@ public final class Routes {
             new RouteDef("POST", "/admin/accounts/{accountId}/credits", Access.ADMIN, Functions.WALLET),
             new RouteDef("POST", "/wallet/withdrawals", Access.USER, Functions.WALLET),
             new RouteDef("GET", "/wallet/withdrawals/{withdrawalId}", Access.USER, Functions.WALLET),
+            new RouteDef("POST", "/admin/reconciliation/runs", Access.ADMIN, Functions.RECONCILIATION),
+            new RouteDef("GET", "/admin/reconciliation/latest", Access.ADMIN, Functions.RECONCILIATION),
             new RouteDef("GET", "/markets", Access.USER, Functions.MARKETS),
             new RouteDef("GET", "/markets/{marketId}", Access.USER, Functions.MARKETS),
             new RouteDef("GET", "/markets/{marketId}/prices/{priceVersion}", Access.USER, Functions.MARKETS),

@@ -18,8 +18,17 @@ public final class Triggers {
     /**
      * A function fired on a schedule. AWS's finest schedule is one minute; a function that needs a
      * finer cadence loops inside its invocation ({@code everySeconds} apart) until the minute is up.
+     * A coarser cadence is a whole number of minutes ({@code everySeconds} a multiple of 60): the
+     * rule fires every {@code everySeconds / 60} minutes, one tick per invocation.
      */
     public record ScheduleTrigger(FunctionDef function, int everySeconds) {}
+
+    /**
+     * Reconciliation every 15 minutes: each run reads every account, ledger entry, order and
+     * bucket, so it is paced by read cost, not by how fast drift must be seen (drift can only come
+     * from a bug or a hand edit; the order path keeps the views exact by construction).
+     */
+    public static final int RECONCILE_EVERY_SECONDS = 15 * 60;
 
     public static final List<QueueTrigger> QUEUES = List.of(
             new QueueTrigger(Queues.FEED, Functions.FEED_INGESTER, 10),
@@ -32,7 +41,8 @@ public final class Triggers {
     public static final List<ScheduleTrigger> SCHEDULES = List.of(
             new ScheduleTrigger(Functions.FEED_WATCHDOG, 1),
             new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60),
-            new ScheduleTrigger(Functions.RISK_HEARTBEAT, RISK_HEARTBEAT_SECONDS));
+            new ScheduleTrigger(Functions.RISK_HEARTBEAT, RISK_HEARTBEAT_SECONDS),
+            new ScheduleTrigger(Functions.RECONCILER, RECONCILE_EVERY_SECONDS));
 
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,

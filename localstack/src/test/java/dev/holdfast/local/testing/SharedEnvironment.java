@@ -12,8 +12,20 @@ public final class SharedEnvironment {
     private SharedEnvironment() {}
 
     private static LocalHoldfast env;
+    private static long uses;
+
+    /** How many times {@link #get} was called (lets {@link ZeroDrift} tell which classes used it). */
+    public static synchronized long uses() {
+        return uses;
+    }
+
+    /** The environment if some test started it, without starting it. */
+    public static synchronized java.util.Optional<LocalHoldfast> ifStarted() {
+        return java.util.Optional.ofNullable(env);
+    }
 
     public static synchronized LocalHoldfast get() {
+        uses++;
         if (env == null) {
             try {
                 env = LocalHoldfast.start(LocalOptions.defaults().withPort(0));
