@@ -1,9 +1,7 @@
 package dev.holdfast.local;
 
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.resources.Triggers;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,20 +29,14 @@ final class LocalScheduler implements AutoCloseable {
     }
 
     /**
-     * The EventBridge event as JSON would deliver it. Scheduled handlers take it as a map, not as
-     * the events library's {@code ScheduledEvent}, whose Joda-Time field would pull Joda into every jar.
+     * What the function receives: in AWS its rule has a constant input, so EventBridge delivers
+     * exactly {@code {"ticks": n, "everySeconds": s}} (not the event envelope); locally each tick is
+     * its own event, {@code {"ticks": 1, "everySeconds": s}}. See {@code Ticks}.
      */
     static Map<String, Object> event(Triggers.ScheduleTrigger s, String region) {
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("version", "0");
-        e.put("id", UUID.randomUUID().toString());
-        e.put("detail-type", "Scheduled Event");
-        e.put("source", "aws.events");
-        e.put("account", "000000000000");
-        e.put("time", Rfc3339.format(Instant.now()));
-        e.put("region", region);
-        e.put("resources", List.of("arn:aws:events:" + region + ":000000000000:rule/holdfast-" + s.function().id()));
-        e.put("detail", Map.of("ticks", 1, "everySeconds", s.everySeconds()));
+        e.put("ticks", 1);
+        e.put("everySeconds", s.everySeconds());
         return e;
     }
 

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,7 +74,11 @@ class PostTradeRiskTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "PostTradeRiskTest");
+        } finally {
+            env.close();
+        }
     }
 
     private static String user() {

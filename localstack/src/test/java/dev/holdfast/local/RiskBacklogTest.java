@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.testing.Api.Reply;
@@ -56,7 +57,11 @@ class RiskBacklogTest {
     @AfterAll
     static void stop() {
         StallableRiskProcessor.release();
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "RiskBacklogTest");
+        } finally {
+            env.close();
+        }
     }
 
     private static Reply order(String token, JsonNode market) {

@@ -9,6 +9,7 @@ import dev.holdfast.local.faults.Throttling;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Trading;
+import dev.holdfast.local.testing.ZeroDrift;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.resources.Queues;
@@ -72,7 +73,11 @@ class SettlementFaultsTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "SettlementFaultsTest");
+        } finally {
+            env.close();
+        }
     }
 
     /** A CLOSED market whose result is declared, with {@link #ORDERS} accepted orders from a few users. */

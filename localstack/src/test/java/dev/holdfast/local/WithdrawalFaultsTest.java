@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
@@ -92,7 +93,11 @@ class WithdrawalFaultsTest {
     static void stop() {
         System.out.println("withdrawal fault points covered (" + COVERED.size() + "): " + COVERED);
         if (env != null) {
-            env.close();
+            try {
+                ZeroDrift.assertZero(env, "WithdrawalFaultsTest");
+            } finally {
+                env.close();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.local.testing.Api;
@@ -48,7 +49,11 @@ class WithdrawalsTest {
 
     @AfterAll
     static void stop() {
-        env.close();
+        try {
+            ZeroDrift.assertZero(env, "WithdrawalsTest");
+        } finally {
+            env.close();
+        }
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.feed;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.domain.market.FeedFreshness;
 import dev.holdfast.domain.market.Market;
@@ -47,22 +48,7 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
-        Object detailObject = event == null ? null : event.get("detail");
-        Map<?, ?> detail = detailObject instanceof Map<?, ?> d ? d : Map.of();
-        int ticks = number(detail.get("ticks"), 1);
-        int everySeconds = Math.max(1, number(detail.get("everySeconds"), 1));
-        for (int tick = 0; tick < ticks; tick++) {
-            long started = System.currentTimeMillis();
-            checkOnce();
-            long next = started + everySeconds * 1000L;
-            if (tick + 1 < ticks) {
-                long wait = next - System.currentTimeMillis();
-                if (context != null && context.getRemainingTimeInMillis() < wait + 5_000) {
-                    break;
-                }
-                sleep(wait);
-            }
-        }
+        Ticks.of(event, 1).run(context, this::checkOnce);
         return null;
     }
 
@@ -106,18 +92,5 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
         return false;
     }
 
-    private static int number(Object o, int fallback) {
-        return o instanceof Number n ? n.intValue() : fallback;
-    }
 
-    private static void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.risk;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.OrderStore;
@@ -33,21 +34,7 @@ public final class RiskHeartbeat implements RequestHandler<Map<String, Object>, 
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
-        Object detailObject = event == null ? null : event.get("detail");
-        Map<?, ?> detail = detailObject instanceof Map<?, ?> d ? d : event == null ? Map.of() : event;
-        int ticks = number(detail.get("ticks"), 1);
-        int everySeconds = Math.max(1, number(detail.get("everySeconds"), 5));
-        for (int tick = 0; tick < ticks; tick++) {
-            long started = System.currentTimeMillis();
-            beat();
-            if (tick + 1 < ticks) {
-                long wait = started + everySeconds * 1000L - System.currentTimeMillis();
-                if (context != null && context.getRemainingTimeInMillis() < wait + 5_000) {
-                    break;
-                }
-                sleep(wait);
-            }
-        }
+        Ticks.of(event, 5).run(context, this::beat);
         return null;
     }
 
@@ -56,18 +43,5 @@ public final class RiskHeartbeat implements RequestHandler<Map<String, Object>, 
         orders.heartbeatPut(clock.instant());
     }
 
-    private static int number(Object o, int fallback) {
-        return o instanceof Number n ? n.intValue() : fallback;
-    }
 
-    private static void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

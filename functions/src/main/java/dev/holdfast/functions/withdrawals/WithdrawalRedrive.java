@@ -1,6 +1,7 @@
 package dev.holdfast.functions.withdrawals;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.withdrawal.Withdrawal;
@@ -49,11 +50,7 @@ public final class WithdrawalRedrive implements RequestHandler<Map<String, Objec
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
-        Object detail = event == null ? null : event.get("detail");
-        long after = DEFAULT_AFTER_SECONDS;
-        if (detail instanceof Map<?, ?> d && d.get("afterSeconds") instanceof Number n) {
-            after = Math.max(0, n.longValue());
-        }
+        long after = Math.max(0, Ticks.number(event, "afterSeconds", (int) DEFAULT_AFTER_SECONDS));
         int sent = redriveOlderThan(Duration.ofSeconds(after));
         ObjectNode line = log.line("INFO", context == null ? null : context.getAwsRequestId(), "withdrawal re-drive");
         line.put("reEnqueued", sent);

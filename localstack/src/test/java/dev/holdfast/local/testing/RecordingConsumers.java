@@ -84,7 +84,7 @@ public final class RecordingConsumers {
         @SuppressWarnings("unchecked")
         public Void handleRequest(Map<String, Object> event, Context context) {
             TICKS.incrementAndGet();
-            TICK_DETAILS.add((Map<String, Object>) event.get("detail"));
+            TICK_DETAILS.add(event);
             return null;
         }
     }
