@@ -27,11 +27,8 @@ class GlobalLimitTest {
         env = LocalHoldfast.start(LocalOptions.defaults().withPort(0));
         trading = new Trading(env);
         trading.changeRiskConfig(c -> {
+            Trading.forVolume(c);
             ((ObjectNode) c.path("limits")).put("global", "9047"); // ten orders of 1000 at 1.9047
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
-            ((ObjectNode) c.path("feed")).put("keepSeconds", 600);
-            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 900);
         });
     }
 

@@ -50,15 +50,7 @@ class SettlementAtScaleTest {
         env = LocalHoldfast.start(LocalOptions.defaults().withPort(0));
         trading = new Trading(env);
         api = trading.api();
-        trading.changeRiskConfig(c -> {
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 1_000_000);
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 1_000_000);
-            ((ObjectNode) c.path("feed")).put("keepSeconds", 3600);
-            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 7200);
-            if (c.path("postTrade").isObject()) {
-                ((ObjectNode) c.path("postTrade")).put("suspendMarkets", false);
-            }
-        });
+        trading.changeRiskConfig(Trading::forVolume);
     }
 
     @AfterAll

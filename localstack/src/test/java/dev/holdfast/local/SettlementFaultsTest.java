@@ -63,12 +63,7 @@ class SettlementFaultsTest {
         env = LocalHoldfast.start(LocalOptions.defaults().withPort(0), noSettler);
         trading = new Trading(env);
         api = trading.api();
-        trading.changeRiskConfig(c -> {
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
-            ((ObjectNode) c.path("feed")).put("keepSeconds", 600);
-            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 900);
-        });
+        trading.changeRiskConfig(Trading::forVolume);
     }
 
     @AfterAll

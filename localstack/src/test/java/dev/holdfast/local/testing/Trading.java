@@ -96,6 +96,20 @@ public final class Trading {
         return before;
     }
 
+    /**
+     * Config for volume tests in their own environment: no practical rate limit, prices that stay
+     * fresh for half an hour, and no suspensions by the post-trade processor.
+     */
+    public static void forVolume(ObjectNode c) {
+        ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
+        ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
+        ((ObjectNode) c.path("feed")).put("keepSeconds", 1800);
+        ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 3600);
+        if (c.path("postTrade").isObject()) {
+            ((ObjectNode) c.path("postTrade")).put("suspendMarkets", false);
+        }
+    }
+
     public void restoreRiskConfig(JsonNode config) {
         JsonNode now = riskConfig();
         putRiskConfig((ObjectNode) config.deepCopy(), now.path("version").asLong(), "test restore");
