@@ -75,6 +75,26 @@ public final class RequestBody {
         return Optional.of(s);
     }
 
+    /** A required amount of money: a decimal string of 1 to 15 digits, more than 0. */
+    public dev.holdfast.domain.money.Amount requiredAmount(String field) {
+        JsonNode v = root.get(field);
+        try {
+            if (v == null || v.isNull()) {
+                throw new IllegalArgumentException("'" + field + "' is required");
+            }
+            if (!v.isTextual()) {
+                throw new IllegalArgumentException("'" + field + "' is a decimal string, such as \"10000\"");
+            }
+            dev.holdfast.domain.money.Amount amount = dev.holdfast.domain.money.Amount.parse(v.textValue());
+            if (amount.isZero()) {
+                throw new IllegalArgumentException("'" + field + "' must be more than 0");
+            }
+            return amount;
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation(field, e.getMessage());
+        }
+    }
+
     /** A required string naming one constant of {@code type}. */
     public <E extends Enum<E>> E requiredEnum(String field, Class<E> type) {
         String s = requiredString(field, 64);

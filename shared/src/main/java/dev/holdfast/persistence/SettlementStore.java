@@ -77,36 +77,9 @@ public final class SettlementStore {
         return n;
     }
 
-    /** A stored outcome of an idempotency key. */
-    public record StoredResponse(String fingerprint, int status, String body) {}
-
-    public Optional<StoredResponse> storedResponse(String sub, String idempotencyKey) {
+    public Optional<KeyedCommit.StoredResponse> storedResponse(String sub, String idempotencyKey) {
         var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(keyPk(sub, idempotencyKey), "KEY")));
         return r.hasItem() && !r.item().isEmpty() ? Optional.of(stored(r.item())) : Optional.empty();
-    }
-
-    /** The key already has an outcome (possibly a racing duplicate's). */
-    public static final class KeyTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient StoredResponse stored;
-
-        KeyTaken(StoredResponse stored) {
-            super("the idempotency key already has an outcome", null, false, false);
-            this.stored = stored;
-        }
-
-        public StoredResponse stored() {
-            return stored;
-        }
-    }
-
-    /** The guard (normal trading mode) failed: nothing was committed. */
-    public static final class GuardFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        GuardFailed() {
-            super("the declaration's guard failed; nothing was committed", null, false, false);
-        }
     }
 
     /**
@@ -114,8 +87,8 @@ public final class SettlementStore {
      * market's move to SETTLING conditional on its revision (2), its transition (3), the result
      * record (4, new only) and the audit record (5).
      *
-     * @throws KeyTaken            the key already has an outcome: replay it (or 422)
-     * @throws GuardFailed         trading is not NORMAL
+     * @throws KeyedCommit.KeyTaken    the key already has an outcome: replay it (or 422)
+     * @throws KeyedCommit.GuardFailed trading is not NORMAL
      * @throws MarketStore.Conflict the market changed since it was read: read again and decide again
      */
     public void declare(Market before, Market.Change change, MarketResult result, String sub, String idempotencyKey,
@@ -149,15 +122,15 @@ public final class SettlementStore {
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 CancellationReason r = e.cancellationReasons().get(0);
-                Optional<StoredResponse> s = r.hasItem() && !r.item().isEmpty() ? Optional.of(stored(r.item()))
+                Optional<KeyedCommit.StoredResponse> s = r.hasItem() && !r.item().isEmpty() ? Optional.of(stored(r.item()))
                         : storedResponse(sub, idempotencyKey);
                 if (s.isPresent()) {
-                    throw new KeyTaken(s.get());
+                    throw new KeyedCommit.KeyTaken(s.get());
                 }
                 throw new MarketStore.Conflict();
             }
             if (Contention.conditionFailed(e, 1)) {
-                throw new GuardFailed();
+                throw new KeyedCommit.GuardFailed();
             }
             if (Contention.anyConditionFailed(e) || Contention.conflicted(e)) {
                 throw new MarketStore.Conflict();
@@ -221,7 +194,7 @@ public final class SettlementStore {
         return TransactWriteItem.builder().put(p.build()).build();
     }
 
-    private static StoredResponse stored(Map<String, AttributeValue> i) {
-        return new StoredResponse(i.get("fingerprint").s(), Integer.parseInt(i.get("status").n()), i.get("responseBody").s());
+    private static KeyedCommit.StoredResponse stored(Map<String, AttributeValue> i) {
+        return new KeyedCommit.StoredResponse(i.get("fingerprint").s(), Integer.parseInt(i.get("status").n()), i.get("responseBody").s());
     }
 }

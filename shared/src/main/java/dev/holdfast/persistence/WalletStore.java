@@ -235,15 +235,9 @@ public final class WalletStore {
 
     // ------------------------------------------------------------------------------ admin credits
 
-    /** A stored outcome of an idempotency key: the request's fingerprint and the response to replay. */
-    public record StoredResponse(String fingerprint, int status, String body) {
-        public JsonNode json() {
-            return Json.parseTrusted(body);
-        }
-    }
 
     /** The outcome already recorded for a caller's credit key, if any (strongly consistent). */
-    public Optional<StoredResponse> storedCredit(String callerSub, String idempotencyKey) {
+    public Optional<KeyedCommit.StoredResponse> storedCredit(String callerSub, String idempotencyKey) {
         CreditKeyItem i = creditKeys.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(WalletItems.creditKeyPk(callerSub, idempotencyKey))
                         .sortValue(WalletItems.KEY_SK).build())
@@ -251,29 +245,7 @@ public final class WalletStore {
         return Optional.ofNullable(i).map(WalletStore::fromItem);
     }
 
-    /** Thrown by {@link #commitCredit} when the key already has an outcome (possibly from a racing duplicate). */
-    public static final class KeyTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient StoredResponse stored;
 
-        KeyTaken(StoredResponse stored) {
-            super("the idempotency key already has an outcome", null, false, false);
-            this.stored = stored;
-        }
-
-        public StoredResponse stored() {
-            return stored;
-        }
-    }
-
-    /** Thrown by {@link #commitCredit} when the guard's condition failed (e.g. trading was halted). */
-    public static final class GuardFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        GuardFailed() {
-            super("the commit's guard condition failed; nothing was committed", null, false, false);
-        }
-    }
 
     /**
      * Commits an admin credit in ONE transaction: the caller's idempotency record (action 0, new
@@ -281,8 +253,8 @@ public final class WalletStore {
      * the posting ({@link #postingActions}), and the audit record (last).
      *
      * @param responseBody the response the key replays from now on (status {@code responseStatus})
-     * @throws KeyTaken    the key already has an outcome: replay it, or 422 if its fingerprint differs
-     * @throws GuardFailed the guard failed: nothing was committed
+     * @throws KeyedCommit.KeyTaken    the key already has an outcome: replay it, or 422 if its fingerprint differs
+     * @throws KeyedCommit.GuardFailed the guard failed: nothing was committed
      * @throws Conflict    the account changed or a transaction collided: read again and retry
      */
     public void commitCredit(String callerSub, String idempotencyKey, Credit credit, Posting p, int responseStatus,
@@ -323,16 +295,16 @@ public final class WalletStore {
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 CancellationReason r = e.cancellationReasons().get(0);
-                Optional<StoredResponse> stored = r.hasItem() && !r.item().isEmpty()
+                Optional<KeyedCommit.StoredResponse> stored = r.hasItem() && !r.item().isEmpty()
                         ? Optional.of(fromItem(CreditKeyItem.SCHEMA.mapToItem(r.item())))
                         : storedCredit(callerSub, idempotencyKey);
                 if (stored.isPresent()) {
-                    throw new KeyTaken(stored.get());
+                    throw new KeyedCommit.KeyTaken(stored.get());
                 }
                 throw new Conflict(p.accountId());
             }
             if (guardIndex >= 0 && Contention.conditionFailed(e, guardIndex)) {
-                throw new GuardFailed();
+                throw new KeyedCommit.GuardFailed();
             }
             if (isRace(e) || Contention.anyConditionFailed(e)) {
                 throw new Conflict(p.accountId());
@@ -388,7 +360,7 @@ public final class WalletStore {
                 i.heldChange == null ? Amount.ZERO : new Amount(i.heldChange), Rfc3339.parse(i.createdAt));
     }
 
-    private static StoredResponse fromItem(CreditKeyItem i) {
-        return new StoredResponse(i.fingerprint, i.responseStatus, i.responseBody);
+    private static KeyedCommit.StoredResponse fromItem(CreditKeyItem i) {
+        return new KeyedCommit.StoredResponse(i.fingerprint, i.responseStatus, i.responseBody);
     }
 }

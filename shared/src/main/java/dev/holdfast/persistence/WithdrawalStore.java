@@ -141,7 +141,7 @@ public final class WithdrawalStore {
      * {@link StatusStore#normalModeCheck}), then the HOLD posting.
      *
      * @throws Exists                   the id exists (a duplicate of the same key, possibly racing)
-     * @throws WalletStore.GuardFailed  the guard failed; nothing committed
+     * @throws KeyedCommit.GuardFailed  the guard failed; nothing committed
      * @throws WalletStore.Conflict     the account changed or a transaction collided; read again, retry
      */
     public void create(Withdrawal w, Posting hold, TransactWriteItem guard) {
@@ -170,7 +170,7 @@ public final class WithdrawalStore {
                 throw new WalletStore.Conflict(w.accountId());
             }
             if (Contention.conditionFailed(e, 1)) {
-                throw new WalletStore.GuardFailed();
+                throw new KeyedCommit.GuardFailed();
             }
             if (Contention.conflicted(e) || Contention.anyConditionFailed(e)) {
                 throw new WalletStore.Conflict(w.accountId());

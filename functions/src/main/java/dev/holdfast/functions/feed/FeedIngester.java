@@ -4,22 +4,18 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.market.FeedNormalization;
 import dev.holdfast.domain.market.FeedUpdate;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Applies odds-feed messages from {@code holdfast-feed.fifo} (group = provider market). For each
@@ -52,28 +48,8 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        Set<String> failedGroups = new HashSet<>();
-        for (SQSEvent.SQSMessage m : event.getRecords()) {
-            String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
-            if (group != null && failedGroups.contains(group)) {
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                continue;
-            }
-            try {
-                apply(m.getMessageId(), sentAt(m), m.getBody());
-            } catch (RuntimeException e) {
-                ObjectNode line = log.line("WARN", m.getMessageId(), "feed message failed");
-                line.put("reason", e.getMessage());
-                line.put("exception", e.getClass().getSimpleName());
-                log.write(line);
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                if (group != null) {
-                    failedGroups.add(group);
-                }
-            }
-        }
-        return new SQSBatchResponse(failures);
+        return FifoBatch.process(event, log, "feed message failed",
+                m -> apply(m.getMessageId(), sentAt(m), m.getBody()));
     }
 
     private Instant sentAt(SQSEvent.SQSMessage m) {

@@ -18,9 +18,11 @@ import dev.holdfast.domain.market.Transition;
 import dev.holdfast.domain.pricing.ExposureSignal;
 import dev.holdfast.domain.pricing.MarginPolicy;
 import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.MarketStore;
@@ -289,11 +291,11 @@ public final class MarketsApi extends HttpFunction {
         MarketResult result = result(body);
         String fingerprint = LedgerIds.fingerprint("result", marketId, Json.write(SettlementStore.resultJson(result)));
 
-        Optional<SettlementStore.StoredResponse> stored = settlements.storedResponse(admin, key);
+        Optional<KeyedCommit.StoredResponse> stored = settlements.storedResponse(admin, key);
         if (stored.isPresent()) {
             return replay(stored.get(), fingerprint, marketId);
         }
-        haltedCheck();
+        MoneyMovement.requireAllowed(status);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Market before = find(marketId);
             if (result.winningSelectionId().isPresent()
@@ -304,7 +306,7 @@ public final class MarketsApi extends HttpFunction {
                         + result.winningSelectionId().get(), d);
             }
             if (before.state() != MarketState.CLOSED) {
-                Optional<SettlementStore.StoredResponse> raced = settlements.storedResponse(admin, key);
+                Optional<KeyedCommit.StoredResponse> raced = settlements.storedResponse(admin, key);
                 if (raced.isPresent()) { // a duplicate of this request won the race: same answer
                     return replay(raced.get(), fingerprint, marketId);
                 }
@@ -328,10 +330,10 @@ public final class MarketsApi extends HttpFunction {
                         status.normalModeCheck());
                 sendCommand(marketId);
                 return HttpResponse.of(202, response);
-            } catch (SettlementStore.KeyTaken taken) {
+            } catch (KeyedCommit.KeyTaken taken) {
                 return replay(taken.stored(), fingerprint, marketId);
-            } catch (SettlementStore.GuardFailed halted) {
-                haltedCheck(); // 503 unless trading resumed in between; then decide again
+            } catch (KeyedCommit.GuardFailed halted) {
+                MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between; then decide again
             } catch (MarketStore.Conflict raced) {
                 Contention.pause(attempt); // the market changed: decide again on what it is now
             }
@@ -340,12 +342,6 @@ public final class MarketsApi extends HttpFunction {
                 + "retrying with the same Idempotency-Key is safe");
     }
 
-    private void haltedCheck() {
-        var st = status.current();
-        if (!st.mode().allowsMoneyMovement()) {
-            throw ApiError.tradingHalted(st.notice());
-        }
-    }
 
     private static MarketResult result(RequestBody body) {
         Optional<String> winner = body.optionalString("winningSelectionId", 100);
@@ -361,7 +357,7 @@ public final class MarketsApi extends HttpFunction {
         return voided ? MarketResult.voidResult() : MarketResult.winner(winner.get());
     }
 
-    private HttpResponse replay(SettlementStore.StoredResponse stored, String fingerprint, String marketId) {
+    private HttpResponse replay(KeyedCommit.StoredResponse stored, String fingerprint, String marketId) {
         if (!stored.fingerprint().equals(fingerprint)) {
             throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was used for a different result; use a new key");

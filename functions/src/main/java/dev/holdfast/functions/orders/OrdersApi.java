@@ -20,7 +20,6 @@ import dev.holdfast.domain.order.OrderOrigin;
 import dev.holdfast.domain.order.OrderMath;
 import dev.holdfast.domain.order.OrderRequest;
 import dev.holdfast.domain.order.OrderStatus;
-import dev.holdfast.domain.platform.PlatformStatus;
 import dev.holdfast.domain.pricing.Odds;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
@@ -29,6 +28,7 @@ import dev.holdfast.domain.wallet.EntryType;
 import dev.holdfast.domain.wallet.LedgerEntry;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.Caller;
+import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
@@ -202,10 +202,7 @@ public final class OrdersApi extends HttpFunction {
     }
 
     private void haltedCheck(RiskConfig cfg, Instant now) {
-        PlatformStatus st = status.current();
-        if (!st.mode().allowsMoneyMovement()) {
-            throw ApiError.tradingHalted(st.notice());
-        }
+        MoneyMovement.requireAllowed(status);
         if (RiskLagStore.failClosed(lag.current(), cfg.failClose().maxRiskLagSeconds(), now)) {
             ObjectNode d = Json.object();
             d.put("reason", "RISK_BACKLOG");

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.market.Market;
@@ -19,6 +18,7 @@ import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -142,38 +142,19 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        boolean failedBefore = false;
-        for (SQSEvent.SQSMessage m : event.getRecords()) {
-            if (failedBefore) { // keep the group's order: nothing after a failure runs in this batch
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                continue;
+        return FifoBatch.process(event, log, "settlement command failed; it will be retried", m -> {
+            String marketId = Json.parseTrusted(m.getBody()).path("marketId").asText("");
+            if (marketId.isEmpty()) {
+                throw new IllegalArgumentException("a settlement command names its market");
             }
-            try {
-                JsonNode body = Json.parseTrusted(m.getBody());
-                String marketId = body.path("marketId").asText("");
-                if (marketId.isEmpty()) {
-                    throw new IllegalArgumentException("a settlement command names its market");
+            if (settle(marketId) == Run.HALTED) {
+                if (m.getReceiptHandle() != null) { // come back soon, not after the whole visibility timeout
+                    sqs.changeMessageVisibility(b -> b.queueUrl(names.queueUrl(Queues.SETTLEMENT))
+                            .receiptHandle(m.getReceiptHandle()).visibilityTimeout(HALTED_RETRY_SECONDS));
                 }
-                Run run = settle(marketId);
-                if (run == Run.HALTED && m.getReceiptHandle() != null) {
-                    sqs.changeMessageVisibility(b -> b.queueUrl(names.queueUrl(Queues.SETTLEMENT)).receiptHandle(m.getReceiptHandle())
-                            .visibilityTimeout(HALTED_RETRY_SECONDS));
-                }
-                if (run == Run.HALTED) {
-                    failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                    failedBefore = true;
-                }
-            } catch (RuntimeException e) {
-                ObjectNode line = log.line("WARN", m.getMessageId(), "settlement command failed; it will be retried");
-                line.put("exception", e.getClass().getSimpleName());
-                line.put("reason", String.valueOf(e.getMessage()));
-                log.write(line);
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                failedBefore = true;
+                throw new Halted();
             }
-        }
-        return new SQSBatchResponse(failures);
+        });
     }
 
     /** What one invocation did for a market. */

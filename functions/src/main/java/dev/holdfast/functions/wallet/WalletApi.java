@@ -1,6 +1,5 @@
 package dev.holdfast.functions.wallet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
@@ -9,15 +8,16 @@ import dev.holdfast.api.RequestBody;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.money.Fund;
-import dev.holdfast.domain.platform.PlatformStatus;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Credit;
 import dev.holdfast.domain.wallet.LedgerEntry;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.StatusStore;
@@ -94,7 +94,7 @@ public final class WalletApi extends HttpFunction {
         if (stored.isPresent()) {
             return replay(stored.get(), credit);
         }
-        haltedCheck();
+        MoneyMovement.requireAllowed(status);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Account before = wallet.account(accountId);
             Instant now = clock.instant();
@@ -107,10 +107,10 @@ public final class WalletApi extends HttpFunction {
             try {
                 wallet.commitCredit(admin, key, credit, posting, 201, body, record, status.normalModeCheck());
                 return HttpResponse.of(201, body);
-            } catch (WalletStore.KeyTaken taken) {
+            } catch (KeyedCommit.KeyTaken taken) {
                 return replay(taken.stored(), credit); // a racing duplicate committed first
-            } catch (WalletStore.GuardFailed halted) {
-                haltedCheck(); // throws 503 unless trading resumed in between; then try again
+            } catch (KeyedCommit.GuardFailed halted) {
+                MoneyMovement.requireAllowed(status); // throws 503 unless trading resumed in between; then try again
             } catch (WalletStore.Conflict raced) {
                 Contention.pause(attempt); // another posting to this account won: read it again and reapply
             }
@@ -121,28 +121,13 @@ public final class WalletApi extends HttpFunction {
 
     private static Credit parse(String accountId, RequestBody body) {
         body.allowOnly(Set.of("amount", "fund", "reason"));
-        JsonNode amountNode = body.node().get("amount");
-        Amount amount;
-        try {
-            if (amountNode == null || amountNode.isNull()) {
-                throw new IllegalArgumentException("'amount' is required");
-            }
-            if (!amountNode.isTextual()) {
-                throw new IllegalArgumentException("'amount' is a decimal string, such as \"10000\"");
-            }
-            amount = Amount.parse(amountNode.textValue());
-            if (amount.isZero()) {
-                throw new IllegalArgumentException("'amount' must be more than 0");
-            }
-        } catch (IllegalArgumentException e) {
-            throw ApiError.validation("amount", e.getMessage());
-        }
+        Amount amount = body.requiredAmount("amount");
         Fund fund = body.requiredEnum("fund", Fund.class);
         String reason = body.requiredString("reason", REASON_MAX);
         return new Credit(accountId, fund, amount, reason);
     }
 
-    private static HttpResponse replay(WalletStore.StoredResponse stored, Credit credit) {
+    private static HttpResponse replay(KeyedCommit.StoredResponse stored, Credit credit) {
         if (!stored.fingerprint().equals(credit.fingerprint())) {
             throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was used for a different credit; use a new key for a new credit");
@@ -150,12 +135,6 @@ public final class WalletApi extends HttpFunction {
         return HttpResponse.of(stored.status(), stored.json()).withHeader("Idempotent-Replayed", "true");
     }
 
-    void haltedCheck() {
-        PlatformStatus st = status.current();
-        if (!st.mode().allowsMoneyMovement()) {
-            throw ApiError.tradingHalted(st.notice());
-        }
-    }
 
     private static ObjectNode auditView(Account a) {
         ObjectNode n = WalletJson.balances(a);

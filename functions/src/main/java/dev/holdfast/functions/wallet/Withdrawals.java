@@ -7,7 +7,6 @@ import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.RequestBody;
 import dev.holdfast.domain.money.Amount;
-import dev.holdfast.domain.platform.PlatformStatus;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.domain.withdrawal.Destination;
@@ -16,11 +15,13 @@ import dev.holdfast.domain.withdrawal.WithdrawalIds;
 import dev.holdfast.domain.withdrawal.WithdrawalRequest;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.HttpRequest;
+import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.withdrawals.WithdrawalJson;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
 import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.persistence.WalletStore;
@@ -86,7 +87,7 @@ final class Withdrawals {
         if (existing.isPresent()) {
             return replay(existing.get(), req, request.requestId());
         }
-        haltedCheck();
+        MoneyMovement.requireAllowed(status);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Account account = wallet.account(sub);
             Instant now = clock.instant();
@@ -108,8 +109,8 @@ final class Withdrawals {
                 withdrawals.create(w, hold, status.normalModeCheck());
             } catch (WithdrawalStore.Exists first) {
                 return replay(first.existing(), req, request.requestId()); // a racing duplicate won
-            } catch (WalletStore.GuardFailed halted) {
-                haltedCheck(); // 503 unless trading resumed in between
+            } catch (KeyedCommit.GuardFailed halted) {
+                MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between
                 continue;
             } catch (WalletStore.Conflict raced) {
                 Contention.pause(attempt);
@@ -146,34 +147,10 @@ final class Withdrawals {
         }
     }
 
-    private void haltedCheck() {
-        PlatformStatus st = status.current();
-        if (!st.mode().allowsMoneyMovement()) {
-            ObjectNode d = Json.object();
-            d.put("reason", "MAINTENANCE");
-            d.put("notice", st.notice().orElse(null));
-            throw new ApiError(ErrorCode.TRADING_HALTED, "money movement is halted; nothing was committed", d);
-        }
-    }
 
     static WithdrawalRequest parse(RequestBody body) {
         body.allowOnly(Set.of("amount", "destination"));
-        JsonNode amountNode = body.node().get("amount");
-        Amount amount;
-        try {
-            if (amountNode == null || amountNode.isNull()) {
-                throw new IllegalArgumentException("'amount' is required");
-            }
-            if (!amountNode.isTextual()) {
-                throw new IllegalArgumentException("'amount' is a decimal string, such as \"10000\"");
-            }
-            amount = Amount.parse(amountNode.textValue());
-            if (amount.isZero()) {
-                throw new IllegalArgumentException("'amount' must be more than 0");
-            }
-        } catch (IllegalArgumentException e) {
-            throw ApiError.validation("amount", e.getMessage());
-        }
+        Amount amount = body.requiredAmount("amount");
         JsonNode d = body.node().get("destination");
         if (d == null || d.isNull()) {
             throw ApiError.validation("destination", "'destination' is required");

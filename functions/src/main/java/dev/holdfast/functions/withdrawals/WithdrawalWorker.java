@@ -10,6 +10,7 @@ import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -21,12 +22,8 @@ import dev.holdfast.resources.Functions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Pays withdrawals from {@code holdfast-withdrawals.fifo} (group = account) through
@@ -121,39 +118,18 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        Set<String> failedGroups = new HashSet<>();
-        for (SQSEvent.SQSMessage m : event.getRecords()) {
-            String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
-            if (group != null && failedGroups.contains(group)) {
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                continue;
-            }
+        return FifoBatch.process(event, log, "withdrawal not finished; will retry", m -> {
             Optional<String> id = WithdrawalQueue.withdrawalId(m.getBody());
             if (id.isEmpty()) {
-                ObjectNode line = log.line("WARN", m.getMessageId(), "withdrawal message names no withdrawal; dropped");
-                log.write(line);
-                continue;
+                log.write(log.line("WARN", m.getMessageId(), "withdrawal message names no withdrawal; dropped"));
+                return;
             }
-            try {
-                Outcome o = process(id.get());
-                ObjectNode line = log.line("INFO", m.getMessageId(), "withdrawal processed");
-                line.put("withdrawalId", id.get());
-                line.put("outcome", o.name());
-                log.write(line);
-            } catch (RuntimeException e) {
-                ObjectNode line = log.line("WARN", m.getMessageId(), "withdrawal not finished; will retry");
-                line.put("withdrawalId", id.get());
-                line.put("reason", String.valueOf(e.getMessage()));
-                line.put("exception", e.getClass().getSimpleName());
-                log.write(line);
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-                if (group != null) {
-                    failedGroups.add(group);
-                }
-            }
-        }
-        return new SQSBatchResponse(failures);
+            Outcome o = process(id.get());
+            ObjectNode line = log.line("INFO", m.getMessageId(), "withdrawal processed");
+            line.put("withdrawalId", id.get());
+            line.put("outcome", o.name());
+            log.write(line);
+        });
     }
 
     /**
