@@ -45,7 +45,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 
 /**
@@ -119,11 +121,14 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
         this.faults = faults;
         this.budget = budget;
         this.pageSize = pageSize;
-        this.pool = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "settler");
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "settler");
+                    t.setDaemon(true);
+                    return t;
+                });
+        threads.allowCoreThreadTimeOut(true); // an idle instance holds no threads
+        this.pool = threads;
     }
 
     /** The command that starts or continues a market's settlement. */
