@@ -109,6 +109,11 @@ public final class FeedBench {
             System.out.printf("| write units per refreshed price (same odds) | %.1f |%n", refreshW);
             System.out.printf("| read units per refreshed price | %.1f |%n", refreshR);
             System.out.printf("| DynamoDB round trips per refreshed price | %.1f |%n", refreshCalls);
+            BenchRecord.note("feed", "messages applied per second, end to end", total / seconds, "messages/s",
+                    marketCount + " markets, " + total + " messages, SQS FIFO → ingester");
+            BenchRecord.figure("feed", "write units per published price", publishW, "WCU");
+            BenchRecord.figure("feed", "write units per refreshed price", refreshW, "WCU");
+            BenchRecord.figure("feed", "round trips per published price", publishCalls, "calls");
         }
     }
 

@@ -112,6 +112,15 @@ public final class OrderBench {
             ours = best(ours, run("Holdfast: one transaction", orders, threads, subs, meter, holdfast));
             baseline = best(baseline, run("baseline: separate idempotency calls", orders, threads, subs, meter, separate));
             feed.interrupt();
+            String base = "separate idempotency calls";
+            BenchRecord.figure("orders", "accepted orders per second", ours.perSecond, "orders/s", baseline.perSecond, base);
+            BenchRecord.figure("orders", "p50 latency", ours.p50, "ms", baseline.p50, base);
+            BenchRecord.figure("orders", "p99 latency", ours.p99, "ms", baseline.p99, base);
+            BenchRecord.figure("orders", "DynamoDB round trips per order", ours.calls, "calls", baseline.calls, base);
+            BenchRecord.figure("orders", "write units per order", ours.wcu, "WCU", baseline.wcu, base);
+            BenchRecord.figure("orders", "read units per order", ours.rcu, "RCU", baseline.rcu, base);
+            BenchRecord.latencies(ours.name, ours.samples);
+            BenchRecord.latencies(baseline.name, baseline.samples);
             System.out.println();
             System.out.println("| order path (" + orders + " orders, " + threads + " threads, in-process, DynamoDB Local) | accepted/s | p50 ms | p99 ms | round trips / order | write units / order | read units / order |");
             System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
@@ -127,7 +136,8 @@ public final class OrderBench {
         APIGatewayV2HTTPResponse place(String sub, String key) throws Exception;
     }
 
-    record Result(String name, int accepted, double perSecond, double p50, double p99, double calls, double wcu, double rcu) {
+    record Result(String name, int accepted, double perSecond, double p50, double p99, double calls, double wcu, double rcu,
+                  List<Long> samples) {
         String row() {
             return String.format("| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |", name, perSecond, p50, p99, calls, wcu, rcu);
         }
@@ -170,14 +180,15 @@ public final class OrderBench {
         int a = Math.max(1, accepted.get());
         return new Result(name, accepted.get(), accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
                 sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.99))) / 1e6,
-                (double) meter.calls() / a, meter.writeUnits() / a, meter.readUnits() / a);
+                (double) meter.calls() / a, meter.writeUnits() / a, meter.readUnits() / a, sorted);
     }
 
     private static Result best(Result a, Result b) {
         return a.perSecond >= b.perSecond ? a : b;
     }
 
-    private static APIGatewayV2HTTPEvent event(String sub, String key, String body) {
+    /** A {@code POST /orders} event as API Gateway (payload 2.0) hands it to the function, for caller {@code sub}. */
+    static APIGatewayV2HTTPEvent event(String sub, String key, String body) {
         return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey("POST /orders").withRawPath("/orders")
                 .withHeaders(Map.of("idempotency-key", key, "content-type", "application/json")).withBody(body)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId(UUID.randomUUID().toString())

@@ -64,5 +64,7 @@ public final class StartupBench {
         Collections.sort(sorted);
         System.out.printf("startup: median %d ms, min %d ms, max %d ms over %d runs%n",
                 sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1), runs);
+        BenchRecord.note("startup", "local environment: launch to first GET /status, median", sorted.get(sorted.size() / 2), "ms",
+                runs + " runs");
     }
 }
