@@ -8,6 +8,11 @@ public enum Access {
     USER,
     /** A valid JWT whose {@code cognito:groups} contains {@code admin}; others get 403. */
     ADMIN,
+    /**
+     * A waiting-room admission token (signed by Holdfast, not Cognito) that the function checks
+     * itself: deployed without an API Gateway authorizer, like {@link #PUBLIC}.
+     */
+    ADMISSION,
     /** Served by the local environment itself; never part of a deployed API. */
     LOCAL_ONLY;
 

@@ -94,8 +94,40 @@ public final class Functions {
             List.of(Tables.WALLET, Tables.ORDERS, Tables.EXPOSURE, Tables.PLATFORM),
             List.of(Tables.PLATFORM), List.of());
 
+
+    /**
+     * Rollouts and their signed cohort links (admin), the waiting room's enter and ticket polls.
+     * Signs cohort links and admission tokens with the secret from {@code SIGNING_SECRET} (local) or
+     * the managed secret named by {@code SIGNING_SECRET_ARN} (AWS); builds links on {@code WAITING_PAGE_URL}.
+     */
+    public static final FunctionDef WAITING_ROOM = new FunctionDef("waiting-room",
+            "dev.holdfast.functions.waitingroom.WaitingRoomApi", 1024, 10,
+            List.of(Tables.WAITING_ROOM, Tables.AUDIT), List.of(Tables.WAITING_ROOM, Tables.AUDIT), List.of());
+
+    /**
+     * Advances each open cohort's serving position at no more than its admission rate, slowed by the
+     * identity verifier's health (loops for a minute per invocation).
+     */
+    public static final FunctionDef ADMITTER = new FunctionDef("admitter",
+            "dev.holdfast.functions.waitingroom.Admitter", 512, 75,
+            List.of(Tables.WAITING_ROOM), List.of(Tables.WAITING_ROOM), List.of());
+
+    /** {@code POST /signup} (admission token, enqueue for verification) and {@code GET /signup/{id}}. */
+    public static final FunctionDef SIGNUP = new FunctionDef("signup",
+            "dev.holdfast.functions.signup.SignupApi", 1024, 10,
+            List.of(Tables.WAITING_ROOM, Tables.PLATFORM), List.of(Tables.WAITING_ROOM), List.of(Queues.SIGNUPS));
+
+    /**
+     * Verifies identities through the provider adapter ({@code VERIFIER_URL}) and opens each verified
+     * signup's account with an empty wallet, at most once (queue {@code signups}).
+     */
+    public static final FunctionDef SIGNUP_WORKER = new FunctionDef("signup-worker",
+            "dev.holdfast.functions.signup.SignupWorker", 1024, 30,
+            List.of(Tables.WAITING_ROOM, Tables.WALLET), List.of(Tables.WAITING_ROOM, Tables.WALLET), List.of());
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
-            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER);
+            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
+            WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

@@ -47,6 +47,12 @@ public final class Routes {
             new RouteDef("GET", "/markets", Access.USER, Functions.MARKETS),
             new RouteDef("GET", "/markets/{marketId}", Access.USER, Functions.MARKETS),
             new RouteDef("GET", "/markets/{marketId}/prices/{priceVersion}", Access.USER, Functions.MARKETS),
+            new RouteDef("POST", "/admin/rollouts", Access.ADMIN, Functions.WAITING_ROOM),
+            new RouteDef("GET", "/admin/rollouts/{rolloutId}", Access.ADMIN, Functions.WAITING_ROOM),
+            new RouteDef("POST", "/waiting-room/enter", Access.PUBLIC, Functions.WAITING_ROOM),
+            new RouteDef("GET", "/waiting-room/tickets/{ticketId}", Access.PUBLIC, Functions.WAITING_ROOM),
+            new RouteDef("POST", "/signup", Access.ADMISSION, Functions.SIGNUP),
+            new RouteDef("GET", "/signup/{signupId}", Access.PUBLIC, Functions.SIGNUP),
             new RouteDef("POST", "/local/token", Access.LOCAL_ONLY, null));
 
     /** The routes a deployed API has (everything but the local-only ones). */

@@ -33,7 +33,8 @@ public final class Triggers {
     public static final List<QueueTrigger> QUEUES = List.of(
             new QueueTrigger(Queues.FEED, Functions.FEED_INGESTER, 10),
             new QueueTrigger(Queues.SETTLEMENT, Functions.SETTLER, 1),
-            new QueueTrigger(Queues.WITHDRAWALS, Functions.WITHDRAWAL_WORKER, 10));
+            new QueueTrigger(Queues.WITHDRAWALS, Functions.WITHDRAWAL_WORKER, 10),
+            new QueueTrigger(Queues.SIGNUPS, Functions.SIGNUP_WORKER, 10));
     public static final List<StreamTrigger> STREAMS = List.of(
             new StreamTrigger(Tables.ORDERS, Functions.RISK_PROCESSOR, 100, 5));
     /** How often the risk heartbeat passes through the orders stream (well under any sane {@code maxRiskLagSeconds}). */
@@ -42,7 +43,8 @@ public final class Triggers {
             new ScheduleTrigger(Functions.FEED_WATCHDOG, 1),
             new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60),
             new ScheduleTrigger(Functions.RISK_HEARTBEAT, RISK_HEARTBEAT_SECONDS),
-            new ScheduleTrigger(Functions.RECONCILER, RECONCILE_EVERY_SECONDS));
+            new ScheduleTrigger(Functions.RECONCILER, RECONCILE_EVERY_SECONDS),
+            new ScheduleTrigger(Functions.ADMITTER, 1));
 
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,
