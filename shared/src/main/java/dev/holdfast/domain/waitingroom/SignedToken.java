@@ -1,0 +1,87 @@
+package dev.holdfast.domain.waitingroom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * Compact JWS with HS256 (a JWT): the one signature scheme of the waiting room, for cohort links and
+ * admission tokens. The key is the platform's signing secret (a managed secret in AWS, never code).
+ * Verification is constant-time and refuses any header but {@code {"alg":"HS256","typ":"JWT"}} (no
+ * {@code alg: none}, no algorithm confusion).
+ */
+public final class SignedToken {
+    private SignedToken() {}
+
+    private static final String HEADER = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    /** Why a token was refused. */
+    public static final class Invalid extends RuntimeException {
+        public Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Signs {@code claims} with {@code secret}. */
+    public static String sign(ObjectNode claims, byte[] secret) {
+        String body = b64(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+        String signingInput = HEADER + "." + body;
+        return signingInput + "." + b64(hmac(signingInput, secret));
+    }
+
+    /**
+     * The claims of a token signed with {@code secret}.
+     *
+     * @throws Invalid when it is not a well-formed HS256 JWT signed with this secret
+     */
+    public static ObjectNode verify(String token, byte[] secret) {
+        if (token == null || token.length() > 4096) {
+            throw new Invalid("missing or oversized token");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3 || !HEADER.equals(parts[0])) {
+            throw new Invalid("not an HS256 token");
+        }
+        byte[] expected = hmac(parts[0] + "." + parts[1], secret);
+        byte[] given;
+        try {
+            given = DECODER.decode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("malformed signature");
+        }
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new Invalid("bad signature");
+        }
+        try {
+            JsonNode claims = Json.parse(new String(DECODER.decode(parts[1]), StandardCharsets.UTF_8));
+            if (!(claims instanceof ObjectNode o)) {
+                throw new Invalid("claims are not an object");
+            }
+            return o;
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new Invalid("malformed claims");
+        }
+    }
+
+    private static byte[] hmac(String input, byte[] secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(input.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
