@@ -18,6 +18,7 @@ import dev.holdfast.persistence.WalletStore;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Verifies signups from {@code holdfast-signups.fifo} through the {@link IdentityVerifier} and opens
@@ -68,15 +69,29 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
     /** What one message did. */
     public enum Outcome { VERIFIED, REJECTED, ALREADY_FINISHED, UNKNOWN_SIGNUP }
 
+    /**
+     * Once the verifier gave no answer in a batch (down, throttling), the batch's later signups fail
+     * without calling it: a struggling provider gets one request per batch, not ten.
+     */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        AtomicReference<IdentityVerifier.Unavailable> down = new AtomicReference<>();
         return FifoBatch.process(event, log, "signup not verified yet; will retry", m -> {
             Optional<String> id = SignupQueue.signupId(m.getBody());
             if (id.isEmpty()) {
                 log.write(log.line("WARN", m.getMessageId(), "signup message names no signup; dropped"));
                 return;
             }
-            Outcome o = process(id.get());
+            if (down.get() != null) {
+                throw down.get();
+            }
+            Outcome o;
+            try {
+                o = process(id.get());
+            } catch (IdentityVerifier.Unavailable u) {
+                down.set(u);
+                throw u;
+            }
             ObjectNode line = log.line("INFO", m.getMessageId(), "signup processed");
             line.put("signupId", id.get());
             line.put("outcome", o.name());
