@@ -51,7 +51,8 @@ public final class SignupApi extends HttpFunction {
     private final SignupStore signups;
     private final SignupQueue queue;
     private final VerifierStats stats;
-    private final SigningSecret secret;
+    private final Map<String, String> environment;
+    private volatile SigningSecret secret;
     private final Clock clock;
     private final JsonLog log = new JsonLog("signup");
 
@@ -59,13 +60,19 @@ public final class SignupApi extends HttpFunction {
         this(Deployment.fromEnvironment(), System.getenv());
     }
 
+    /** With the signing secret of the process environment. */
+    public SignupApi(Deployment deployment) {
+        this(deployment, System.getenv());
+    }
+
+    /** With the signing secret named by {@code environment} (resolved on the first signup). */
     public SignupApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.SIGNUP);
         // the wallet is not touched here; the store only needs it to open accounts (the worker)
         this.signups = new SignupStore(deployment, (WalletStore) null);
         this.queue = new SignupQueue(deployment);
         this.stats = new VerifierStats(deployment);
-        this.secret = SigningSecret.from(environment);
+        this.environment = Map.copyOf(environment);
         this.clock = deployment.clock();
         serve("POST /signup", this::create);
         serve("GET /signup/{signupId}", this::get);
@@ -142,7 +149,7 @@ public final class SignupApi extends HttpFunction {
             throw new ApiError(ErrorCode.UNAUTHENTICATED, "an admission token is required (Authorization: Bearer)");
         }
         try {
-            return AdmissionToken.verify(auth.substring(7).trim(), secret.key(), now);
+            return AdmissionToken.verify(auth.substring(7).trim(), secret().key(), now);
         } catch (AdmissionToken.Refused r) {
             if (r.refusal() == AdmissionToken.Refusal.EXPIRED) {
                 throw new ApiError(ErrorCode.ADMISSION_EXPIRED,
@@ -150,6 +157,15 @@ public final class SignupApi extends HttpFunction {
             }
             throw new ApiError(ErrorCode.UNAUTHENTICATED, "the admission token is not valid");
         }
+    }
+
+    private SigningSecret secret() {
+        SigningSecret s = secret;
+        if (s == null) {
+            s = SigningSecret.from(environment);
+            secret = s;
+        }
+        return s;
     }
 
     private HttpResponse replay(SignupStore.AdmissionUse use, Person person, String requestId) {

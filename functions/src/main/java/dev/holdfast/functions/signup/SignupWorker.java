@@ -53,6 +53,11 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
         this(Deployment.fromEnvironment(), System.getenv());
     }
 
+    /** With the verifier of the process environment. */
+    public SignupWorker(Deployment deployment) {
+        this(deployment, System.getenv());
+    }
+
     /** With the verifier of {@code environment} ({@code VERIFIER_URL}; the local environment passes its stand-in). */
     public SignupWorker(Deployment deployment, Map<String, String> environment) {
         this(deployment, HttpIdentityVerifier.fromEnvironment(environment));
