@@ -61,7 +61,7 @@ public final class SignupStore {
 
     /** The counter the rollout view reads a cohort's signed-up count from (field {@code signedUp}). */
     public static String cohortSignupsCounter(String rolloutId, String cohortId) {
-        return "COHORT#" + rolloutId + "#" + cohortId + "#SIGNUPS";
+        return WaitingRoomStore.signupsCounter(rolloutId, cohortId);
     }
 
     /** An admission's one use: the signup it made and the fingerprint of what was submitted. */
