@@ -8,6 +8,7 @@ import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.functions.signup.SignupRedrive;
 import dev.holdfast.local.testing.Api;
+import dev.holdfast.local.testing.Rollouts;
 import dev.holdfast.local.testing.Signing;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.ZeroDrift;
@@ -335,5 +336,42 @@ class SignupTest {
         assertTrue(store.pendingBefore(Instant.now().plusSeconds(1), 1000).stream()
                 .noneMatch(p -> p.signupId().equals(s.signupId())), "a finished signup leaves the pending marks");
         assertNull(store.signup(s.signupId()).orElseThrow().person(), "the person's data is gone once verified");
+    }
+
+    @Test
+    void admittedDevicesSignUpWithTheirRealTicketsAndTheRolloutCountsThem() {
+        Rollouts rollouts = new Rollouts(api);
+        Rollouts.Created r = rollouts.create("signup-e2e", 50, 600L,
+                new Rollouts.CohortSpec("early", Duration.ofSeconds(-5), Duration.ofMinutes(30)));
+        List<String> tickets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Api.Reply e = rollouts.enter(r.link("early"), "device-" + UUID.randomUUID());
+            assertEquals(201, e.status(), e.raw());
+            tickets.add(e.json().path("ticketId").asText());
+        }
+        List<String> ids = new ArrayList<>();
+        for (String t : tickets) {
+            String token = awaitAdmission(rollouts, t);
+            ids.add(accepted(signing.signup(token, Signing.body("Ticket Holder " + t.substring(0, 6)))));
+            Api.Reply reuse = signing.signup(token, Signing.body("Another Person"));
+            assertEquals("ADMISSION_ALREADY_USED", reuse.code(), "a token works once");
+        }
+        for (String id : ids) {
+            assertEquals("VERIFIED", signing.awaitFinished(id, WAIT).path("status").asText());
+        }
+        JsonNode shown = rollouts.show(r.rolloutId()).json();
+        assertEquals(3, shown.path("cohorts").get(0).path("signedUp").asLong(), shown.toString());
+    }
+
+    private static String awaitAdmission(Rollouts rollouts, String ticketId) {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < until) {
+            JsonNode t = rollouts.ticket(ticketId).json();
+            if (t.path("status").asText().equals("ADMITTED")) {
+                return t.path("admissionToken").asText();
+            }
+            Signing.sleep(200);
+        }
+        throw new AssertionError("ticket " + ticketId + " was not admitted in time");
     }
 }
