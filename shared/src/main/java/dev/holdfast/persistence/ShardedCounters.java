@@ -2,21 +2,25 @@ package dev.holdfast.persistence;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Counters that no surge can make hot: one logical counter is {@code shards} items under one
- * partition key ({@code sk = S0..S<n-1>}); each increment is an {@code ADD} on one shard, and a read
- * sums the shards with one strongly consistent query. Sums are exact (every {@code ADD} lands once per
- * call); a reader sees each shard as of its read.
+ * Counters that no surge can make hot: one logical counter {@code name} is {@code shards} items, each
+ * on its own partition key ({@code pk = <name>#S<i>}, {@code sk = COUNTER}), so each shard has a whole
+ * partition's write rate; each increment is an {@code ADD} on one shard, and a read sums the shards
+ * with one strongly consistent batch read. Sums are exact (every {@code ADD} lands once per call); a
+ * reader sees each shard as of its read.
  */
 public final class ShardedCounters {
     private final DynamoDbClient db;
@@ -36,13 +40,20 @@ public final class ShardedCounters {
         return shards;
     }
 
-    /** Adds {@code deltas} on a random shard of counter {@code pk}. */
-    public void add(String pk, Map<String, Long> deltas) {
-        add(pk, ThreadLocalRandom.current().nextInt(shards), deltas);
+    static final String SK = "COUNTER";
+
+    /** Adds {@code deltas} on a random shard of counter {@code name}. */
+    public void add(String name, Map<String, Long> deltas) {
+        add(name, ThreadLocalRandom.current().nextInt(shards), deltas);
     }
 
-    /** Adds {@code deltas} on shard {@code shard} of counter {@code pk}; returns that shard's new values. */
-    public Map<String, Long> add(String pk, int shard, Map<String, Long> deltas) {
+    /** The key of shard {@code shard} of counter {@code name} (for an {@code ADD} inside a caller's transaction). */
+    public static Map<String, AttributeValue> key(String name, int shard) {
+        return Map.of("pk", AttributeValue.fromS(name + "#S" + shard), "sk", AttributeValue.fromS(SK));
+    }
+
+    /** Adds {@code deltas} on shard {@code shard} of counter {@code name}; returns that shard's new values. */
+    public Map<String, Long> add(String name, int shard, Map<String, Long> deltas) {
         if (deltas.isEmpty()) {
             throw new IllegalArgumentException("nothing to add");
         }
@@ -60,7 +71,7 @@ public final class ShardedCounters {
             i++;
         }
         UpdateItemResponse r = db.updateItem(b -> b.tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(shardKey(shard))))
+                .key(key(name, shard))
                 .updateExpression(expr.toString())
                 .expressionAttributeNames(names).expressionAttributeValues(values)
                 .returnValues(ReturnValue.UPDATED_NEW));
@@ -73,42 +84,40 @@ public final class ShardedCounters {
         return out;
     }
 
-    /** Each shard's values of counter {@code pk} (absent shards are absent), strongly consistent. */
-    public Map<Integer, Map<String, Long>> byShard(String pk) {
+    /** Each shard's values of counter {@code name} (absent shards are absent), strongly consistent. */
+    public Map<Integer, Map<String, Long>> byShard(String name) {
         Map<Integer, Map<String, Long>> out = new TreeMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = db.query(b -> b.tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> item : r.items()) {
-                String sk = item.get("sk").s();
-                if (!sk.startsWith("S")) {
-                    continue;
-                }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            keys.add(key(name, i));
+        }
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int attempt = 0; !request.isEmpty(); attempt++) {
+            Map<String, KeysAndAttributes> ask = request;
+            BatchGetItemResponse r = db.batchGetItem(b -> b.requestItems(ask));
+            for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
+                String pk = item.get("pk").s();
                 Map<String, Long> values = new LinkedHashMap<>();
                 item.forEach((k, v) -> {
                     if (v.n() != null) {
                         values.put(k, Long.parseLong(v.n()));
                     }
                 });
-                out.put(Integer.parseInt(sk.substring(1)), values);
+                out.put(Integer.parseInt(pk.substring(pk.lastIndexOf("#S") + 2)), values);
             }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+            request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+            if (!request.isEmpty()) {
+                Contention.pause(attempt);
+            }
+        }
         return out;
     }
 
     /** The sums over all shards of counter {@code pk}. */
-    public Map<String, Long> sum(String pk) {
+    public Map<String, Long> sum(String name) {
         Map<String, Long> out = new TreeMap<>();
-        byShard(pk).values().forEach(m -> m.forEach((k, v) -> out.merge(k, v, Long::sum)));
+        byShard(name).values().forEach(m -> m.forEach((k, v) -> out.merge(k, v, Long::sum)));
         return out;
     }
 
-    static String shardKey(int shard) {
-        return "S" + shard;
-    }
 }

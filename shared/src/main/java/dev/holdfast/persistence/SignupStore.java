@@ -230,12 +230,11 @@ public final class SignupStore {
     public void verify(Signup s, Instant at) {
         String accountId = s.accountToOpen();
         String counterPk = cohortSignupsCounter(s.rolloutId(), s.cohortId());
-        String shard = ShardedCounters.shardKey(ThreadLocalRandom.current().nextInt(COHORT_COUNTER_SHARDS));
         List<TransactWriteItem> actions = List.of(
                 finishAction(s.signupId(), SignupStatus.VERIFIED, "accountId", accountId, at),
                 wallet.openAccountAction(accountId),
                 TransactWriteItem.builder().update(Update.builder().tableName(table)
-                        .key(key(counterPk, shard))
+                        .key(ShardedCounters.key(counterPk, ThreadLocalRandom.current().nextInt(COHORT_COUNTER_SHARDS)))
                         .updateExpression("ADD signedUp :one")
                         .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build()).build(),
                 removeMarkAction(s));

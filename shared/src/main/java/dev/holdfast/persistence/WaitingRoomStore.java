@@ -37,11 +37,11 @@ import java.util.Optional;
  *   <tr><td>{@code ACTIVE}</td><td>{@code <rid>}</td><td>rollouts the admitter serves</td></tr>
  *   <tr><td>{@code COHORT#<rid>#<cid>}</td><td>{@code STATE}</td><td>serving position, admitted count, the stripe
  *       counts as of the last tick, the admission rate now; written once a tick by the admitter, read by polls</td></tr>
- *   <tr><td>{@code COHORT#<rid>#<cid>#POS}</td><td>{@code S<i>}</td><td>position stripes ({@link PositionStripes}):
- *       one {@code ADD} per enter on one of them</td></tr>
+ *   <tr><td>{@code COHORT#<rid>#<cid>#POS#S<i>}</td><td>{@code COUNTER}</td><td>position stripes
+ *       ({@link PositionStripes}), each its own partition: one {@code ADD} per enter on one of them</td></tr>
  *   <tr><td>{@code COHORT#<rid>#<cid>#LOG}</td><td>serving position, zero-padded</td><td>when the admitter reached
  *       it: an admitted ticket's admission time</td></tr>
- *   <tr><td>{@code COHORT#<rid>#<cid>#SIGNUPS}</td><td>{@code S<i>}</td><td>accounts opened (sharded counter)</td></tr>
+ *   <tr><td>{@code COHORT#<rid>#<cid>#SIGNUPS#S<i>}</td><td>{@code COUNTER}</td><td>accounts opened (sharded counter)</td></tr>
  *   <tr><td>{@code TICKET#<tid>}</td><td>{@code TICKET}</td><td>one device's place: put once, then only
  *       {@code admittedAt} is set once</td></tr>
  * </table>
