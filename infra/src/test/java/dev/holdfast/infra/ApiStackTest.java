@@ -231,6 +231,20 @@ class ApiStackTest {
     }
 
     @Test
+    void nothingThatKeepsRecordsCanBeDeletedWithTheStack() {
+        // the stream's on-failure queue, the logs, the page buckets and the user pool outlive any
+        // rollback or stack deletion; only stateless resources go with the stack
+        for (String type : List.of("AWS::SQS::Queue", "AWS::Logs::LogGroup", "AWS::S3::Bucket", "AWS::Cognito::UserPool")) {
+            Map<String, Map<String, Object>> found = template.findResources(type);
+            assertFalse(found.isEmpty(), type);
+            found.forEach((id, r) -> {
+                assertEquals("Retain", r.get("DeletionPolicy"), type + " " + id);
+                assertEquals("Retain", r.get("UpdateReplacePolicy"), type + " " + id);
+            });
+        }
+    }
+
+    @Test
     void throttleComesFromContextWithDefaults() {
         assertEquals(new HttpApiConstruct.Throttle(HttpApiConstruct.THROTTLE_RATE_PER_SECOND, HttpApiConstruct.THROTTLE_BURST),
                 HttpApiConstruct.Throttle.fromContext(null, " "));
