@@ -42,7 +42,7 @@ public final class ApiStack extends Stack {
     public static final String VERIFIER_URL_CONTEXT = "verifierUrl";
     /** The worker's variable ({@code HttpBankTransfers.URL_VARIABLE}; infra does not link the functions' classes). */
     static final String BANK_URL_VARIABLE = "BANK_URL";
-    /** The signup worker's variable: the identity verifier's base URL. */
+    /** The signup worker's variable ({@code HttpIdentityVerifier.URL_VARIABLE}). */
     static final String VERIFIER_URL_VARIABLE = "VERIFIER_URL";
     /** ARN of the signing secret; the functions use the UTF-8 bytes of its SecretString as HMAC key. */
     static final String SIGNING_SECRET_ARN_VARIABLE = "SIGNING_SECRET_ARN";
@@ -115,6 +115,11 @@ public final class ApiStack extends Stack {
      * held (never lost, never paid twice) until the URL is configured. Likewise without
      * {@code verifierUrl} the signup worker verifies nobody and signups wait in their queue.
      */
+    static Map<FunctionDef, Map<String, String>> settings(Object bankUrl) {
+        return settings(bankUrl, null);
+    }
+
+    /** As {@link #settings(Object)}, and {@code verifierUrl} for the signup worker. */
     static Map<FunctionDef, Map<String, String>> settings(Object bankUrl, Object verifierUrl) {
         Map<FunctionDef, Map<String, String>> settings = new LinkedHashMap<>();
         if (bankUrl != null && !bankUrl.toString().isBlank()) {
