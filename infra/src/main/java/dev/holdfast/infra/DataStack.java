@@ -1,6 +1,8 @@
 package dev.holdfast.infra;
 
 import dev.holdfast.resources.Naming;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import dev.holdfast.resources.QueueDef;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.TableDef;
@@ -17,12 +19,15 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,12 +40,21 @@ import java.util.Map;
  * destroy it. Money and audit tables ({@link TableDef#holdsMoneyOrAudit()}) also get DynamoDB's own
  * deletion protection, which stops a console or API delete too. Every table has point-in-time
  * recovery. The price: a torn-down dev stage leaves its tables behind for manual cleanup.
+ *
+ * <p>The waiting room's signing key lives here too ({@link #signingSecret()}): a generated
+ * {@value #SIGNING_SECRET_LENGTH}-character SecretString whose UTF-8 bytes are the HMAC key of cohort
+ * links and admission tokens. It is RETAINed like the data: losing it would void every token in
+ * flight during a surge.
  */
 public final class DataStack extends Stack {
     /** SQS's maximum: a poisoned message waits two weeks for someone to look at it. */
     static final Duration DLQ_RETENTION = Duration.days(14);
 
+    /** Characters of the signing secret: 64 alphanumerics, about 380 bits, a full HMAC-SHA256 block. */
+    static final int SIGNING_SECRET_LENGTH = 64;
+
     private final Map<TableDef, Table> tables = new LinkedHashMap<>();
+    private final Secret signingSecret;
     private final Map<QueueDef, Queue> queues = new LinkedHashMap<>();
 
     public DataStack(Construct scope, String id, StackProps props, String stage) {
@@ -52,6 +66,26 @@ public final class DataStack extends Stack {
         for (QueueDef def : Queues.ALL) {
             queues.put(def, queue(prefix, def));
         }
+        signingSecret = Secret.Builder.create(this, "waiting-room-signing-key")
+                .secretName(prefix + "waiting-room-signing-key")
+                .description("HMAC key (UTF-8 bytes of the SecretString) of the waiting room's cohort links and admission tokens")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(SIGNING_SECRET_LENGTH)
+                        .excludePunctuation(true)
+                        .includeSpace(false)
+                        .build())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        NagSuppressions.addResourceSuppressions(signingSecret, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("Rotating the signing key would void every admission token and cohort link in flight; the"
+                        + " functions read one key, so rotation waits for two-key verification (current + previous)")
+                .build()));
+    }
+
+    /** The waiting room's HMAC signing key. */
+    public Secret signingSecret() {
+        return signingSecret;
     }
 
     public Table table(TableDef def) {

@@ -1,7 +1,10 @@
 package dev.holdfast.infra;
 
 import dev.holdfast.resources.Naming;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.lambda.Code;
@@ -13,11 +16,15 @@ import java.util.Map;
  * The CDK app: two stacks per stage.
  *
  * <ul>
- *   <li>{@code Holdfast-<stage>-data} ({@link DataStack}): every table and queue. Stateful, so it
- *       is termination-protected and deployed rarely.</li>
- *   <li>{@code Holdfast-<stage>-api} ({@link ApiStack}): functions, Cognito and the HTTP API.
- *       Stateless apart from the user pool (retained); redeployed on every code change.</li>
+ *   <li>{@code Holdfast-<stage>-data} ({@link DataStack}): every table and queue, and the waiting
+ *       room's signing secret. Stateful, so it is termination-protected and deployed rarely.</li>
+ *   <li>{@code Holdfast-<stage>-api} ({@link ApiStack}): functions, Cognito, the HTTP API, the
+ *       waiting page, canary deployments, alarms and the dashboard. Stateless apart from the user
+ *       pool and the logs (retained); redeployed on every code change.</li>
  * </ul>
+ *
+ * <p>Every synth runs cdk-nag's AwsSolutions pack over every stack ({@link #create}): an unsuppressed
+ * error fails the synth, and every suppression is written, with its reason, beside its resource.
  *
  * <p>The stage comes from context ({@code cdk synth -c stage=prod}), default {@value #DEFAULT_STAGE}.
  * No account or region is written here: the stacks are environment-agnostic unless the CLI
@@ -34,10 +41,19 @@ public final class HoldfastApp {
 
     public static void main(String[] args) {
         App app = new App();
-        String stage = stage(app.getNode().tryGetContext(STAGE_CONTEXT));
         Path jar = FunctionsJar.resolve(app.getNode().tryGetContext(FunctionsJar.CONTEXT_KEY), Path.of(""));
-        build(app, stage, environment(System.getenv()), Code.fromAsset(jar.toString()));
+        create(app, environment(System.getenv()), Code.fromAsset(jar.toString()));
         app.synth();
+    }
+
+    /**
+     * What {@link #main} adds to {@code app}: the stacks of the stage named by its context, with
+     * cdk-nag's AwsSolutions checks on all of them.
+     */
+    public static Stacks create(App app, Environment env, Code code) {
+        Stacks stacks = build(app, stage(app.getNode().tryGetContext(STAGE_CONTEXT)), env, code);
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        return stacks;
     }
 
     /**

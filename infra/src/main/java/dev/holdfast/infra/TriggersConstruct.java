@@ -3,7 +3,9 @@ package dev.holdfast.infra;
 import dev.holdfast.resources.Triggers.QueueTrigger;
 import dev.holdfast.resources.Triggers.ScheduleTrigger;
 import dev.holdfast.resources.Triggers.StreamTrigger;
+import dev.holdfast.resources.FunctionDef;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
@@ -14,10 +16,13 @@ import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSourceProp
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +53,9 @@ public final class TriggersConstruct extends Construct {
     /** AWS's advice: a queue's visibility timeout at least six times its consumer's timeout. */
     static final int VISIBILITY_TO_TIMEOUT_RATIO = 6;
 
+    /** Per consumer, where the messages and records it gives up on end: DLQs and on-failure queues. */
+    private final Map<FunctionDef, List<IQueue>> deadLetters = new LinkedHashMap<>();
+
     public TriggersConstruct(Construct scope, String id, DataStack data, FunctionsConstruct functions,
                              List<QueueTrigger> queues, List<StreamTrigger> streams,
                              List<ScheduleTrigger> schedules) {
@@ -59,6 +67,8 @@ public final class TriggersConstruct extends Construct {
                             .batchSize(t.batchSize())
                             .reportBatchItemFailures(true)
                             .build()));
+            deadLetters.computeIfAbsent(t.function(), f -> new ArrayList<>())
+                    .add(data.queue(t.queue()).getDeadLetterQueue().getQueue());
         }
         for (StreamTrigger t : streams) {
             check(t);
@@ -68,7 +78,15 @@ public final class TriggersConstruct extends Construct {
                     .encryption(QueueEncryption.SQS_MANAGED)
                     .enforceSsl(true)
                     .retentionPeriod(Duration.days(14))
+                    .removalPolicy(RemovalPolicy.RETAIN)
                     .build();
+            io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(failures, List.of(
+                    io.github.cdklabs.cdknag.NagPackSuppression.builder()
+                            .id("AwsSolutions-SQS3")
+                            .reason("This queue is itself the stream's on-failure destination (a dead-letter queue for"
+                                    + " batches); a DLQ behind it would only hide the records it keeps for replay")
+                            .build()));
+            deadLetters.computeIfAbsent(t.function(), f -> new ArrayList<>()).add(failures);
             functions.alias(t.function()).addEventSource(new DynamoEventSource(data.table(t.table()),
                     DynamoEventSourceProps.builder()
                             .startingPosition(StartingPosition.TRIM_HORIZON)
@@ -78,6 +96,15 @@ public final class TriggersConstruct extends Construct {
                             .reportBatchItemFailures(true)
                             .onFailure(new SqsDlq(failures))
                             .build()));
+            io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
+                    functions.function(t.function()).getRole(), List.of(
+                            io.github.cdklabs.cdknag.NagPackSuppression.builder()
+                                    .id("AwsSolutions-IAM5")
+                                    .reason("dynamodb:ListStreams, which Lambda's stream poller needs, has no resource-level"
+                                            + " permission (IAM accepts only *); it lists stream ARNs and reads no data."
+                                            + " The stream's records are granted on this stream's ARN only")
+                                    .appliesTo(List.of("Resource::*"))
+                                    .build()), true);
         }
         for (ScheduleTrigger t : schedules) {
             check(t);
@@ -88,6 +115,16 @@ public final class TriggersConstruct extends Construct {
                             .build()))
                     .build();
         }
+    }
+
+    /** The dead-letter and on-failure queues fed by {@code def}'s failures (empty when it has none). */
+    public List<IQueue> deadLetters(FunctionDef def) {
+        return List.copyOf(deadLetters.getOrDefault(def, List.of()));
+    }
+
+    /** Every dead-letter and on-failure queue fed by a consumer here. */
+    public List<IQueue> deadLetters() {
+        return deadLetters.values().stream().flatMap(List::stream).distinct().toList();
     }
 
     /** How often the rule fires: every minute, or every {@code everySeconds} when that is whole minutes. */

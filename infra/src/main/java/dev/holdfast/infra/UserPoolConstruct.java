@@ -2,13 +2,21 @@ package dev.holdfast.infra;
 
 import dev.holdfast.resources.Access;
 import dev.holdfast.resources.Naming;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cognito.AuthFlow;
+import software.amazon.awscdk.services.cognito.Mfa;
+import software.amazon.awscdk.services.cognito.MfaSecondFactor;
+import software.amazon.awscdk.services.cognito.PasswordPolicy;
 import software.amazon.awscdk.services.cognito.UserPool;
 import software.amazon.awscdk.services.cognito.UserPoolClient;
 import software.amazon.awscdk.services.cognito.UserPoolClientOptions;
 import software.amazon.awscdk.services.cognito.UserPoolGroup;
 import software.constructs.Construct;
+
+import java.util.List;
 
 /**
  * The Cognito user pool that issues the API's JWTs, its {@value #ADMIN_GROUP} group (the
@@ -19,10 +27,16 @@ import software.constructs.Construct;
  * has OAuth switched off (CDK would otherwise enable implicit and code grants with a placeholder
  * callback URL) and signs in with SRP. The pool is RETAINed: deleting it
  * would delete every user and their {@code sub}, which the ledger and audit trail refer to.
+ *
+ * <p>Sign-in needs a strong password ({@value #MIN_PASSWORD_LENGTH}+ characters of every class) and
+ * a TOTP code: MFA is required, with an authenticator app (no SMS, which can be SIM-swapped). Cognito
+ * asks each user to enroll at their first sign-in.
  */
 public final class UserPoolConstruct extends Construct {
     /** The group whose members may call ADMIN routes; the name the handlers check. */
     public static final String ADMIN_GROUP = Access.ADMIN_GROUP;
+
+    static final int MIN_PASSWORD_LENGTH = 12;
 
     private final UserPool pool;
     private final UserPoolClient client;
@@ -33,8 +47,24 @@ public final class UserPoolConstruct extends Construct {
         pool = UserPool.Builder.create(this, "Pool")
                 .userPoolName(prefix + "users")
                 .selfSignUpEnabled(false)
+                .passwordPolicy(PasswordPolicy.builder()
+                        .minLength(MIN_PASSWORD_LENGTH)
+                        .requireLowercase(true)
+                        .requireUppercase(true)
+                        .requireDigits(true)
+                        .requireSymbols(true)
+                        .tempPasswordValidity(Duration.days(3))
+                        .build())
+                .mfa(Mfa.REQUIRED)
+                .mfaSecondFactor(MfaSecondFactor.builder().otp(true).sms(false).build())
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+        NagSuppressions.addResourceSuppressions(pool, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-COG3")
+                .reason("Threat protection (AdvancedSecurityMode ENFORCED) needs Cognito's Plus plan, billed per"
+                        + " monthly active user, during surges of hundreds of thousands of signups; required TOTP MFA"
+                        + " and strong passwords cover credential stuffing. A business decision to revisit, not a default")
+                .build()));
         UserPoolGroup.Builder.create(this, "AdminGroup")
                 .userPool(pool)
                 .groupName(ADMIN_GROUP)

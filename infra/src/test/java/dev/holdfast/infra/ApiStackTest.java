@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -30,14 +29,13 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The API stack against {@link Functions#ALL} and {@link Routes}: one synth for the class. */
 class ApiStackTest {
-    private static final String STAGE = "dev";
+    private static final String STAGE = DevStage.STAGE;
     private static Template template;
     private static TemplateLookup lookup;
 
     @BeforeAll
     static void synth() {
-        ApiStack stack = HoldfastApp.build(new App(), STAGE, null, PlaceholderCode.create()).api();
-        template = Template.fromStack(stack);
+        template = DevStage.api();
         lookup = new TemplateLookup(template);
     }
 
@@ -50,11 +48,13 @@ class ApiStackTest {
     }
 
     @Test
-    void theBankUrlFromContextReachesOnlyTheWithdrawalWorker() {
+    void theBankAndVerifierUrlsFromContextReachOnlyTheirWorkers() {
         assertEquals(Map.of(Functions.WITHDRAWAL_WORKER, Map.of("BANK_URL", "https://bank.example/api")),
-                ApiStack.settings("https://bank.example/api"));
-        assertTrue(ApiStack.settings(null).isEmpty());
-        assertTrue(ApiStack.settings(" ").isEmpty());
+                ApiStack.settings("https://bank.example/api", null));
+        assertEquals(Map.of(Functions.SIGNUP_WORKER, Map.of("VERIFIER_URL", "https://verifier.example/v1")),
+                ApiStack.settings(" ", "https://verifier.example/v1"));
+        assertTrue(ApiStack.settings(null, null).isEmpty());
+        assertTrue(ApiStack.settings(" ", "").isEmpty());
     }
 
     @Test
@@ -67,7 +67,9 @@ class ApiStackTest {
 
     @Test
     void oneFunctionAndOneAliasPerDefinition() {
-        template.resourceCountIs("AWS::Lambda::Function", Functions.ALL.size());
+        // plus CDK's own BucketDeployment handler (Python), which copies the waiting page
+        assertEquals(Functions.ALL.size(), template.findResources("AWS::Lambda::Function",
+                Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("Runtime", "java21"))))).size());
         template.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());
     }
 
@@ -83,6 +85,12 @@ class ApiStackTest {
         }
         for (QueueDef q : def.sendsTo()) {
             env.put(q.envVar(), Match.anyValue());
+        }
+        if (ApiStack.SIGNING_SECRET_USERS.contains(def)) {
+            env.put("SIGNING_SECRET_ARN", Match.anyValue());
+        }
+        if (def.equals(Functions.WAITING_ROOM)) {
+            env.put("WAITING_PAGE_URL", Match.anyValue());
         }
         Map<String, Object> props = lookup.properties("AWS::Lambda::Function", Map.of("Handler", def.handler()));
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
@@ -194,6 +202,65 @@ class ApiStackTest {
         template.hasResourceProperties("AWS::Cognito::UserPoolGroup",
                 Map.of("GroupName", UserPoolConstruct.ADMIN_GROUP, "UserPoolId", Match.anyValue(),
                         "Description", Match.anyValue()));
+    }
+
+    @Test
+    void signInNeedsAStrongPasswordAndTotp() {
+        template.hasResourceProperties("AWS::Cognito::UserPool", Match.objectLike(Map.of(
+                "MfaConfiguration", "ON",
+                "EnabledMfas", List.of("SOFTWARE_TOKEN_MFA"),
+                "Policies", Map.of("PasswordPolicy", Match.objectLike(Map.of(
+                        "MinimumLength", UserPoolConstruct.MIN_PASSWORD_LENGTH,
+                        "RequireLowercase", true, "RequireUppercase", true,
+                        "RequireNumbers", true, "RequireSymbols", true))))));
+    }
+
+    @Test
+    void everyRequestIsWrittenToARetainedAccessLog() {
+        Map<String, Object> stage = lookup.properties("AWS::ApiGatewayV2::Stage", Map.of("StageName", "$default"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> logs = (Map<String, Object>) stage.get("AccessLogSettings");
+        assertEquals(HttpApiConstruct.ACCESS_LOG_FORMAT, logs.get("Format"));
+        String group = (String) ((List<?>) ((Map<?, ?>) logs.get("DestinationArn")).get("Fn::GetAtt")).get(0);
+        Map<String, Object> logGroup = template.findResources("AWS::Logs::LogGroup").get(group);
+        assertEquals("Retain", logGroup.get("DeletionPolicy"));
+    }
+
+    @Test
+    void everyFunctionLogsToItsOwnRetainedLogGroup() {
+        for (FunctionDef def : Functions.ALL) {
+            Map<String, Object> props = lookup.properties("AWS::Lambda::Function", Map.of("Handler", def.handler()));
+            @SuppressWarnings("unchecked")
+            String group = ((Map<String, String>) ((Map<String, Object>) props.get("LoggingConfig")).get("LogGroup")).get("Ref");
+            Map<String, Object> logGroup = template.findResources("AWS::Logs::LogGroup").get(group);
+            assertEquals("Retain", logGroup.get("DeletionPolicy"), def.id());
+            assertEquals(365, TemplateLookup.properties(logGroup).get("RetentionInDays"), def.id());
+        }
+    }
+
+    @Test
+    void nothingThatKeepsRecordsCanBeDeletedWithTheStack() {
+        // the stream's on-failure queue, the logs, the page buckets and the user pool outlive any
+        // rollback or stack deletion; only stateless resources go with the stack
+        for (String type : List.of("AWS::SQS::Queue", "AWS::Logs::LogGroup", "AWS::S3::Bucket", "AWS::Cognito::UserPool")) {
+            Map<String, Map<String, Object>> found = template.findResources(type);
+            assertFalse(found.isEmpty(), type);
+            found.forEach((id, r) -> {
+                assertEquals("Retain", r.get("DeletionPolicy"), type + " " + id);
+                assertEquals("Retain", r.get("UpdateReplacePolicy"), type + " " + id);
+            });
+        }
+    }
+
+    @Test
+    void throttleComesFromContextWithDefaults() {
+        assertEquals(new HttpApiConstruct.Throttle(HttpApiConstruct.THROTTLE_RATE_PER_SECOND, HttpApiConstruct.THROTTLE_BURST),
+                HttpApiConstruct.Throttle.fromContext(null, " "));
+        assertEquals(new HttpApiConstruct.Throttle(8000, 4000), HttpApiConstruct.Throttle.fromContext("8000", 4000));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HttpApiConstruct.Throttle.fromContext("fast", null));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HttpApiConstruct.Throttle.fromContext("0", null));
     }
 
     @Test

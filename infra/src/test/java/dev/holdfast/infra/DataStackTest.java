@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -28,15 +27,15 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The data stack against {@link Tables#ALL} and {@link Queues#ALL}: one synth for the class. */
 class DataStackTest {
-    private static final String STAGE = "dev";
+    private static final String STAGE = DevStage.STAGE;
     private static Template template;
     private static DataStack stack;
     private static TemplateLookup lookup;
 
     @BeforeAll
     static void synth() {
-        stack = HoldfastApp.build(new App(), STAGE, null, PlaceholderCode.create()).data();
-        template = Template.fromStack(stack);
+        stack = DevStage.stacks().data();
+        template = DevStage.data();
         lookup = new TemplateLookup(template);
     }
 
@@ -171,6 +170,39 @@ class DataStackTest {
                             Match.objectLike(Map.of(
                                     "Effect", "Deny",
                                     "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))))));
+        }
+    }
+
+    @Test
+    void theSigningSecretIsGeneratedLongEnoughAndRetained() {
+        template.resourceCountIs("AWS::SecretsManager::Secret", 1);
+        Map<String, Object> secret = lookup.resource("AWS::SecretsManager::Secret",
+                Map.of("Name", Naming.prefixFor(STAGE) + "waiting-room-signing-key"));
+        assertEquals("Retain", secret.get("DeletionPolicy"));
+        assertEquals("Retain", secret.get("UpdateReplacePolicy"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> generate = (Map<String, Object>) properties(secret).get("GenerateSecretString");
+        assertTrue(((Number) generate.get("PasswordLength")).intValue() >= 64, "PasswordLength " + generate);
+        assertEquals(true, generate.get("ExcludePunctuation"));
+        assertEquals(null, properties(secret).get("SecretString"), "generated, never written in the template");
+    }
+
+    @Test
+    void moneyAndAuditTablesCannotBeDeletedByAnyPath() {
+        // RETAIN keeps them through a stack delete or rollback; deletion protection through an API
+        // or console delete; PITR through a bad write. The stack itself refuses termination.
+        assertTrue(stack.getTerminationProtection());
+        for (TableDef def : Tables.ALL) {
+            Map<String, Object> t = tableResource(def);
+            assertEquals("Retain", t.get("DeletionPolicy"), def.id());
+            assertEquals(Map.of("PointInTimeRecoveryEnabled", true),
+                    properties(t).get("PointInTimeRecoverySpecification"), def.id());
+            if (def.holdsMoneyOrAudit()) {
+                assertEquals(true, properties(t).get("DeletionProtectionEnabled"), def.id());
+            }
+        }
+        for (String id : List.of("orders", "markets", "wallet", "audit", "exposure")) {
+            assertTrue(Tables.ALL.stream().anyMatch(d -> d.id().equals(id) && d.holdsMoneyOrAudit()), id);
         }
     }
 

@@ -1,0 +1,187 @@
+package dev.holdfast.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudfront.AllowedMethods;
+import software.amazon.awscdk.services.cloudfront.BehaviorOptions;
+import software.amazon.awscdk.services.cloudfront.CachePolicy;
+import software.amazon.awscdk.services.cloudfront.Distribution;
+import software.amazon.awscdk.services.cloudfront.HttpVersion;
+import software.amazon.awscdk.services.cloudfront.OriginProtocolPolicy;
+import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
+import software.amazon.awscdk.services.cloudfront.OriginSslPolicy;
+import software.amazon.awscdk.services.cloudfront.PriceClass;
+import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
+import software.amazon.awscdk.services.cloudfront.origins.HttpOrigin;
+import software.amazon.awscdk.services.cloudfront.origins.S3BucketOrigin;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
+import software.amazon.awscdk.services.s3.deployment.Source;
+import software.constructs.Construct;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The waiting page: a private S3 bucket behind CloudFront, filled from
+ * {@code shared/src/main/resources/web/} on every deploy, and the API paths the page calls routed
+ * through the same distribution so that the page talks to the API same-origin (no CORS, one host
+ * for people to trust).
+ *
+ * <ul>
+ *   <li>Bucket: no public access, S3-managed encryption, TLS only, versioned (a bad page can be
+ *       rolled back object by object), read by CloudFront alone through origin access control.</li>
+ *   <li>Distribution: HTTPS only, {@code index.html} at the root, cached {@value #PAGE_TTL_SECONDS} s. {@value #WAITING_ROOM_PATH} and
+ *       {@value #SIGNUP_PATH} go to the HTTP API: no caching (tickets and tokens are per person),
+ *       every method, and everything the viewer sent except {@code Host} (API Gateway routes by its
+ *       own host name) — with caching disabled, that includes {@code Authorization} and the query
+ *       string.</li>
+ *   <li>Logs: the bucket's server access logs and CloudFront's standard logs go to a log bucket,
+ *       kept {@value #LOG_DAYS} days.</li>
+ * </ul>
+ */
+public final class WaitingPageConstruct extends Construct {
+    public static final String WAITING_ROOM_PATH = "/waiting-room/*";
+    public static final String SIGNUP_PATH = "/signup*";
+    static final int LOG_DAYS = 365;
+    /**
+     * How long edges keep the page: a new page is live everywhere within a minute of a deploy
+     * without an invalidation (which would need {@code cloudfront:CreateInvalidation} on every
+     * distribution of the account), and a surge still hits S3 about once a minute per edge.
+     */
+    static final int PAGE_TTL_SECONDS = 60;
+
+    /** Where the page's files live, relative to the repository root. */
+    static final Path SOURCE = Path.of("shared", "src", "main", "resources", "web");
+
+    private final Distribution distribution;
+    private final Bucket site;
+
+    /**
+     * @param apiDomain the HTTP API's host name ({@link HttpApiConstruct#domainName()})
+     * @param source    the directory holding the page ({@link #source(Path)})
+     */
+    public WaitingPageConstruct(Construct scope, String id, String apiDomain, Path source) {
+        super(scope, id);
+        Bucket logs = Bucket.Builder.create(this, "Logs")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                // CloudFront's standard logs are written with ACLs: the bucket must accept them
+                .objectOwnership(ObjectOwnership.OBJECT_WRITER)
+                .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(LOG_DAYS)).build()))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        NagSuppressions.addResourceSuppressions(logs, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-S1")
+                .reason("This is the access-log bucket itself; logging it into itself would log every log delivery forever")
+                .build()));
+
+        site = Bucket.Builder.create(this, "Site")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .versioned(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("site/")
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
+        HttpOrigin api = HttpOrigin.Builder.create(apiDomain)
+                .protocolPolicy(OriginProtocolPolicy.HTTPS_ONLY)
+                .originSslProtocols(List.of(OriginSslPolicy.TLS_V1_2))
+                .build();
+        BehaviorOptions toApi = BehaviorOptions.builder()
+                .origin(api)
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_ALL)
+                .cachePolicy(CachePolicy.CACHING_DISABLED)
+                .originRequestPolicy(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)
+                .build();
+        Map<String, BehaviorOptions> apiPaths = new LinkedHashMap<>();
+        apiPaths.put(WAITING_ROOM_PATH, toApi);
+        apiPaths.put(SIGNUP_PATH, toApi);
+
+        distribution = Distribution.Builder.create(this, "Distribution")
+                .comment("Holdfast waiting page and the API paths it calls")
+                .defaultRootObject("index.html")
+                .defaultBehavior(BehaviorOptions.builder()
+                        .origin(S3BucketOrigin.withOriginAccessControl(site))
+                        .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                        .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                        .cachePolicy(CachePolicy.Builder.create(this, "PageCache")
+                                .comment("The waiting page: edges keep it at most " + PAGE_TTL_SECONDS + " s")
+                                .defaultTtl(Duration.seconds(PAGE_TTL_SECONDS))
+                                .maxTtl(Duration.seconds(PAGE_TTL_SECONDS))
+                                .minTtl(Duration.seconds(0))
+                                .enableAcceptEncodingGzip(true)
+                                .enableAcceptEncodingBrotli(true)
+                                .build())
+                        .build())
+                .additionalBehaviors(apiPaths)
+                .httpVersion(HttpVersion.HTTP2_AND_3)
+                .priceClass(PriceClass.PRICE_CLASS_100)
+                .enableLogging(true)
+                .logBucket(logs)
+                .logFilePrefix("cloudfront/")
+                .build();
+        NagSuppressions.addResourceSuppressions(distribution, List.of(
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR1")
+                        .reason("Which countries may sign up is a licensing decision enforced by identity verification at"
+                                + " signup, not by the CDN; a geo restriction here would only hide the page")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR2")
+                        .reason("A WAF web ACL for CloudFront must live in us-east-1 while these stacks are region-agnostic;"
+                                + " the API behind it is protected by stage throttling and the waiting room's admission rate")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-CFR4")
+                        .reason("No custom domain yet: the default *.cloudfront.net certificate cannot pin a minimum TLS"
+                                + " version; origins are reached over TLS 1.2 only")
+                        .build()));
+
+        // no `distribution` here: an invalidation needs cloudfront:CreateInvalidation on "*"; the
+        // page's short TTL makes a new page reach every edge within a minute anyway
+        BucketDeployment.Builder.create(this, "Content")
+                .sources(List.of(Source.asset(source.toString())))
+                .destinationBucket(site)
+                .build();
+    }
+
+    /** {@code https://<distribution domain>/}: the address of the page, and the base of cohort links. */
+    public String url() {
+        return "https://" + distribution.getDistributionDomainName() + "/";
+    }
+
+    public Distribution distribution() {
+        return distribution;
+    }
+
+    public Bucket site() {
+        return site;
+    }
+
+    /**
+     * The page's directory: {@link #SOURCE} under {@code workingDir} or its parent (the CDK CLI runs
+     * the app from {@code infra/}, tests and IDEs may run it from the repository root).
+     */
+    public static Path source(Path workingDir) {
+        List<Path> candidates = List.of(workingDir.resolve(SOURCE), workingDir.resolve("..").resolve(SOURCE));
+        return candidates.stream()
+                .map(p -> p.toAbsolutePath().normalize())
+                .filter(Files::isDirectory)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no waiting page at " + candidates));
+    }
+}

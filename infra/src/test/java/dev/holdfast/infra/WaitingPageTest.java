@@ -1,0 +1,145 @@
+package dev.holdfast.infra;
+
+import dev.holdfast.resources.FunctionDef;
+import dev.holdfast.resources.Functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.cloudfront.CachePolicy;
+import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.holdfast.infra.TemplateLookup.ref;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The waiting page (S3 + CloudFront + the API paths it calls) and the signing secret's users, on the shared dev synth. */
+class WaitingPageTest {
+    private static final List<String> ALL_METHODS = List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE");
+    private static Template template;
+    private static TemplateLookup lookup;
+
+    @BeforeAll
+    static void synth() {
+        template = DevStage.api();
+        lookup = new TemplateLookup(template);
+    }
+
+    @Test
+    void theSiteBucketIsPrivateEncryptedVersionedAndTlsOnly() {
+        String site = siteBucket();
+        Map<String, Object> props = TemplateLookup.properties(template.findResources("AWS::S3::Bucket").get(site));
+        assertEquals(Map.of("Status", "Enabled"), props.get("VersioningConfiguration"));
+        assertEquals(Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
+                "RestrictPublicBuckets", true), props.get("PublicAccessBlockConfiguration"));
+        assertTrue(String.valueOf(props.get("BucketEncryption")).contains("AES256"), "encrypted: " + props.get("BucketEncryption"));
+        assertTrue(props.containsKey("LoggingConfiguration"), "server access logs");
+        Map<String, Object> policy = lookup.properties("AWS::S3::BucketPolicy", Map.of("Bucket", ref(site)));
+        String statements = String.valueOf(policy.get("PolicyDocument"));
+        assertTrue(statements.contains("aws:SecureTransport=false") && statements.contains("Effect=Deny"), statements);
+        assertTrue(statements.contains("cloudfront.amazonaws.com") && statements.contains("AWS:SourceArn"),
+                "only this distribution reads it (OAC): " + statements);
+        assertEquals("Retain", template.findResources("AWS::S3::Bucket").get(site).get("DeletionPolicy"));
+    }
+
+    @Test
+    void cloudFrontServesThePageOverHttpsOnlyThroughOriginAccessControl() {
+        template.resourceCountIs("AWS::CloudFront::Distribution", 1);
+        template.resourceCountIs("AWS::CloudFront::OriginAccessControl", 1);
+        Map<String, Object> config = distributionConfig();
+        assertEquals("index.html", config.get("DefaultRootObject"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> def = (Map<String, Object>) config.get("DefaultCacheBehavior");
+        assertEquals("https-only", def.get("ViewerProtocolPolicy"));
+        Map<String, Object> s3Origin = origin((String) def.get("TargetOriginId"));
+        assertTrue(s3Origin.containsKey("OriginAccessControlId"), "OAC: " + s3Origin);
+        assertTrue(String.valueOf(s3Origin.get("DomainName")).contains(siteBucket()), "the site bucket: " + s3Origin);
+        assertTrue(config.containsKey("Logging"), "standard logs");
+    }
+
+    @Test
+    void theApiPathsGoToTheHttpApiUncachedWithEverythingButHost() {
+        List<Map<String, Object>> behaviors = TemplateLookup.listOfMaps(distributionConfig().get("CacheBehaviors"));
+        assertEquals(List.of(WaitingPageConstruct.WAITING_ROOM_PATH, WaitingPageConstruct.SIGNUP_PATH),
+                behaviors.stream().map(b -> b.get("PathPattern")).toList());
+        String api = lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of());
+        for (Map<String, Object> b : behaviors) {
+            String path = (String) b.get("PathPattern");
+            assertEquals("https-only", b.get("ViewerProtocolPolicy"), path);
+            assertEquals(ALL_METHODS, b.get("AllowedMethods"), path);
+            assertEquals(CachePolicy.CACHING_DISABLED.getCachePolicyId(), b.get("CachePolicyId"), path);
+            assertEquals(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.getOriginRequestPolicyId(),
+                    b.get("OriginRequestPolicyId"), path);
+            Map<String, Object> origin = origin((String) b.get("TargetOriginId"));
+            assertEquals(Map.of("Fn::Select", List.of(2, Map.of("Fn::Split", List.of("/",
+                    Map.of("Fn::GetAtt", List.of(api, "ApiEndpoint")))))), origin.get("DomainName"), path);
+            assertEquals(Map.of("OriginProtocolPolicy", "https-only", "OriginSSLProtocols", List.of("TLSv1.2")),
+                    origin.get("CustomOriginConfig"), path);
+        }
+    }
+
+    @Test
+    void thePageIsCopiedFromTheSharedWebDirectory() {
+        Path source = WaitingPageConstruct.source(Path.of(""));
+        assertTrue(source.endsWith(WaitingPageConstruct.SOURCE), source.toString());
+        assertTrue(Files.isRegularFile(source.resolve("index.html")), "index.html in " + source);
+        template.hasResourceProperties("Custom::CDKBucketDeployment", Match.objectLike(Map.of(
+                "DestinationBucketName", ref(siteBucket()),
+                "SourceBucketNames", Match.anyValue())));
+    }
+
+    @Test
+    void theWaitingRoomKnowsThePageUrl() {
+        String distribution = lookup.logicalId("AWS::CloudFront::Distribution", Map.of());
+        assertEquals(Map.of("Fn::Join", List.of("", List.of("https://",
+                        Map.of("Fn::GetAtt", List.of(distribution, "DomainName")), "/"))),
+                environment(Functions.WAITING_ROOM).get("WAITING_PAGE_URL"));
+        template.hasOutput("WaitingPageUrl", Match.anyValue());
+    }
+
+    @Test
+    void onlyTheWaitingRoomAndSignupReadTheSigningSecret() {
+        for (FunctionDef def : Functions.ALL) {
+            Object arn = environment(def).get("SIGNING_SECRET_ARN");
+            String policies = LeastPrivilegeTest.statementsOf(template, def).toString();
+            if (ApiStack.SIGNING_SECRET_USERS.contains(def)) {
+                assertTrue(String.valueOf(arn).contains("waitingroomsigningkey"), def.id() + ": " + arn);
+                List<Map<String, Object>> secretStatements = LeastPrivilegeTest.statementsOf(template, def).stream()
+                        .filter(st -> String.valueOf(st.get("Action")).contains("secretsmanager")).toList();
+                assertEquals(1, secretStatements.size(), def.id());
+                assertEquals("secretsmanager:GetSecretValue", secretStatements.get(0).get("Action"));
+                assertEquals(arn, secretStatements.get(0).get("Resource"), "that secret only");
+            } else {
+                assertEquals(null, arn, def.id());
+                assertFalse(policies.contains("secretsmanager"), def.id() + " reads no secret");
+            }
+        }
+    }
+
+    private static Map<String, Object> environment(FunctionDef def) {
+        Map<String, Object> props = lookup.properties("AWS::Lambda::Function", Map.of("Handler", def.handler()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vars = (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
+        return vars;
+    }
+
+    private static String siteBucket() {
+        return lookup.logicalId("AWS::S3::Bucket", Map.of("VersioningConfiguration", Map.of("Status", "Enabled")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> distributionConfig() {
+        return (Map<String, Object>) lookup.properties("AWS::CloudFront::Distribution", Map.of()).get("DistributionConfig");
+    }
+
+    private static Map<String, Object> origin(String id) {
+        return TemplateLookup.listOfMaps(distributionConfig().get("Origins")).stream()
+                .filter(o -> id.equals(o.get("Id"))).findFirst().orElseThrow();
+    }
+}
