@@ -3,6 +3,7 @@ package dev.holdfast.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.functions.withdrawals.HttpBankTransfers;
+import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.functions.withdrawals.WithdrawalWorker;
 import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.persistence.AwsClients;
@@ -63,6 +64,8 @@ public final class LocalHoldfast implements AutoCloseable {
     private final URI dynamoEndpoint;
     private final URI sqsEndpoint;
     private final StandInBank bank;
+    /** The waiting room's signing secret here (in AWS: a managed secret). */
+    private final String signingSecret;
     /** The bank client's timeout locally: short, so hang and late-answer drills take seconds. */
     static final long BANK_TIMEOUT_MS = 2_000;
 
@@ -99,10 +102,12 @@ public final class LocalHoldfast implements AutoCloseable {
         deployment = new Deployment(clients, new ResourceNames(tables, urls), clock);
         jwt = options.dataDir() == null ? LocalJwt.generate(clock) : LocalJwt.persistedIn(options.dataDir(), clock);
         bank = StandInBank.start();
+        signingSecret = options.dataDir() == null ? newSigningSecret() : persistedSigningSecret(options.dataDir());
         host = new FunctionHost(deployment, Map.of(
                 HttpBankTransfers.URL_VARIABLE, bank.url(),
                 HttpBankTransfers.TIMEOUT_VARIABLE, Long.toString(BANK_TIMEOUT_MS),
-                WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000)));
+                WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000),
+                SigningSecret.VALUE_VARIABLE, signingSecret));
         host.warm(Functions.ALL);
 
         for (Triggers.QueueTrigger t : triggers.queues()) {
@@ -195,6 +200,29 @@ public final class LocalHoldfast implements AutoCloseable {
     public Deployment deploymentWith(java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
         return new Deployment(AwsClients.forEndpoints(dynamoEndpoint, sqsEndpoint, options.region(), interceptors),
                 deployment.names(), deployment.clock());
+    }
+
+    /** The key that signs cohort links and admission tokens in this environment. */
+    public byte[] signingKey() {
+        return signingSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String newSigningSecret() {
+        byte[] b = new byte[48];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Kept in the data directory, so links and admission tokens survive a restart. */
+    private static String persistedSigningSecret(Path dir) throws IOException {
+        Path f = dir.resolve("signing-secret");
+        if (Files.exists(f)) {
+            return Files.readString(f).trim();
+        }
+        Files.createDirectories(dir);
+        String s = newSigningSecret();
+        Files.writeString(f, s);
+        return s;
     }
 
     /** The stand-in bank the withdrawal worker pays through ({@code BANK_URL} of this environment). */
