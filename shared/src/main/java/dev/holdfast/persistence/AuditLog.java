@@ -46,6 +46,14 @@ public final class AuditLog {
                 .build();
     }
 
+    /** The same put for a low-level {@code TransactWriteItems}. */
+    software.amazon.awssdk.services.dynamodb.model.TransactWriteItem lowLevelPut(AuditRecord r) {
+        return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+                .put(p -> p.tableName(table.tableName()).item(AuditItem.SCHEMA.itemToMap(toItem(r), true))
+                        .conditionExpression("attribute_not_exists(pk)"))
+                .build();
+    }
+
     DynamoDbTable<AuditItem> table() {
         return table;
     }
