@@ -14,9 +14,10 @@ public final class CapacityCommand {
     static final String USAGE = """
             usage: ./localstack/capacity [--members 900000] [--cohorts 10] [--cohort-gap-minutes 15]
                      [--arrival-seconds 300] [--verifications-per-second 100] [--signup-share 1.0]
-                     [--poll-seconds 5] [--signup-poll-seconds 3] [--api-ms 20] [--worker-ms 1000]
-                     [--table-wcu 4000] [--table-rcu 12000] [--api-gateway-rps 10000]
-                     [--lambda-concurrency 1000] [--stripes 8] [--sqs-high-throughput]""";
+                     [--poll-seconds N (default: the design's ETA/10, 1-30 s)] [--signup-poll-seconds 3]
+                     [--api-ms 20] [--worker-ms 1000] [--table-wcu 4000] [--table-rcu 12000]
+                     [--api-gateway-rps 10000] [--lambda-concurrency 1000] [--stripe-partitions 1]
+                     [--sqs-high-throughput]""";
 
     private CapacityCommand() {}
 
@@ -47,7 +48,7 @@ public final class CapacityCommand {
         long arrival = d.arrivalSeconds();
         double v = d.verificationsPerSecond();
         double share = d.signupShare();
-        double poll = d.pollSeconds();
+        Polling polling = d.polling();
         double signupPoll = d.signupPollSeconds();
         double apiMs = d.apiMillis();
         double workerMs = d.workerMillis();
@@ -58,7 +59,7 @@ public final class CapacityCommand {
         double apiRps = limits.apiGatewayRps();
         double lambda = limits.lambdaConcurrency();
         RequestCosts costs = RequestCosts.design();
-        int stripes = costs.positionStripes();
+        int stripePartitions = costs.stripePartitions();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -80,7 +81,7 @@ public final class CapacityCommand {
                     case "--arrival-seconds" -> arrival = Long.parseLong(value);
                     case "--verifications-per-second" -> v = Double.parseDouble(value);
                     case "--signup-share" -> share = Double.parseDouble(value);
-                    case "--poll-seconds" -> poll = Double.parseDouble(value);
+                    case "--poll-seconds" -> polling = Polling.every(Double.parseDouble(value));
                     case "--signup-poll-seconds" -> signupPoll = Double.parseDouble(value);
                     case "--api-ms" -> apiMs = Double.parseDouble(value);
                     case "--worker-ms" -> workerMs = Double.parseDouble(value);
@@ -88,19 +89,19 @@ public final class CapacityCommand {
                     case "--table-rcu" -> rcu = Double.parseDouble(value);
                     case "--api-gateway-rps" -> apiRps = Double.parseDouble(value);
                     case "--lambda-concurrency" -> lambda = Double.parseDouble(value);
-                    case "--stripes" -> stripes = Integer.parseInt(value);
+                    case "--stripe-partitions" -> stripePartitions = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a number for " + a + ": " + value);
             }
         }
-        if (stripes < 1 || !(wcu > 0) || !(rcu > 0) || !(apiRps > 0) || !(lambda > 0)) {
-            throw new IllegalArgumentException("stripes, table units, API Gateway rate and Lambda concurrency must be positive");
+        if (!(wcu > 0) || !(rcu > 0) || !(apiRps > 0) || !(lambda > 0)) {
+            throw new IllegalArgumentException("table units, API Gateway rate and Lambda concurrency must be positive");
         }
-        Scenario s = new Scenario(members, cohorts, gap, arrival, v, share, poll, signupPoll, apiMs, workerMs, ht);
+        Scenario s = new Scenario(members, cohorts, gap, arrival, v, share, polling, signupPoll, apiMs, workerMs, ht);
         return new Parsed(s, limits.withTable(wcu, rcu).withApiGatewayRps(apiRps).withLambdaConcurrency(lambda),
-                costs.withPositionStripes(stripes));
+                costs.withStripePartitions(stripePartitions));
     }
 
     static void report(CapacityModel model, Scenario s, PrintStream out) {
@@ -110,8 +111,8 @@ public final class CapacityCommand {
         out.println();
         out.printf("Scenario: %s members in %d cohorts of ~%s, opened %s apart, each arriving over %s;%n",
                 fmt(s.members()), s.cohorts(), fmt(s.cohortSize(0)), duration(s.cohortGapSeconds()), duration(s.arrivalSeconds()));
-        out.printf("  verifier %s/s, %s%% sign up, page polls every %s s (signup status every %s s), API %s ms, worker %s ms per signup%n",
-                fmt(s.verificationsPerSecond()), fmt(s.signupShare() * 100), fmt(s.pollSeconds()), fmt(s.signupPollSeconds()),
+        out.printf("  verifier %s/s, %s%% sign up, page polls %s (signup status every %s s), API %s ms, worker %s ms per signup%n",
+                fmt(s.verificationsPerSecond()), fmt(s.signupShare() * 100), CapacityModel.pollingText(s.polling()), fmt(s.signupPollSeconds()),
                 fmt(s.apiMillis()), fmt(s.workerMillis()));
         out.printf("Limits: API Gateway %s req/s; Lambda %s concurrent (+%s per 10 s per function); table %s WCU/s, %s RCU/s;%n",
                 fmt(l.apiGatewayRps()), fmt(l.lambdaConcurrency()), fmt(l.lambdaScalePerTenSeconds()), fmt(l.tableWcu()), fmt(l.tableRcu()));
@@ -119,10 +120,11 @@ public final class CapacityCommand {
                 fmt(l.partitionWcu()), fmt(l.partitionRcu()),
                 fmt(s.sqsHighThroughput() ? l.fifoHighThroughputCalls() : l.fifoCallsPerAction()),
                 s.sqsHighThroughput() ? " (high-throughput mode)" : "", fmt(l.fifoPerGroup()));
-        out.printf("Costs: enter %s WCU (%d round trips, 1 of %d stripes); poll %s RCU; signup %s WCU + %s SQS send; worker %s WCU + %s verifier call;%n",
-                fmt(c.enterWcu()), c.enterRoundTrips(), c.positionStripes(), fmt(c.pollRcu()), fmt(c.signupWcu()),
+        out.printf("Costs: enter %s WCU (%d round trips, 1 of %d stripes on %d partition(s)); poll %s RCU; signup %s WCU + %s SQS send;%n"
+                        + "  worker %s WCU + %s verifier call;",
+                fmt(c.enterWcu()), c.enterRoundTrips(), c.positionStripes(), c.stripePartitions(), fmt(c.pollRcu()), fmt(c.signupWcu()),
                 fmt(c.signupSends()), fmt(c.workerWcu()), fmt(c.workerVerifierCalls()));
-        out.printf("  admitter %s reads + %s write per open cohort per second%n",
+        out.printf(" admitter %s reads + %s write per open cohort per second%n",
                 fmt(c.admitterReadsPerCohort()), fmt(c.admitterWritesPerCohort()));
         out.println();
         printBounds(out, "Enters per second the design sustains (one cohort open)", model.enterBounds(s, 1));
@@ -144,9 +146,17 @@ public final class CapacityCommand {
         out.printf("  last cohort opens after %s; everyone signed up after %s%n",
                 duration(r.lastOpeningSeconds()), duration(r.finishSeconds()));
         out.println();
+        out.println("Peak load against each limit:");
+        for (Surge.Load load : model.loads(r, s)) {
+            out.printf("  %-36s %5s%%  (%s of %s)%n", load.limit(), fmt(Math.round(load.share() * 100)),
+                    fmt(Math.round(load.peak())), fmt(load.allowed()));
+        }
         if (r.breaches().isEmpty()) {
-            out.println("Breaks first: nothing; every limit holds. The binding constraint is " + r.admissionPace().what()
-                    + " (" + fmt(r.admissionPace().perSecond()) + "/s).");
+            Surge.Load nearest = model.loads(r, s).get(0);
+            long most = model.largestRolloutWithinLimits(s);
+            out.printf("Breaks first: nothing at this size; every limit holds. Nearest: %s at %s%% of its limit;%n"
+                            + "  the same rollout shape stays within every limit up to ~%s members (%s per cohort).%n",
+                    nearest.limit(), fmt(Math.round(nearest.share() * 100)), fmt(most), fmt(most / s.cohorts()));
         } else {
             Surge.Breach first = r.breaches().get(0);
             out.printf("Breaks first: %s, %s after the first opening (%s against %s; %s)%n", first.limit(),
@@ -159,8 +169,9 @@ public final class CapacityCommand {
         if (r.peakWaiting() == 0) {
             out.println("Polling: nobody waits; admission keeps up with arrivals.");
         } else if (Double.isFinite(r.safePollSeconds())) {
-            out.printf("Polling: pollAfterSeconds >= %s s keeps API Gateway under %s req/s at every second of this rollout.%n",
-                    fmt(Math.ceil(r.safePollSeconds())), fmt(l.apiGatewayRps()));
+            out.printf("Polling: a fixed interval would need >= %s s to keep API Gateway under %s req/s at every second"
+                    + " (the design's ETA/10 rule peaks at %s polls/s here).%n",
+                    fmt(Math.ceil(r.safePollSeconds())), fmt(l.apiGatewayRps()), fmt(Math.round(r.peakPolls())));
         } else {
             out.println("Polling: no poll interval fits; enters and signups alone exceed API Gateway's limit.");
         }

@@ -38,10 +38,11 @@ public final class CapacityModel {
                 fmt(limits.apiGatewayRps()) + " requests/s, 1 request per enter"));
         b.add(new Bound("Lambda concurrency", limits.lambdaConcurrency() / (s.apiMillis() / 1000),
                 fmt(limits.lambdaConcurrency()) + " executions / " + fmt(s.apiMillis()) + " ms per enter"));
-        double stripes = openCohorts * costs.positionStripes() * limits.partitionWcu() / costs.stripeWcuPerEnter();
-        b.add(new Bound("position stripes (hot partitions)", stripes,
-                openCohorts + " open cohort(s) × " + costs.positionStripes() + " stripes × " + fmt(limits.partitionWcu())
-                        + " WCU/s per partition / " + fmt(costs.stripeWcuPerEnter()) + " WCU per enter"));
+        double stripes = openCohorts * costs.stripePartitions() * limits.partitionWcu() / costs.stripeWcuPerEnter();
+        b.add(new Bound("position stripes (hot partition)", stripes,
+                openCohorts + " open cohort(s) × " + costs.stripePartitions() + " partition(s) for its "
+                        + costs.positionStripes() + " stripes × " + fmt(limits.partitionWcu())
+                        + " WCU/s / " + fmt(costs.stripeWcuPerEnter()) + " WCU per enter"));
         b.add(new Bound("DynamoDB table write throughput", limits.tableWcu() / costs.enterWcu(),
                 fmt(limits.tableWcu()) + " WCU/s / " + fmt(costs.enterWcu()) + " WCU per enter"));
         b.sort(Comparator.comparingDouble(Bound::perSecond));
@@ -110,6 +111,7 @@ public final class CapacityModel {
             long admittedNow = 0;
             int openCohorts = 0;
             long waiting = 0;
+            double polls = 0;
             for (int k = 0; k < n; k++) {
                 if (t < opens[k]) {
                     continue;
@@ -119,6 +121,7 @@ public final class CapacityModel {
                 budget -= take;
                 admittedNow += take;
                 waiting += entered[k] - admitted[k];
+                polls += s.polling().pollsPerSecond(entered[k] - admitted[k], pace.perSecond());
                 if (admitted[k] < size[k]) {
                     openCohorts++;
                 }
@@ -132,7 +135,6 @@ public final class CapacityModel {
             backlog -= verifiedNow;
             verifiedTotal += verifiedNow;
 
-            double polls = waiting / s.pollSeconds();
             double pending = backlog + verifiedNow * (s.workerMillis() / 1000);
             double signupPolls = pending / s.signupPollSeconds();
             double nonPollApi = enters + signupsNow + signupPolls;
@@ -143,7 +145,7 @@ public final class CapacityModel {
                     + openCohorts * costs.admitterReadsPerCohort();
             double concurrency = api * s.apiMillis() / 1000 + verifiedNow * s.workerMillis() / 1000 + 1;
             double sends = signupsNow * costs.signupSends();
-            double stripe = busiestCohortEnters * costs.stripeWcuPerEnter() / costs.positionStripes();
+            double stripe = busiestCohortEnters * costs.stripeWcuPerEnter() / costs.stripePartitions();
 
             peakEnters = Math.max(peakEnters, enters);
             peakWaiting = Math.max(peakWaiting, waiting);
@@ -155,19 +157,19 @@ public final class CapacityModel {
             peakSends = Math.max(peakSends, sends);
             peakStripe = Math.max(peakStripe, stripe);
             peakBacklog = Math.max(peakBacklog, backlog);
-            if (waiting > 0) {
+            if (waiting > 0) { // the fixed interval that would fit everyone waiting now beside the other requests
                 double room = limits.apiGatewayRps() - nonPollApi;
                 safePoll = Math.max(safePoll, room > 0 ? waiting / room : Double.POSITIVE_INFINITY);
             }
 
             double sendLimit = s.sqsHighThroughput() ? limits.fifoHighThroughputCalls() : limits.fifoCallsPerAction();
             check(breaches, "API Gateway account throttle", t, api, limits.apiGatewayRps(),
-                    "ticket polls of the people waiting (" + fmt(s.pollSeconds()) + " s apart) plus enters");
+                    "ticket polls of the people waiting (" + pollingText(s.polling()) + ") plus enters");
             check(breaches, "DynamoDB table write throughput", t, wcu, limits.tableWcu(), "enters and signups");
             check(breaches, "DynamoDB table read throughput", t, rcu, limits.tableRcu(), "ticket polls");
             check(breaches, "Lambda concurrency", t, concurrency, limits.lambdaConcurrency(), "API invocations and the worker");
             check(breaches, "SQS FIFO SendMessage calls", t, sends, sendLimit, "signups");
-            check(breaches, "position stripe partition", t, stripe, limits.partitionWcu(), "enters of one cohort");
+            check(breaches, "position stripe partition", t, stripe, limits.partitionWcu(), "enters of one cohort on its stripes' partition");
 
             boolean allArrived = t >= opens[n - 1] + s.arrivalSeconds() - 1;
             if (allArrived && admittedTotal == s.members() && verifiedTotal == signingUp) {
@@ -178,6 +180,49 @@ public final class CapacityModel {
         crossed.sort(Comparator.comparingLong(Surge.Breach::firstAtSecond));
         return new Surge(t + 1, opens[n - 1], pace, peakEnters, peakWaiting, peakPolls, peakApi, peakWcu, peakRcu,
                 peakConc, peakSends, peakStripe, peakBacklog, safePoll, List.copyOf(crossed));
+    }
+
+    /** Each limit's peak demand in the rollout, the nearest to breaking first. */
+    public List<Surge.Load> loads(Surge r, Scenario s) {
+        List<Surge.Load> out = new ArrayList<>(List.of(
+                new Surge.Load("API Gateway account throttle", r.peakApiRps(), limits.apiGatewayRps()),
+                new Surge.Load("DynamoDB table write throughput", r.peakWcu(), limits.tableWcu()),
+                new Surge.Load("DynamoDB table read throughput", r.peakRcu(), limits.tableRcu()),
+                new Surge.Load("position stripe partition", r.peakStripeWcu(), limits.partitionWcu()),
+                new Surge.Load("Lambda concurrency", r.peakConcurrency(), limits.lambdaConcurrency()),
+                new Surge.Load("SQS FIFO SendMessage calls", r.peakSqsSends(),
+                        s.sqsHighThroughput() ? limits.fifoHighThroughputCalls() : limits.fifoCallsPerAction())));
+        out.sort(Comparator.comparingDouble(Surge.Load::share).reversed());
+        return out;
+    }
+
+    /**
+     * The most members the rollout's shape (cohorts, gap, arrival window) takes with no limit crossed, to
+     * the nearest {@code cohorts}; 0 if even one member per cohort crosses one.
+     */
+    public long largestRolloutWithinLimits(Scenario s) {
+        long lo = 0;
+        long hi = s.cohorts();
+        while (surge(s.withMembers(hi)).breaches().isEmpty()) {
+            lo = hi;
+            hi *= 2;
+            if (hi > 1L << 40) {
+                return lo;
+            }
+        }
+        while (hi - lo > s.cohorts()) {
+            long mid = (lo + hi) / 2;
+            mid = Math.max(s.cohorts(), mid - mid % s.cohorts());
+            if (mid <= lo || mid >= hi) {
+                break;
+            }
+            if (surge(s.withMembers(mid)).breaches().isEmpty()) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static void check(Map<String, Surge.Breach> breaches, String limit, long t, double demand, double allowed,
@@ -201,6 +246,11 @@ public final class CapacityModel {
     /** The whole units of a fractional rate that fall in second {@code i}. */
     static long spread(double perSecond, long i) {
         return (long) Math.floor(perSecond * (i + 1) + 1e-9) - (long) Math.floor(perSecond * i + 1e-9);
+    }
+
+    static String pollingText(Polling p) {
+        return p.fixed() ? "every " + fmt(p.fixedSeconds()) + " s"
+                : "every ETA/" + p.etaDivisor() + ", " + p.minSeconds() + "-" + p.maxSeconds() + " s";
     }
 
     static String fmt(double v) {

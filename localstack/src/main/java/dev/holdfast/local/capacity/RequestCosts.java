@@ -6,8 +6,10 @@ package dev.holdfast.local.capacity;
  * @param enterWcu               {@code POST /waiting-room/enter}: an {@code ADD} on one position stripe of the
  *                               cohort (1) + the conditional {@code PutItem} of the ticket (1)
  * @param enterRoundTrips        DynamoDB round trips per enter
- * @param positionStripes        position-stripe counter items per cohort, each on its own partition key;
- *                               an enter lands on one of them
+ * @param positionStripes        position-stripe counter items per cohort; an enter lands on one of them
+ * @param stripePartitions       partitions those stripes span: as built they are items of one partition key
+ *                               ({@code COHORT#<rid>#<cid>#POS}, sort keys {@code S0..S7}), so 1 until DynamoDB
+ *                               splits the item collection for heat; 8 if each stripe had its own partition key
  * @param stripeWcuPerEnter      write units an enter spends on its stripe
  * @param pollRcu                {@code GET /waiting-room/tickets/{id}}: two eventually consistent {@code GetItem}s
  *                               (ticket, cohort state) of at most 4 KB, half a read unit each
@@ -19,14 +21,15 @@ package dev.holdfast.local.capacity;
  * @param workerWcu              the worker's {@code TransactWriteItems} of about 4 items per signup
  * @param workerVerifierCalls    identity-verifier calls per signup
  */
-public record RequestCosts(double enterWcu, int enterRoundTrips, int positionStripes, double stripeWcuPerEnter,
+public record RequestCosts(double enterWcu, int enterRoundTrips, int positionStripes, int stripePartitions,
+                           double stripeWcuPerEnter,
                            double pollRcu, double admitterReadsPerCohort, double admitterWritesPerCohort,
                            double signupWcu, double signupSends, double signupStatusRcu, double workerWcu,
                            double workerVerifierCalls) {
 
     /** The design as built. */
     public static RequestCosts design() {
-        return new RequestCosts(2, 2, 8, 1, 1, 10, 1, 4, 1, 0.5, 8, 1);
+        return new RequestCosts(2, 2, 8, 1, 1, 1, 10, 1, 4, 1, 0.5, 8, 1);
     }
 
     /** Write units per signup end to end (request + worker). */
@@ -34,8 +37,11 @@ public record RequestCosts(double enterWcu, int enterRoundTrips, int positionStr
         return signupWcu + workerWcu;
     }
 
-    public RequestCosts withPositionStripes(int stripes) {
-        return new RequestCosts(enterWcu, enterRoundTrips, stripes, stripeWcuPerEnter, pollRcu, admitterReadsPerCohort,
+    public RequestCosts withStripePartitions(int partitions) {
+        if (partitions < 1 || partitions > positionStripes) {
+            throw new IllegalArgumentException("stripe partitions must be 1.." + positionStripes);
+        }
+        return new RequestCosts(enterWcu, enterRoundTrips, positionStripes, partitions, stripeWcuPerEnter, pollRcu, admitterReadsPerCohort,
                 admitterWritesPerCohort, signupWcu, signupSends, signupStatusRcu, workerWcu, workerVerifierCalls);
     }
 }

@@ -19,13 +19,20 @@ import java.util.List;
  * @param peakSqsSends        SQS {@code SendMessage} calls per second on the signups queue
  * @param peakStripeWcu       write units per second on the busiest position stripe
  * @param peakSignupBacklog   signups queued for the verifier at once
- * @param safePollSeconds     the shortest {@code pollAfterSeconds} that keeps API Gateway under its limit at every second
+ * @param safePollSeconds     the shortest fixed poll interval that would keep API Gateway under its limit at every second
  * @param breaches            the limits crossed, earliest first (empty: the design holds)
  */
 public record Surge(long finishSeconds, long lastOpeningSeconds, Bound admissionPace, double peakEnters,
                     long peakWaiting, double peakPolls, double peakApiRps, double peakWcu, double peakRcu,
                     double peakConcurrency, double peakSqsSends, double peakStripeWcu, long peakSignupBacklog,
                     double safePollSeconds, List<Breach> breaches) {
+
+    /** The peak demand on one limit; {@link #share()} above 1 means it was crossed. */
+    public record Load(String limit, double peak, double allowed) {
+        public double share() {
+            return peak / allowed;
+        }
+    }
 
     /** A limit crossed: first at second {@code firstAtSecond}, with the peak demand against it. */
     public record Breach(String limit, long firstAtSecond, double peak, double allowed, String cause) {
