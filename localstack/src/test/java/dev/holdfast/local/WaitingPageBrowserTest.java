@@ -74,6 +74,10 @@ class WaitingPageBrowserTest {
 
         phone.await(STATE, "signup"::equals, Duration.ofSeconds(60), "admission and the signup form");
         phone.screenshot(SHOTS.resolve("2-signup-form.png"));
+        // an empty form is checked on the phone: every field flagged, focus on the first, nothing sent
+        assertEquals("f-name", phone.evaluate("document.getElementById('f-submit').click(), document.activeElement.id").asText());
+        assertEquals(4, phone.evaluate("document.querySelectorAll('input[aria-invalid=true]').length").asInt());
+        assertEquals("signup", phone.evaluate(STATE).asText());
         // until the signup path is built (its function is a scaffold that serves no route), the test ends here
         assumeTrue(new Api(SharedEnvironment.get().apiBaseUrl()).post("/signup", null, "{}").status() != 404,
                 "POST /signup is not served yet");
