@@ -23,6 +23,10 @@ public final class ApiStack extends Stack {
     public static final String BANK_URL_CONTEXT = "bankUrl";
     /** The worker's variable ({@code HttpBankTransfers.URL_VARIABLE}; infra does not link the functions' classes). */
     static final String BANK_URL_VARIABLE = "BANK_URL";
+    /** Context key of the identity verifier's base URL ({@code cdk deploy -c verifierUrl=https://…}). */
+    public static final String VERIFIER_URL_CONTEXT = "verifierUrl";
+    /** The signup worker's variable ({@code HttpIdentityVerifier.URL_VARIABLE}). */
+    static final String VERIFIER_URL_VARIABLE = "VERIFIER_URL";
 
     public ApiStack(Construct scope, String id, StackProps props, String stage, DataStack data, Code code) {
         super(scope, id, props);
@@ -30,7 +34,7 @@ public final class ApiStack extends Stack {
         // table or queue this stack still uses, which is the point for money and audit data.
         CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
         FunctionsConstruct functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL,
-                settings(getNode().tryGetContext(BANK_URL_CONTEXT)));
+                settings(getNode().tryGetContext(BANK_URL_CONTEXT), getNode().tryGetContext(VERIFIER_URL_CONTEXT)));
         new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
         UserPoolConstruct users = new UserPoolConstruct(this, "Users", stage);
@@ -48,10 +52,22 @@ public final class ApiStack extends Stack {
      * held (never lost, never paid twice) until the URL is configured.
      */
     static java.util.Map<dev.holdfast.resources.FunctionDef, java.util.Map<String, String>> settings(Object bankUrl) {
-        if (bankUrl == null || bankUrl.toString().isBlank()) {
-            return java.util.Map.of();
+        return settings(bankUrl, null);
+    }
+
+    /**
+     * As {@link #settings(Object)}, and {@code verifierUrl} for the signup worker. Without it the
+     * worker verifies nothing: signups stay PENDING (none lost, none opened) until it is configured.
+     */
+    static java.util.Map<dev.holdfast.resources.FunctionDef, java.util.Map<String, String>> settings(Object bankUrl,
+                                                                                                 Object verifierUrl) {
+        java.util.Map<dev.holdfast.resources.FunctionDef, java.util.Map<String, String>> out = new java.util.HashMap<>();
+        if (bankUrl != null && !bankUrl.toString().isBlank()) {
+            out.put(Functions.WITHDRAWAL_WORKER, java.util.Map.of(BANK_URL_VARIABLE, bankUrl.toString()));
         }
-        return java.util.Map.of(Functions.WITHDRAWAL_WORKER,
-                java.util.Map.of(BANK_URL_VARIABLE, bankUrl.toString()));
+        if (verifierUrl != null && !verifierUrl.toString().isBlank()) {
+            out.put(Functions.SIGNUP_WORKER, java.util.Map.of(VERIFIER_URL_VARIABLE, verifierUrl.toString()));
+        }
+        return java.util.Map.copyOf(out);
     }
 }

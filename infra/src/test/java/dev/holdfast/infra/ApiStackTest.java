@@ -58,6 +58,14 @@ class ApiStackTest {
     }
 
     @Test
+    void theVerifierUrlFromContextReachesOnlyTheSignupWorker() {
+        assertEquals(Map.of(Functions.SIGNUP_WORKER, Map.of("VERIFIER_URL", "https://verify.example/v1")),
+                ApiStack.settings(null, "https://verify.example/v1"));
+        assertEquals(2, ApiStack.settings("https://bank.example/api", "https://verify.example/v1").size());
+        assertTrue(ApiStack.settings(null, " ").isEmpty());
+    }
+
+    @Test
     void oneFunctionAndOneAliasPerDefinition() {
         template.resourceCountIs("AWS::Lambda::Function", Functions.ALL.size());
         template.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());

@@ -2,10 +2,12 @@ package dev.holdfast.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
+import dev.holdfast.functions.signup.HttpIdentityVerifier;
 import dev.holdfast.functions.withdrawals.HttpBankTransfers;
 import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.functions.withdrawals.WithdrawalWorker;
 import dev.holdfast.local.bank.StandInBank;
+import dev.holdfast.local.verifier.StandInVerifier;
 import dev.holdfast.persistence.AwsClients;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ResourceNames;
@@ -40,7 +42,8 @@ import java.util.concurrent.CountDownLatch;
  * Holdfast without AWS, in one process: DynamoDB Local and ElasticMQ (or an external endpoint such
  * as LocalStack), the tables and queues of the shared definition, the real handlers behind a local
  * API Gateway on 127.0.0.1, and the queue, stream and schedule triggers of the shared definition.
- * A {@link StandInBank} on its own port stands in for the bank the withdrawal worker pays through.
+ * A {@link StandInBank} on its own port stands in for the bank the withdrawal worker pays through,
+ * a {@link StandInVerifier} for the identity-verification provider the signup worker calls.
  */
 public final class LocalHoldfast implements AutoCloseable {
     public static final String PREFIX = Naming.prefixFor(Naming.LOCAL_STAGE);
@@ -64,10 +67,13 @@ public final class LocalHoldfast implements AutoCloseable {
     private final URI dynamoEndpoint;
     private final URI sqsEndpoint;
     private final StandInBank bank;
+    private final StandInVerifier verifier;
     /** The waiting room's signing secret here (in AWS: a managed secret). */
     private final String signingSecret;
     /** The bank client's timeout locally: short, so hang and late-answer drills take seconds. */
     static final long BANK_TIMEOUT_MS = 2_000;
+    /** The verifier client's timeout locally: short, like the bank's. */
+    static final long VERIFIER_TIMEOUT_MS = 2_000;
 
     private LocalHoldfast(LocalOptions options, Triggers.TriggerSet triggers, Clock clock) throws Exception {
         this.options = options;
@@ -102,11 +108,14 @@ public final class LocalHoldfast implements AutoCloseable {
         deployment = new Deployment(clients, new ResourceNames(tables, urls), clock);
         jwt = options.dataDir() == null ? LocalJwt.generate(clock) : LocalJwt.persistedIn(options.dataDir(), clock);
         bank = StandInBank.start();
+        verifier = StandInVerifier.start(clock);
         signingSecret = options.dataDir() == null ? newSigningSecret() : persistedSigningSecret(options.dataDir());
         host = new FunctionHost(deployment, Map.of(
                 HttpBankTransfers.URL_VARIABLE, bank.url(),
                 HttpBankTransfers.TIMEOUT_VARIABLE, Long.toString(BANK_TIMEOUT_MS),
                 WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000),
+                HttpIdentityVerifier.URL_VARIABLE, verifier.url(),
+                HttpIdentityVerifier.TIMEOUT_VARIABLE, Long.toString(VERIFIER_TIMEOUT_MS),
                 SigningSecret.VALUE_VARIABLE, signingSecret));
         host.warm(Functions.ALL);
 
@@ -174,6 +183,7 @@ public final class LocalHoldfast implements AutoCloseable {
         n.put("region", options.region());
         n.put("tokenUrl", apiBaseUrl() + "/local/token");
         n.put("bankUrl", bank.url());
+        n.put("verifierUrl", verifier.url());
         ObjectNode t = n.putObject("tables");
         tables.forEach((def, name) -> t.put(def.id(), name));
         ObjectNode q = n.putObject("queues");
@@ -230,6 +240,11 @@ public final class LocalHoldfast implements AutoCloseable {
         return bank;
     }
 
+    /** The stand-in identity verifier the signup worker calls ({@code VERIFIER_URL} of this environment). */
+    public StandInVerifier verifier() {
+        return verifier;
+    }
+
     public LocalJwt jwt() {
         return jwt;
     }
@@ -252,6 +267,7 @@ public final class LocalHoldfast implements AutoCloseable {
             }
         }
         bank.close();
+        verifier.close();
         streams.close();
         clients.sqs().close();
         clients.dynamo().close();

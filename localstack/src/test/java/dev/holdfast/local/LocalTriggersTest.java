@@ -47,7 +47,9 @@ class LocalTriggersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Triggers.TriggerSet triggers = Triggers.DEFINED
+        // the test consumer is the queue's only consumer (the defined signup worker would take its messages)
+        Triggers.TriggerSet triggers = new Triggers.TriggerSet(
+                Triggers.QUEUES.stream().filter(t -> t.queue() != QUEUE).toList(), Triggers.STREAMS, Triggers.SCHEDULES)
                 .plus(new Triggers.QueueTrigger(QUEUE, QUEUE_CONSUMER, 10))
                 .plus(new Triggers.StreamTrigger(Tables.ORDERS, STREAM_CONSUMER, 10, 3))
                 .plus(new Triggers.ScheduleTrigger(TICKER, 1));

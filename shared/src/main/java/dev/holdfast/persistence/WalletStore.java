@@ -172,6 +172,19 @@ public final class WalletStore {
         return actions;
     }
 
+    /**
+     * The transaction action that opens {@code accountId} with an empty wallet (cash, bonus, held and
+     * open exposure 0, no ledger entry), only if it does not exist yet. It is stored at revision 1, so
+     * the account's first posting is conditional on that revision like every later one; reconciliation
+     * rebuilds its zero balances from its (empty) ledger.
+     */
+    public TransactWriteItem openAccountAction(String accountId) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(AccountItem.SCHEMA.itemToMap(toItem(Account.empty(accountId), 1, clock), true))
+                .conditionExpression("attribute_not_exists(pk)")
+                .build()).build();
+    }
+
     /** How many transaction actions {@link #postingActions} returns for {@code p}. */
     public static int actionCount(Posting p) {
         return 1 + p.entries().size();

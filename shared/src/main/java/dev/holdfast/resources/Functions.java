@@ -125,9 +125,14 @@ public final class Functions {
             "dev.holdfast.functions.signup.SignupWorker", 1024, 30,
             List.of(Tables.WAITING_ROOM, Tables.WALLET), List.of(Tables.WAITING_ROOM, Tables.WALLET), List.of());
 
+    /** Re-enqueues signups still PENDING after a while (lost send, dead-lettered after a long verifier outage). */
+    public static final FunctionDef SIGNUP_REDRIVE = new FunctionDef("signup-redrive",
+            "dev.holdfast.functions.signup.SignupRedrive", 512, 30,
+            List.of(Tables.WAITING_ROOM), List.of(), List.of(Queues.SIGNUPS));
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
             SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
-            WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER);
+            WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

@@ -44,7 +44,8 @@ public final class Triggers {
             new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60),
             new ScheduleTrigger(Functions.RISK_HEARTBEAT, RISK_HEARTBEAT_SECONDS),
             new ScheduleTrigger(Functions.RECONCILER, RECONCILE_EVERY_SECONDS),
-            new ScheduleTrigger(Functions.ADMITTER, 1));
+            new ScheduleTrigger(Functions.ADMITTER, 1),
+            new ScheduleTrigger(Functions.SIGNUP_REDRIVE, 60));
 
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,

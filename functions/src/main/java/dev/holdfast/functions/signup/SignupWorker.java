@@ -4,23 +4,160 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.domain.signup.Signup;
+import dev.holdfast.domain.signup.SignupStatus;
+import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.SignupStore;
+import dev.holdfast.persistence.VerifierStats;
+import dev.holdfast.persistence.WalletStore;
 
-import java.util.List;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Verifies signups and opens accounts. Scaffold: fails every message so none is lost until the worker arrives. */
+/**
+ * Verifies signups from {@code holdfast-signups.fifo} through the {@link IdentityVerifier} and opens
+ * each verified signup's account, at most once.
+ *
+ * <p>For each message: load the signup; already VERIFIED or REJECTED → done (nothing twice). Else ask
+ * the verifier (the verification id is the signup id, on every attempt):
+ * <ul>
+ *   <li>VERIFIED → ONE transaction: the signup PENDING→VERIFIED with its account id (conditional on
+ *       PENDING), the account's empty wallet (conditional on absent) and one {@code ADD signedUp 1}
+ *       on the cohort's counter. The account id is derived from the signup id, so every retry
+ *       names the same account; the PENDING condition makes the first commit the only one.</li>
+ *   <li>REJECTED → the signup PENDING→REJECTED with the reason; no account.</li>
+ *   <li>Outage, timeout, 429, 5xx → the signup stays PENDING and the message fails alone (partial
+ *       batch response); it comes back after the visibility timeout. After {@code maxReceiveCount}
+ *       it is dead-lettered and {@link SignupRedrive} enqueues it again: no signup is lost.</li>
+ * </ul>
+ * {@link VerifierStats}: {@code called} once per verifier call, {@code finished} once per signup,
+ * only by the delivery whose transaction moved it out of PENDING. In AWS a Cognito user would be
+ * created before the commit (see {@code SignupIds}); this worker creates no Cognito user.
+ */
 public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final int ATTEMPTS = 10;
+
+    private final SignupStore signups;
+    private final IdentityVerifier verifier;
+    private final VerifierStats stats;
+    private final Clock clock;
+    private final JsonLog log = new JsonLog("signup-worker");
+
     public SignupWorker() {
         this(Deployment.fromEnvironment(), System.getenv());
     }
 
-    public SignupWorker(Deployment deployment, Map<String, String> environment) {
+    /** With the verifier of the process environment. */
+    public SignupWorker(Deployment deployment) {
+        this(deployment, System.getenv());
     }
 
+    /** With the verifier of {@code environment} ({@code VERIFIER_URL}; the local environment passes its stand-in). */
+    public SignupWorker(Deployment deployment, Map<String, String> environment) {
+        this(deployment, HttpIdentityVerifier.fromEnvironment(environment));
+    }
+
+    public SignupWorker(Deployment deployment, IdentityVerifier verifier) {
+        // no audit trail: opening an empty account is not an admin action and moves no money
+        this.signups = new SignupStore(deployment, new WalletStore(deployment, null));
+        this.verifier = verifier;
+        this.stats = new VerifierStats(deployment);
+        this.clock = deployment.clock();
+    }
+
+    /** What one message did. */
+    public enum Outcome { VERIFIED, REJECTED, ALREADY_FINISHED, UNKNOWN_SIGNUP }
+
+    /**
+     * Once the verifier gave no answer in a batch (down, throttling), the batch's later signups fail
+     * without calling it: a struggling provider gets one request per batch, not ten.
+     */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return new SQSBatchResponse(event.getRecords().stream()
-                .map(m -> new SQSBatchResponse.BatchItemFailure(m.getMessageId())).toList());
+        AtomicReference<IdentityVerifier.Unavailable> down = new AtomicReference<>();
+        return FifoBatch.process(event, log, "signup not verified yet; will retry", m -> {
+            Optional<String> id = SignupQueue.signupId(m.getBody());
+            if (id.isEmpty()) {
+                log.write(log.line("WARN", m.getMessageId(), "signup message names no signup; dropped"));
+                return;
+            }
+            if (down.get() != null) {
+                throw down.get();
+            }
+            Outcome o;
+            try {
+                o = process(id.get());
+            } catch (IdentityVerifier.Unavailable u) {
+                down.set(u);
+                throw u;
+            }
+            ObjectNode line = log.line("INFO", m.getMessageId(), "signup processed");
+            line.put("signupId", id.get());
+            line.put("outcome", o.name());
+            log.write(line);
+        });
+    }
+
+    /**
+     * Takes one signup as far as the verifier allows.
+     *
+     * @throws IdentityVerifier.Unavailable no definite answer: it stays PENDING, to be retried
+     */
+    public Outcome process(String signupId) {
+        Optional<Signup> read = signups.signup(signupId);
+        if (read.isEmpty()) {
+            return Outcome.UNKNOWN_SIGNUP;
+        }
+        Signup s = read.get();
+        if (s.status() != SignupStatus.PENDING) {
+            return Outcome.ALREADY_FINISHED;
+        }
+        IdentityVerifier.Verdict verdict;
+        long started = System.nanoTime();
+        try {
+            verdict = verifier.verify(signupId, s.person());
+        } catch (RuntimeException e) {
+            count(() -> stats.called(false, elapsedMs(started)));
+            throw e instanceof IdentityVerifier.Unavailable u ? u : new IdentityVerifier.Unavailable(e.toString(), e);
+        }
+        count(() -> stats.called(true, elapsedMs(started)));
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try {
+                if (verdict.verified()) {
+                    signups.verify(s, clock.instant());
+                } else {
+                    signups.reject(s, verdict.reason(), clock.instant());
+                }
+            } catch (SignupStore.NotPending finished) {
+                return Outcome.ALREADY_FINISHED; // another delivery won; it counted the finish
+            } catch (SignupStore.Raced raced) {
+                Contention.pause(attempt);
+                continue;
+            }
+            count(stats::finished);
+            return verdict.verified() ? Outcome.VERIFIED : Outcome.REJECTED;
+        }
+        throw new IllegalStateException("signup " + signupId + " kept colliding; the verdict will be committed on retry");
+    }
+
+    private static long elapsedMs(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** The stats steer admission; a failed count must not fail (and so repeat) a committed step. */
+    private void count(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            ObjectNode line = log.line("WARN", null, "verifier stats not updated");
+            line.put("exception", e.toString());
+            log.write(line);
+        }
     }
 }

@@ -1,0 +1,27 @@
+package dev.holdfast.domain.signup;
+
+import dev.holdfast.domain.wallet.LedgerIds;
+
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * Who signs up: what the identity verifier checks. Kept on the signup only until its verification
+ * is over (then the signup keeps the region and the {@link #fingerprint()}, not the person).
+ *
+ * @param birthDate an ISO calendar date in the past
+ * @param phone     {@code +} and digits (E.164-like)
+ */
+public record Person(String name, LocalDate birthDate, String phone, String region) {
+    public Person {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(birthDate);
+        Objects.requireNonNull(phone);
+        Objects.requireNonNull(region);
+    }
+
+    /** A hash of the whole person: tells a replay of the same signup from a different one. */
+    public String fingerprint() {
+        return LedgerIds.fingerprint("person", name, birthDate.toString(), phone, region);
+    }
+}
