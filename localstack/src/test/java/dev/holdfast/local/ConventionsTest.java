@@ -66,12 +66,31 @@ class ConventionsTest {
         assertEquals(List.of(), offenders, "use StaticTableSchema builders");
     }
 
+    /**
+     * Builds every handler as a Lambda container would — names for only the tables and queues its
+     * definition grants (as the CDK app passes them), its settings — and checks that it starts and that
+     * an HTTP function serves exactly its routes. A handler reaching for a resource it is not granted
+     * fails here, not at its first cold start in AWS.
+     */
     @Test
-    void everyHttpFunctionServesExactlyItsRoutes() throws Exception {
-        Deployment offline = new Deployment(AwsClients.forEndpoints(URI.create("http://127.0.0.1:9"),
-                URI.create("http://127.0.0.1:9"), "us-east-1"), ResourceNames.forStage("local", Map.of()), Clock.systemUTC());
+    void everyFunctionStartsWithOnlyItsGrantsAndServesExactlyItsRoutes() throws Exception {
+        AwsClients offlineClients = AwsClients.forEndpoints(URI.create("http://127.0.0.1:9"),
+                URI.create("http://127.0.0.1:9"), "us-east-1");
+        Map<String, String> settings = Map.of("SIGNING_SECRET", "a-signing-secret-for-the-conventions-test-0123456789",
+                "BANK_URL", "http://127.0.0.1:9", "VERIFIER_URL", "http://127.0.0.1:9");
         for (FunctionDef f : Functions.ALL) {
-            Object handler = Class.forName(f.handlerClass()).getConstructor(Deployment.class).newInstance(offline);
+            Map<String, String> env = new java.util.HashMap<>(settings);
+            java.util.stream.Stream.concat(f.reads().stream(), f.writes().stream())
+                    .forEach(t -> env.put(t.envVar(), dev.holdfast.resources.Naming.tableName("local", t)));
+            f.sendsTo().forEach(q -> env.put(q.envVar(), "http://127.0.0.1:9/queue/" + q.id()));
+            Deployment granted = new Deployment(offlineClients, ResourceNames.fromEnvironment(env), Clock.systemUTC());
+            Class<?> type = Class.forName(f.handlerClass());
+            Object handler;
+            try {
+                handler = type.getConstructor(Deployment.class, Map.class).newInstance(granted, env);
+            } catch (NoSuchMethodException plain) {
+                handler = type.getConstructor(Deployment.class).newInstance(granted);
+            }
             if (handler instanceof HttpFunction http) {
                 Set<String> expected = new TreeSet<>();
                 for (RouteDef r : Routes.ALL) {

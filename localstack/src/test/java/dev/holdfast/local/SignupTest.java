@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wallet. Its own environment, because it switches the platform to READ_ONLY and breaks the verifier.
  */
 class SignupTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static LocalHoldfast env;
     private static Trading trading;
     private static Api api;

@@ -12,8 +12,12 @@ public final class Queues {
     public static final QueueDef SETTLEMENT = new QueueDef("settlement", 900, 5, false);
     /** Withdrawal payouts: group = account. */
     public static final QueueDef WITHDRAWALS = new QueueDef("withdrawals", 180, 10, false);
-    /** Signups waiting for identity verification. */
-    public static final QueueDef SIGNUPS = new QueueDef("signups", 180, 10, false);
+    /**
+     * Signups waiting for identity verification: group = signup. Every receive during a verifier
+     * outage is a failed one, so the queue allows 50 (2.5 hours of outage at the visibility timeout)
+     * before a message is dead-lettered; the signup re-drive sends any PENDING signup again anyway.
+     */
+    public static final QueueDef SIGNUPS = new QueueDef("signups", 180, 50, false);
 
     public static final List<QueueDef> ALL = List.of(FEED, SETTLEMENT, WITHDRAWALS, SIGNUPS);
 }
