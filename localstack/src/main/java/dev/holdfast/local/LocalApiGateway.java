@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * checks the bearer token as the JWT authorizer would (answering the contract's
  * {@code 401 UNAUTHENTICATED} itself), builds the payload-2.0 event AWS would send and invokes the
  * real handler class through {@link FunctionHost}. Unknown routes go to the {@code $default}
- * route's function, as in the deployed API. It also serves the local-only routes.
+ * route's function, as in the deployed API. It also serves the local-only routes and, at {@code /},
+ * the waiting page (in AWS CloudFront serves it from S3 beside the API).
  */
 public final class LocalApiGateway {
     /** API Gateway refuses bodies over 10 MB; the contract's bodies are tiny, so 1 MiB is plenty. */
@@ -50,7 +51,11 @@ public final class LocalApiGateway {
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
+    static final String WAITING_PAGE_FILE = "index.html";
+    static final String WAITING_PAGE_RESOURCE = "web/" + WAITING_PAGE_FILE;
+
     private final FunctionHost host;
+    private volatile String waitingPageHtml;
     private final LocalJwt jwt;
     private final Clock clock;
     private final HttpServer server;
@@ -128,6 +133,9 @@ public final class LocalApiGateway {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String rawPath = exchange.getRequestURI().getRawPath();
         String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (method.equals("GET") && (path.equals("/") || path.equals("/" + WAITING_PAGE_FILE))) {
+            return waitingPage();
+        }
         byte[] bodyBytes = readBody(exchange.getRequestBody());
         String body = bodyBytes.length == 0 ? null : new String(bodyBytes, StandardCharsets.UTF_8);
 
@@ -153,6 +161,24 @@ public final class LocalApiGateway {
             responseBody = new String(java.util.Base64.getDecoder().decode(responseBody), StandardCharsets.UTF_8);
         }
         return new Answer(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), responseBody);
+    }
+
+    /**
+     * The waiting page ({@code GET /} and {@code GET /index.html}, any query), as S3 + CloudFront serve it
+     * in AWS: the classpath resource {@value #WAITING_PAGE_RESOURCE}, read once.
+     */
+    private Answer waitingPage() throws IOException {
+        String page = waitingPageHtml;
+        if (page == null) {
+            try (InputStream in = LocalApiGateway.class.getClassLoader().getResourceAsStream(WAITING_PAGE_RESOURCE)) {
+                if (in == null) {
+                    throw new ApiError(ErrorCode.NOT_FOUND, "no waiting page on the classpath");
+                }
+                page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            waitingPageHtml = page;
+        }
+        return new Answer(200, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-cache"), page);
     }
 
     private static byte[] readBody(InputStream in) throws IOException {
