@@ -16,7 +16,7 @@ public final class CapacityCommand {
                      [--arrival-seconds 300] [--verifications-per-second 100] [--signup-share 1.0]
                      [--poll-seconds N (default: the design's ETA/10, 1-30 s)] [--signup-poll-seconds 3]
                      [--api-ms 20] [--worker-ms 1000] [--table-wcu 4000] [--table-rcu 12000]
-                     [--api-gateway-rps 10000] [--lambda-concurrency 1000] [--stripe-partitions 1]
+                     [--api-gateway-rps 10000] [--lambda-concurrency 1000] [--stripe-partitions 8]
                      [--sqs-high-throughput]""";
 
     private CapacityCommand() {}

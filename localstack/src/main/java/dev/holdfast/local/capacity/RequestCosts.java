@@ -5,11 +5,11 @@ package dev.holdfast.local.capacity;
  *
  * @param enterWcu               {@code POST /waiting-room/enter}: an {@code ADD} on one position stripe of the
  *                               cohort (1) + the conditional {@code PutItem} of the ticket (1)
- * @param enterRoundTrips        DynamoDB round trips per enter
+ * @param enterRoundTrips        DynamoDB round trips per enter: a strongly consistent {@code GetItem} of the
+ *                               device's ticket (a re-entering device gets its place back), the {@code ADD}, the put
  * @param positionStripes        position-stripe counter items per cohort; an enter lands on one of them
- * @param stripePartitions       partitions those stripes span: as built they are items of one partition key
- *                               ({@code COHORT#<rid>#<cid>#POS}, sort keys {@code S0..S7}), so 1 until DynamoDB
- *                               splits the item collection for heat; 8 if each stripe had its own partition key
+ * @param stripePartitions       partitions those stripes span: each stripe has its own partition key
+ *                               ({@code COHORT#<rid>#<cid>#POS#S<i>}), so 8
  * @param stripeWcuPerEnter      write units an enter spends on its stripe
  * @param pollRcu                {@code GET /waiting-room/tickets/{id}}: two eventually consistent {@code GetItem}s
  *                               (ticket, cohort state) of at most 4 KB, half a read unit each
@@ -29,7 +29,7 @@ public record RequestCosts(double enterWcu, int enterRoundTrips, int positionStr
 
     /** The design as built. */
     public static RequestCosts design() {
-        return new RequestCosts(2, 2, 8, 1, 1, 1, 10, 1, 4, 1, 0.5, 8, 1);
+        return new RequestCosts(2, 3, 8, 8, 1, 1, 10, 1, 4, 1, 0.5, 8, 1);
     }
 
     /** Write units per signup end to end (request + worker). */
