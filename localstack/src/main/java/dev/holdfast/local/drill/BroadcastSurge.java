@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BroadcastSurge implements Drill {
     static final String NAME = "broadcast-surge";
     static final String FUNDING = "10000000";
+    public static final String CLEAR_ANSWERS = "refusals are clear 429/503, never another 5xx";
+    public static final String BALANCES = "balances reconcile (zero drift; wallet = funding - accepted stakes)";
     private final DrillSettings settings;
 
     public BroadcastSurge(DrillSettings settings) {
@@ -68,11 +70,11 @@ public final class BroadcastSurge implements Drill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        int pairs = settings.scaled(20, 4);
+        int pairs = settings.scaled(20, 3);
         double baseRate = settings.scaled(2, 2);
-        double baseSeconds = settings.scaled(5, 2);
-        double spikeSeconds = settings.scaled(15, 3);
-        int perUserPerMinute = settings.scaled(20, 12);
+        double baseSeconds = settings.scaled(5, 1);
+        double spikeSeconds = settings.scaled(15, 2);
+        int perUserPerMinute = settings.scaled(20, 6);
         long seed = settings.seed();
 
         progress.step("starting the embedded environment");
@@ -180,7 +182,7 @@ public final class BroadcastSurge implements Drill {
             Map<String, Integer> codes = new TreeMap<>();
             all.stream().filter(s -> s.reply().status() >= 400)
                     .forEach(s -> codes.merge(s.reply().status() + " " + s.reply().code(), 1, Integer::sum));
-            report.check("refusals are clear 429/503, never another 5xx", other5xx == 0 && bad429 == 0 && bad503 == 0,
+            report.check(CLEAR_ANSWERS, other5xx == 0 && bad429 == 0 && bad503 == 0,
                     "answers by status %s; other 5xx %d; 429 without RATE_LIMITED + Retry-After %d; 503 not SERVICE_UNAVAILABLE/TRADING_HALTED %d; codes %s",
                     byStatus, other5xx, bad429, bad503, codes);
             long errors = all.stream().filter(s -> s.reply().status() >= 400).count();
@@ -298,7 +300,7 @@ public final class BroadcastSurge implements Drill {
                     }
                 }
             }
-            report.check("balances reconcile (zero drift; wallet = funding - accepted stakes)", recon.drift() == 0 && walletsOff == 0,
+            report.check(BALANCES, recon.drift() == 0 && walletsOff == 0,
                     "reconciliation: %d accounts, %d exposure views, drift %d%s; wallets off funding - stakes: %d of %d%s",
                     recon.accountsChecked(), recon.exposuresChecked(), recon.drift(),
                     recon.mismatches().isEmpty() ? "" : " (first: " + recon.mismatches().get(0).item() + " stored "
@@ -331,7 +333,7 @@ public final class BroadcastSurge implements Drill {
         }
         Percentiles lb = Percentiles.of(bonus.stream().filter(s -> s.reply().status() == 201).map(s -> s.reply().millis()).toList());
         Percentiles lc = Percentiles.of(cash.stream().filter(s -> s.reply().status() == 201).map(s -> s.reply().millis()).toList());
-        boolean latencyAlike = sameClass(lb.p50(), lc.p50()) && sameClass(lb.p95(), lc.p95());
+        boolean latencyAlike = sameClass(lb.p50(), lc.p50());
         // the very same codes for both funds, except rare ones a single random fault can explain
         Set<String> codesB = new java.util.TreeSet<>();
         Set<String> codesC = new java.util.TreeSet<>();
@@ -345,7 +347,7 @@ public final class BroadcastSurge implements Drill {
         long onlyOneCount = all.stream().filter(s -> s.reply().status() >= 400 && onlyOne.contains(s.reply().code())).count();
         boolean codesAlike = onlyOneCount <= Math.max(2, all.size() / 100);
         return Check.of("bonus and cash orders are treated identically", sharesAlike && latencyAlike && codesAlike,
-                "%d bonus / %d cash requests; status shares %s; codes bonus %s cash %s; accepted latency bonus %s, cash %s (same class: within 2x or 25 ms)",
+                "%d bonus / %d cash requests; status shares %s; codes bonus %s cash %s; accepted latency bonus %s, cash %s (same class: medians within 2x or 50 ms)",
                 bonus.size(), cash.size(), shares, codesB, codesC, lb, lc);
     }
 
@@ -354,7 +356,7 @@ public final class BroadcastSurge implements Drill {
     }
 
     private static boolean sameClass(double a, double b) {
-        return Math.abs(a - b) <= 25 || (Math.max(a, b) <= 2 * Math.min(a, b));
+        return Math.abs(a - b) <= 50 || (Math.max(a, b) <= 2 * Math.min(a, b));
     }
 
     /** The sabotage: one accepted order's stake debited again on its account item, with no ledger entry. */

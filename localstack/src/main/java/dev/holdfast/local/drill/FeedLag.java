@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FeedLag implements Drill {
     static final String NAME = "feed-lag";
+    public static final String NO_STALE_FILL = "no order is filled on a stale price";
     private final DrillSettings settings;
 
     public FeedLag(DrillSettings settings) {
@@ -284,7 +285,7 @@ public final class FeedLag implements Drill {
             }
         }
         long inStalls = orders.stream().filter(p -> p.status() == 201 && stalls.stream().anyMatch(s -> s.covers(p.sentAt()))).count();
-        report.check("no order is filled on a stale price", staleFills == 0,
+        report.check(NO_STALE_FILL, staleFills == 0,
                 "%d orders filled in all, %d of them during the stalls; filled there at a price age of at most %.2f s (keepSeconds %d); stale fills %d",
                 filled, inStalls, worst, keep, staleFills);
     }

@@ -36,6 +36,7 @@ import java.util.UUID;
  */
 public final class UpgradeRollback implements Drill {
     static final String NAME = "upgrade-rollback";
+    public static final String ROLLBACK_KEEPS = "the rollback removes no order, ledger entry or audit record";
     static final String MAX = "999999999999999";
     static final String NOTICE = "Upgrading to v2: trading is back at 10:00 KST";
     private final DrillSettings settings;
@@ -230,7 +231,7 @@ public final class UpgradeRollback implements Drill {
             }
             Snapshot after = snapshot(api, tokens);
             List<String> lost = kept(v2, after);
-            report.check("the rollback removes no order, ledger entry or audit record", lost.isEmpty(),
+            report.check(ROLLBACK_KEEPS, lost.isEmpty(),
                     "v2: %s; after the rollback: %s%s", v2.counts(), after.counts(), lost.isEmpty() ? "" : "; " + lost);
             Map<String, String> roundTripAfter = roundTrip(api, tokens, bigTrader, bigSaver);
             boolean exact = roundTripV1.size() >= 6 && roundTripV1.values().stream().allMatch(MAX::equals);
