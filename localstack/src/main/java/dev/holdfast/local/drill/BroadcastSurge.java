@@ -74,7 +74,7 @@ public final class BroadcastSurge implements Drill {
         double baseRate = settings.scaled(2, 2);
         double baseSeconds = settings.scaled(5, 1);
         double spikeSeconds = settings.scaled(15, 2);
-        int perUserPerMinute = settings.scaled(20, 6);
+        int perUserPerMinute = settings.scaled(12, 6);
         long seed = settings.seed();
 
         progress.step("starting the embedded environment");

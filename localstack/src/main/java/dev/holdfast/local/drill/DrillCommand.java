@@ -117,6 +117,11 @@ public final class DrillCommand {
                 e.printStackTrace(System.err);
             }
         }
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load >= 0) {
+            r.figure("machine", String.format(Locale.ROOT, "%d cores, load average %.1f at the end (latencies depend on it)",
+                    Runtime.getRuntime().availableProcessors(), load));
+        }
         return r.seconds((System.nanoTime() - t0) / 1e9);
     }
 
