@@ -1,5 +1,6 @@
 package dev.holdfast.persistence;
 
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +28,27 @@ public final class Contention {
     /** Whether any action collided with a concurrent transaction on the same item. */
     public static boolean conflicted(TransactionCanceledException e) {
         return e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(r -> TRANSACTION_CONFLICT.equals(r.code()));
+    }
+
+    /** The reason code DynamoDB gives a transaction action it throttled. */
+    public static final String THROTTLING_ERROR = "ThrottlingError";
+
+    /**
+     * Whether {@code e} (or a cause of it) is DynamoDB refusing a call for capacity — throttling
+     * that outlasted the SDK's retries, or a transaction cancelled because an action was
+     * throttled. Such a call committed nothing: the caller may answer 503 and the client retry.
+     */
+    public static boolean throttled(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransactionCanceledException tc && tc.hasCancellationReasons()
+                    && tc.cancellationReasons().stream().anyMatch(r -> THROTTLING_ERROR.equals(r.code()))) {
+                return true;
+            }
+            if (t instanceof DynamoDbException d && !(t instanceof TransactionCanceledException) && d.isThrottlingException()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The reason code of action {@code index}, or null. */

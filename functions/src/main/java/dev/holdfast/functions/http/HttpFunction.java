@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
+import dev.holdfast.persistence.Contention;
 import dev.holdfast.resources.Access;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.RouteDef;
@@ -27,8 +28,9 @@ import java.util.UUID;
  * The thin edge shared by every HTTP function: API Gateway HTTP API (payload 2.0) event in,
  * contract response out. It finds the route by the event's route key, enforces the route's access
  * from {@link Routes} (401 without a verified caller, 403 without the admin group), maps
- * {@link ApiError} to the contract's error body, turns anything unexpected into a
- * {@code 500 INTERNAL_ERROR} that committed nothing, stamps {@code X-Request-Id}, and writes one
+ * {@link ApiError} to the contract's error body, turns DynamoDB throttling that outlasted the SDK's
+ * retries into {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After} and anything unexpected into a
+ * {@code 500 INTERNAL_ERROR} (both commit nothing), stamps {@code X-Request-Id}, and writes one
  * JSON access log line per request.
  */
 public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -38,6 +40,9 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     public interface Route {
         HttpResponse handle(HttpRequest request);
     }
+
+    /** How soon a client may retry after DynamoDB throttled its call. */
+    static final int THROTTLED_RETRY_AFTER_SECONDS = 1;
 
     private final FunctionDef function;
     private final Map<String, Route> routes = new HashMap<>();
@@ -74,13 +79,11 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         } catch (ApiError e) {
             response = HttpResponse.of(e.code().httpStatus(), e.body());
         } catch (RuntimeException e) {
-            ObjectNode line = log.line("ERROR", requestId, "unhandled exception");
-            line.put("routeKey", routeKey);
-            line.put("exception", e.toString());
-            log.write(line);
-            ApiError internal = new ApiError(ErrorCode.INTERNAL_ERROR,
-                    "something went wrong on our side; nothing was committed, retrying is safe");
-            response = HttpResponse.of(internal.code().httpStatus(), internal.body());
+            if (Contention.throttled(e)) {
+                response = throttled(routeKey, requestId, e);
+            } else {
+                response = internalError(routeKey, requestId, e);
+            }
         }
         ObjectNode access = log.line("INFO", requestId, "request");
         access.put("routeKey", routeKey);
@@ -101,6 +104,34 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
                 .withBody(Json.write(response.body()))
                 .withIsBase64Encoded(false)
                 .build();
+    }
+
+    private HttpResponse internalError(String routeKey, String requestId, RuntimeException e) {
+        ObjectNode line = log.line("ERROR", requestId, "unhandled exception");
+        line.put("routeKey", routeKey);
+        line.put("exception", e.toString());
+        log.write(line);
+        ApiError internal = new ApiError(ErrorCode.INTERNAL_ERROR,
+                "something went wrong on our side; nothing was committed, retrying is safe");
+        return HttpResponse.of(internal.code().httpStatus(), internal.body());
+    }
+
+    /**
+     * DynamoDB refused a call for capacity past the SDK's retries: nothing was committed (the
+     * refused call wrote nothing, and every handler's money moves in one transaction), so the
+     * answer is a clear {@code 503 SERVICE_UNAVAILABLE} with {@code Retry-After}, not a 500.
+     */
+    private HttpResponse throttled(String routeKey, String requestId, RuntimeException e) {
+        ObjectNode line = log.line("WARN", requestId, "DynamoDB throttled past retries");
+        line.put("routeKey", routeKey);
+        line.put("exception", e.getClass().getSimpleName());
+        log.write(line);
+        ObjectNode details = Json.object();
+        details.put("retryAfterSeconds", THROTTLED_RETRY_AFTER_SECONDS);
+        ApiError busy = new ApiError(ErrorCode.SERVICE_UNAVAILABLE,
+                "we are busy; nothing was committed, retrying (with the same Idempotency-Key) is safe", details);
+        return HttpResponse.of(busy.code().httpStatus(), busy.body())
+                .withHeader("Retry-After", Integer.toString(THROTTLED_RETRY_AFTER_SECONDS));
     }
 
     private HttpResponse dispatch(String routeKey, APIGatewayV2HTTPEvent event, String requestId) {

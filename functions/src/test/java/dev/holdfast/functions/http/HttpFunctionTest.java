@@ -72,6 +72,28 @@ class HttpFunctionTest {
     }
 
     @Test
+    void dynamoDbThrottlingPastRetriesIsAClear503WithRetryAfter() throws Exception {
+        HttpFunction f = new HttpFunction(Functions.PLATFORM) {
+            {
+                serve("GET /status", r -> {
+                    throw software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+                            .message("throttled").statusCode(400)
+                            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                    .errorCode("ProvisionedThroughputExceededException").serviceName("DynamoDb").build())
+                            .build();
+                });
+            }
+        };
+        APIGatewayV2HTTPResponse[] out = new APIGatewayV2HTTPResponse[1];
+        out[0] = f.handleRequest(event("GET /status", "/status", "req-9"), null);
+        assertEquals(503, out[0].getStatusCode());
+        assertEquals("1", out[0].getHeaders().get("Retry-After"));
+        JsonNode error = Json.parse(out[0].getBody()).path("error");
+        assertEquals("SERVICE_UNAVAILABLE", error.path("code").asText());
+        assertEquals(1, error.path("details").path("retryAfterSeconds").asInt());
+    }
+
+    @Test
     void adminRoutesNeedVerifiedClaims() throws Exception {
         HttpFunction f = new HttpFunction(Functions.PLATFORM) {
             {
