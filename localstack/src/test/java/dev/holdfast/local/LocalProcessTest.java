@@ -83,7 +83,7 @@ class LocalProcessTest {
             assertEquals(200, api.post("/admin/maintenance", token, "{\"mode\":\"NORMAL\",\"notice\":\"" + notice + "\"}").status());
             JsonNode e = Json.parse(Files.readString(endpoints));
             try (var sqs = sqs(e)) {
-                String url = e.path("queues").path("holdfast-signups.fifo").path("url").asText();
+                String url = e.path("queues").path("holdfast-signups.fifo").path("dlqUrl").asText(); // no consumer reads a DLQ
                 sqs.sendMessage(b -> b.queueUrl(url).messageBody(notice).messageGroupId("g").messageDeduplicationId("d"));
             }
         } finally {
@@ -97,7 +97,7 @@ class LocalProcessTest {
             assertEquals(200, api.get("/admin/audit?limit=1", token).status(), "the old token still verifies");
             JsonNode e = Json.parse(Files.readString(endpoints2));
             try (var sqs = sqs(e)) {
-                String url = e.path("queues").path("holdfast-signups.fifo").path("url").asText();
+                String url = e.path("queues").path("holdfast-signups.fifo").path("dlqUrl").asText(); // no consumer reads a DLQ
                 var got = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages();
                 assertEquals(1, got.size(), "a queued message survives the restart");
                 assertEquals(notice, got.get(0).body());

@@ -3,9 +3,10 @@ package dev.holdfast.domain.waitingroom;
 /**
  * How many people may be admitted now: a token bucket filled at {@code rate × factor} per second,
  * counted in millionths of a person so that the fill of every tick is a whole number (rate × factor in
- * thousandths × milliseconds) and fractions carry over exactly: the long-run rate is exact. A tick fills
- * at most one second's worth, so a late or missed tick never turns into a burst above the configured
- * rate. Only the fraction carries over: whole admissions not used in a tick (nobody
+ * thousandths × milliseconds) and fractions carry over exactly: the long-run rate is exact. A late tick
+ * catches up on the time since the previous one, so over any tick interval admission is exactly the
+ * configured rate; after a gap longer than {@link #MAX_CATCH_UP_MILLIS} (an admitter that was down) it
+ * starts afresh rather than admit the whole gap's worth at once. Only the fraction carries over: whole admissions not used in a tick (nobody
  * waiting) are dropped, so an idle queue banks nothing.
  *
  * @param carryMicro millionths of a person not yet admitted, carried to the next tick
@@ -13,6 +14,8 @@ package dev.holdfast.domain.waitingroom;
 public record AdmissionPace(long carryMicro) {
     public static final AdmissionPace START = new AdmissionPace(0);
     static final long ONE = 1_000_000;
+    /** The longest gap a tick makes up for. */
+    public static final long MAX_CATCH_UP_MILLIS = 3_000;
 
     /** This tick's admissions and what carries over. */
     public record Step(long admit, AdmissionPace next) {}
@@ -27,8 +30,7 @@ public record AdmissionPace(long carryMicro) {
             throw new IllegalArgumentException("rate " + ratePerSecond + ", factor " + factorMilli + ", elapsed " + elapsedMillis);
         }
         long perSecond = ratePerSecond * factorMilli * 1000; // millionths of a person per second
-        // at most one second's worth of fill on top of the carried fraction
-        long filled = carryMicro + ratePerSecond * factorMilli * Math.min(elapsedMillis, 1000);
+        long filled = carryMicro + ratePerSecond * factorMilli * Math.min(elapsedMillis, MAX_CATCH_UP_MILLIS);
         long admit = filled / ONE;
         return new Step(admit, new AdmissionPace(filled - admit * ONE));
     }
