@@ -7,13 +7,11 @@ import dev.holdfast.resources.RouteDef;
 import dev.holdfast.resources.Routes;
 import dev.holdfast.resources.TableDef;
 import dev.holdfast.resources.Triggers;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,20 +26,8 @@ import static org.junit.jupiter.api.Named.named;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The API stack against {@link Functions#ALL} and {@link Routes}: one synth for the class. */
-class ApiStackTest {
+class ApiStackTest extends DevApiTemplate {
     private static final String STAGE = DevStage.STAGE;
-    private static Template template;
-    private static TemplateLookup lookup;
-
-    @BeforeAll
-    static void synth() {
-        template = DevStage.api();
-        lookup = new TemplateLookup(template);
-    }
-
-    static Stream<Arguments> functions() {
-        return Functions.ALL.stream().map(f -> arguments(named(f.id(), f)));
-    }
 
     static Stream<Arguments> deployedRoutes() {
         return Routes.deployed().stream().map(r -> arguments(named(r.routeKey(), r)));

@@ -6,39 +6,21 @@ import dev.holdfast.resources.Naming;
 import dev.holdfast.resources.QueueDef;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awscdk.assertions.Template;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.holdfast.infra.TemplateLookup.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Named.named;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** CodeDeploy shifts every alias gradually and rolls back on its alarms; read from the shared dev synth. */
-class SafeDeploysTest {
+class SafeDeploysTest extends DevApiTemplate {
     private static final String PREFIX = Naming.prefixFor(DevStage.STAGE);
-    private static Template template;
-    private static TemplateLookup lookup;
-
-    @BeforeAll
-    static void synth() {
-        template = DevStage.api();
-        lookup = new TemplateLookup(template);
-    }
-
-    static Stream<Arguments> functions() {
-        return Functions.ALL.stream().map(f -> arguments(named(f.id(), f)));
-    }
 
     @Test
     void oneDeploymentGroupPerFunctionInOneApplication() {

@@ -2,10 +2,8 @@ package dev.holdfast.infra;
 
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.cloudfront.CachePolicy;
 import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
 
@@ -20,16 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The waiting page (S3 + CloudFront + the API paths it calls) and the signing secret's users, on the shared dev synth. */
-class WaitingPageTest {
+class WaitingPageTest extends DevApiTemplate {
     private static final List<String> ALL_METHODS = List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE");
-    private static Template template;
-    private static TemplateLookup lookup;
-
-    @BeforeAll
-    static void synth() {
-        template = DevStage.api();
-        lookup = new TemplateLookup(template);
-    }
 
     @Test
     void theSiteBucketIsPrivateEncryptedVersionedAndTlsOnly() {

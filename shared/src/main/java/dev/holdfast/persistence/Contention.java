@@ -1,8 +1,12 @@
 package dev.holdfast.persistence;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -18,6 +22,19 @@ public final class Contention {
     /** Whether action {@code index} of the cancelled transaction failed its condition. */
     public static boolean conditionFailed(TransactionCanceledException e, int index) {
         return CONDITION_FAILED.equals(reason(e, index));
+    }
+
+    /**
+     * The item action {@code index} found when its condition failed, as DynamoDB returns it with the
+     * cancellation to an action that asked for {@code ALL_OLD}; empty if that condition did not fail
+     * or no item came back.
+     */
+    public static Optional<Map<String, AttributeValue>> oldItem(TransactionCanceledException e, int index) {
+        if (!conditionFailed(e, index)) {
+            return Optional.empty();
+        }
+        CancellationReason r = e.cancellationReasons().get(index);
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(r.item()) : Optional.empty();
     }
 
     /** Whether any action failed its condition. */

@@ -11,7 +11,6 @@ import dev.holdfast.persistence.SignupItems.SignupItem;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -204,9 +203,9 @@ public final class SignupStore {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                CancellationReason r = e.cancellationReasons().get(0);
-                if (r.hasItem() && !r.item().isEmpty()) {
-                    throw new AdmissionUsed(use(r.item()));
+                Optional<Map<String, AttributeValue>> used = Contention.oldItem(e, 0);
+                if (used.isPresent()) {
+                    throw new AdmissionUsed(use(used.get()));
                 }
                 throw new Raced("signup " + s.signupId()); // used, but not returned: read it
             }

@@ -24,7 +24,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -211,13 +210,7 @@ public final class WalletStore {
      * doesn't exist, the condition didn't fail, or no item came back.
      */
     public static Optional<Account> currentAccount(TransactionCanceledException e, int firstActionIndex) {
-        if (!isAccountConflict(e, firstActionIndex)) {
-            return Optional.empty();
-        }
-        CancellationReason r = e.cancellationReasons().get(firstActionIndex);
-        return r.hasItem() && !r.item().isEmpty()
-                ? Optional.of(fromItem(AccountItem.SCHEMA.mapToItem(r.item())))
-                : Optional.empty();
+        return Contention.oldItem(e, firstActionIndex).map(item -> fromItem(AccountItem.SCHEMA.mapToItem(item)));
     }
 
     /** Thrown when a posting lost a race (the account changed, or a concurrent transaction collided): read again and retry. */
@@ -307,10 +300,9 @@ public final class WalletStore {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                CancellationReason r = e.cancellationReasons().get(0);
-                Optional<KeyedCommit.StoredResponse> stored = r.hasItem() && !r.item().isEmpty()
-                        ? Optional.of(fromItem(CreditKeyItem.SCHEMA.mapToItem(r.item())))
-                        : storedCredit(callerSub, idempotencyKey);
+                Optional<KeyedCommit.StoredResponse> stored = Contention.oldItem(e, 0)
+                        .map(item -> fromItem(CreditKeyItem.SCHEMA.mapToItem(item)))
+                        .or(() -> storedCredit(callerSub, idempotencyKey));
                 if (stored.isPresent()) {
                     throw new KeyedCommit.KeyTaken(stored.get());
                 }

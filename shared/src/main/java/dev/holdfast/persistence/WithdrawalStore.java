@@ -11,7 +11,6 @@ import dev.holdfast.persistence.WithdrawalItems.WithdrawalItem;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -160,10 +159,9 @@ public final class WithdrawalStore {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                CancellationReason r = e.cancellationReasons().get(0);
-                Optional<Withdrawal> first = r.hasItem() && !r.item().isEmpty()
-                        ? Optional.of(fromItem(WithdrawalItem.SCHEMA.mapToItem(r.item())))
-                        : withdrawal(w.withdrawalId());
+                Optional<Withdrawal> first = Contention.oldItem(e, 0)
+                        .map(item -> fromItem(WithdrawalItem.SCHEMA.mapToItem(item)))
+                        .or(() -> withdrawal(w.withdrawalId()));
                 if (first.isPresent()) {
                     throw new Exists(first.get());
                 }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.signup.Person;
+import dev.holdfast.functions.provider.JsonClient;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -29,15 +27,10 @@ public final class HttpIdentityVerifier implements IdentityVerifier {
     public static final String TIMEOUT_VARIABLE = "VERIFIER_TIMEOUT_MS";
     static final long DEFAULT_TIMEOUT_MS = 5_000;
 
-    private final URI base;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JsonClient client;
 
     public HttpIdentityVerifier(URI base, Duration timeout) {
-        String b = base.toString();
-        this.base = URI.create(b.endsWith("/") ? b : b + "/");
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.client = new JsonClient("verifier", base, timeout, Unavailable::new);
     }
 
     /**
@@ -46,18 +39,12 @@ public final class HttpIdentityVerifier implements IdentityVerifier {
      */
     public static IdentityVerifier fromEnvironment(Map<String, String> env) {
         String url = env.get(URL_VARIABLE);
-        long ms = DEFAULT_TIMEOUT_MS;
-        try {
-            ms = Long.parseLong(env.getOrDefault(TIMEOUT_VARIABLE, Long.toString(DEFAULT_TIMEOUT_MS)));
-        } catch (NumberFormatException e) {
-            // keep the default
-        }
         if (url == null || url.isBlank()) {
             return (signupId, person) -> {
                 throw new Unavailable(URL_VARIABLE + " is not set; nothing was verified", null);
             };
         }
-        return new HttpIdentityVerifier(URI.create(url), Duration.ofMillis(ms));
+        return new HttpIdentityVerifier(URI.create(url), JsonClient.timeout(env, TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_MS));
     }
 
     @Override
@@ -68,28 +55,11 @@ public final class HttpIdentityVerifier implements IdentityVerifier {
         body.put("birthDate", person.birthDate().toString());
         body.put("phone", person.phone());
         body.put("region", person.region());
-        HttpResponse<String> r;
-        try {
-            r = http.send(HttpRequest.newBuilder(base.resolve("verifications"))
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Unavailable("no answer from the verifier: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted waiting for the verifier", e);
-        }
+        HttpResponse<String> r = client.post("verifications", body);
         if (r.statusCode() != 200) {
             throw new Unavailable("the verifier answered " + r.statusCode() + " to " + signupId, null);
         }
-        JsonNode n;
-        try {
-            n = Json.parseTrusted(r.body());
-        } catch (RuntimeException e) {
-            throw new Unavailable("unreadable answer from the verifier about " + signupId, e);
-        }
+        JsonNode n = client.parse(r.body(), signupId);
         String status = n.path("status").asText("");
         return switch (status) {
             case "VERIFIED" -> Verdict.VERIFIED;

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.withdrawal.Destination;
+import dev.holdfast.functions.provider.JsonClient;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,15 +33,10 @@ public final class HttpBankTransfers implements BankTransfers {
     public static final String TIMEOUT_VARIABLE = "BANK_TIMEOUT_MS";
     static final long DEFAULT_TIMEOUT_MS = 5_000;
 
-    private final URI base;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final JsonClient client;
 
     public HttpBankTransfers(URI base, Duration timeout) {
-        String b = base.toString();
-        this.base = URI.create(b.endsWith("/") ? b : b + "/");
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.client = new JsonClient("bank", base, timeout, Unanswered::new);
     }
 
     /**
@@ -52,12 +45,6 @@ public final class HttpBankTransfers implements BankTransfers {
      */
     public static BankTransfers fromEnvironment(Map<String, String> env) {
         String url = env.get(URL_VARIABLE);
-        long ms = DEFAULT_TIMEOUT_MS;
-        try {
-            ms = Long.parseLong(env.getOrDefault(TIMEOUT_VARIABLE, Long.toString(DEFAULT_TIMEOUT_MS)));
-        } catch (NumberFormatException e) {
-            // keep the default
-        }
         if (url == null || url.isBlank()) {
             return new BankTransfers() {
                 @Override
@@ -71,7 +58,7 @@ public final class HttpBankTransfers implements BankTransfers {
                 }
             };
         }
-        return new HttpBankTransfers(URI.create(url), Duration.ofMillis(ms));
+        return new HttpBankTransfers(URI.create(url), JsonClient.timeout(env, TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_MS));
     }
 
     @Override
@@ -82,10 +69,7 @@ public final class HttpBankTransfers implements BankTransfers {
         body.put("currency", Amount.CURRENCY);
         body.put("bank", destination.bank());
         body.put("account", destination.account());
-        HttpResponse<String> r = call(HttpRequest.newBuilder(base.resolve("transfers"))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
+        HttpResponse<String> r = client.post("transfers", body);
         if (r.statusCode() != 200) {
             throw new Unanswered("the bank answered " + r.statusCode() + " to transfer " + transferId, null);
         }
@@ -98,9 +82,7 @@ public final class HttpBankTransfers implements BankTransfers {
 
     @Override
     public Answer status(String transferId) {
-        HttpResponse<String> r = call(HttpRequest.newBuilder(
-                        base.resolve("transfers/" + URLEncoder.encode(transferId, StandardCharsets.UTF_8)))
-                .timeout(timeout).GET().build());
+        HttpResponse<String> r = client.get("transfers/" + URLEncoder.encode(transferId, StandardCharsets.UTF_8));
         if (r.statusCode() == 404) {
             return Answer.of(State.UNKNOWN);
         }
@@ -110,24 +92,8 @@ public final class HttpBankTransfers implements BankTransfers {
         return parse(r.body(), transferId);
     }
 
-    private HttpResponse<String> call(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Unanswered("no answer from the bank: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unanswered("interrupted waiting for the bank", e);
-        }
-    }
-
-    private static Answer parse(String body, String transferId) {
-        JsonNode n;
-        try {
-            n = Json.parseTrusted(body);
-        } catch (RuntimeException e) {
-            throw new Unanswered("unreadable answer from the bank about " + transferId, e);
-        }
+    private Answer parse(String body, String transferId) {
+        JsonNode n = client.parse(body, transferId);
         String status = n.path("status").asText("");
         String reason = n.hasNonNull("reason") ? n.get("reason").asText() : null;
         return switch (status) {

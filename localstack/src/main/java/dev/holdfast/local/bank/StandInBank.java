@@ -3,21 +3,20 @@ package dev.holdfast.local.bank;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.holdfast.api.Json;
+import dev.holdfast.local.StandInServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+
+import static dev.holdfast.local.StandInServer.error;
+import static dev.holdfast.local.StandInServer.pause;
+import static dev.holdfast.local.StandInServer.read;
+import static dev.holdfast.local.StandInServer.respond;
 
 /**
  * The local environment's stand-in for the bank: its own HTTP endpoint on 127.0.0.1 (a free port),
@@ -42,12 +41,7 @@ public final class StandInBank implements AutoCloseable {
     /** How the bank answers transfers from now on. */
     public enum Mode { SUCCEED, REFUSE, HANG, LATE }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stand-in-bank");
-        t.setDaemon(true);
-        return t;
-    });
+    private final StandInServer server;
     private final Map<String, BigDecimal> paid = new LinkedHashMap<>();
     private final Map<String, String> refused = new LinkedHashMap<>();
     private long doublePayments;
@@ -57,23 +51,20 @@ public final class StandInBank implements AutoCloseable {
     private volatile long hangMillis = 15_000;
     private volatile String refusalReason = "ACCOUNT_CLOSED";
 
-    private StandInBank(HttpServer server) {
+    private StandInBank(StandInServer server) {
         this.server = server;
     }
 
     /** Starts a bank on 127.0.0.1 and a free port. */
     public static StandInBank start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        StandInBank bank = new StandInBank(server);
-        server.setExecutor(bank.executor);
-        server.createContext("/", bank::handle);
-        server.start();
+        StandInBank bank = new StandInBank(new StandInServer("bank", 64));
+        bank.server.serve(bank::route, bank::control, bank::controlView);
         return bank;
     }
 
     /** The base URL the bank adapter is configured with ({@code BANK_URL}). */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     public StandInBank mode(Mode m) {
@@ -131,28 +122,15 @@ public final class StandInBank implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ HTTP
 
-    private void handle(HttpExchange x) throws IOException {
-        try (x) {
-            String path = x.getRequestURI().getPath();
-            String method = x.getRequestMethod();
-            if (method.equals("POST") && path.equals("/transfers")) {
-                transfer(x);
-            } else if (method.equals("GET") && path.startsWith("/transfers/")) {
-                status(x, URLDecoder.decode(path.substring("/transfers/".length()), StandardCharsets.UTF_8));
-            } else if (path.equals("/control") && method.equals("POST")) {
-                control(x);
-            } else if (path.equals("/control") && method.equals("GET")) {
-                respond(x, 200, controlView());
-            } else {
-                respond(x, 404, error("no such bank route"));
-            }
-        } catch (RuntimeException e) {
-            try {
-                respond(x, 400, error(String.valueOf(e.getMessage())));
-            } catch (IOException | RuntimeException ignored) {
-                // the client is gone
-            }
+    private boolean route(String method, String path, HttpExchange x) throws IOException {
+        if (method.equals("POST") && path.equals("/transfers")) {
+            transfer(x);
+        } else if (method.equals("GET") && path.startsWith("/transfers/")) {
+            status(x, URLDecoder.decode(path.substring("/transfers/".length()), StandardCharsets.UTF_8));
+        } else {
+            return false;
         }
+        return true;
     }
 
     private void transfer(HttpExchange x) throws IOException {
@@ -179,12 +157,12 @@ public final class StandInBank implements AutoCloseable {
                 respond(x, 200, answer(id, "REFUSED", refusalReason));
             }
             case HANG -> {
-                sleep(hangMillis);
+                pause(hangMillis);
                 respond(x, 503, error("the bank hung"));
             }
             case LATE -> {
                 book(id, amount);
-                sleep(lateMillis);
+                pause(lateMillis);
                 respond(x, 200, answer(id, "CONFIRMED", null));
             }
             default -> throw new IllegalStateException();
@@ -219,8 +197,7 @@ public final class StandInBank implements AutoCloseable {
         }
     }
 
-    private void control(HttpExchange x) throws IOException {
-        JsonNode body = read(x);
+    private void control(JsonNode body) {
         if (body.hasNonNull("mode")) {
             mode = Mode.valueOf(body.get("mode").asText());
         }
@@ -233,7 +210,6 @@ public final class StandInBank implements AutoCloseable {
         if (body.hasNonNull("reason")) {
             refusalReason = body.get("reason").asText();
         }
-        respond(x, 200, controlView());
     }
 
     private synchronized ObjectNode controlView() {
@@ -259,44 +235,8 @@ public final class StandInBank implements AutoCloseable {
         return n;
     }
 
-    private static ObjectNode error(String message) {
-        ObjectNode n = Json.object();
-        n.put("error", message);
-        return n;
-    }
-
-    private static JsonNode read(HttpExchange x) throws IOException {
-        try (InputStream in = x.getRequestBody()) {
-            String s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return s.isBlank() ? Json.object() : Json.parseTrusted(s);
-        }
-    }
-
-    private static void respond(HttpExchange x, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }

@@ -43,25 +43,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Sabotage: after the surge, one accepted order's stake is debited a second time straight on
  * its account item (a double-applied debit, as a buggy retry would do).
  */
-public final class BroadcastSurge implements Drill {
+public final class BroadcastSurge extends AbstractDrill {
     static final String NAME = "broadcast-surge";
     static final String FUNDING = "10000000";
     public static final String CLEAR_ANSWERS = "refusals are clear 429/503, never another 5xx";
     public static final String BALANCES = "balances reconcile (zero drift; wallet = funding - accepted stakes)";
-    private final DrillSettings settings;
 
     public BroadcastSurge(DrillSettings settings) {
-        this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String story() {
-        return "10x order spike while DynamoDB throttles and slows: clear 429/503, no order lost or doubled, bonus = cash, zero drift";
+        super(NAME,
+                "10x order spike while DynamoDB throttles and slows: clear 429/503, no order lost or doubled, bonus = cash, zero drift",
+                settings);
     }
 
     /** One request of the surge and its answer. */

@@ -3,7 +3,8 @@ package dev.holdfast.local.drill;
 /**
  * One incident drill: a story that sank someone else, replayed against an embedded local
  * environment the drill starts itself, ending with the invariants it checked. A new drill is one
- * class implementing this, added to {@link Drills#all}.
+ * class implementing this (its name, story and settings kept by {@link AbstractDrill}), added to
+ * {@link Drills#all}.
  */
 public interface Drill {
 

@@ -33,23 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Sabotage: during the stalls a second client orders through an orders function whose clock
  * runs 20 s behind (a skewed container): its freshness check passes stale prices.
  */
-public final class FeedLag implements Drill {
+public final class FeedLag extends AbstractDrill {
     static final String NAME = "feed-lag";
     public static final String NO_STALE_FILL = "no order is filled on a stale price";
-    private final DrillSettings settings;
 
     public FeedLag(DrillSettings settings) {
-        this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String story() {
-        return "the feed stalls 5 s, then 15 s: PRICE_STALE, automatic FEED_STALE suspension and resumption, no fill on a stale price";
+        super(NAME,
+                "the feed stalls 5 s, then 15 s: PRICE_STALE, automatic FEED_STALE suspension and resumption, no fill on a stale price",
+                settings);
     }
 
     /** One order as the client saw it: sent at {@code sentAt}, answered at {@code answeredAt} (drill clock). */

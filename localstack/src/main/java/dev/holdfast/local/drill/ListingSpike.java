@@ -44,24 +44,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Sabotage: while the bank hangs, a test hook commits one withdrawal as COMPLETED (with its
  * proper ledger posting) without the bank having confirmed it.
  */
-public final class ListingSpike implements Drill {
+public final class ListingSpike extends AbstractDrill {
     static final String NAME = "listing-spike";
     static final long FUNDING = 1_000_000;
     public static final String COMPLETED_AFTER_BANK = "no withdrawal is COMPLETED before the bank confirmed it";
-    private final DrillSettings settings;
 
     public ListingSpike(DrillSettings settings) {
-        this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String story() {
-        return "8x withdrawals while the bank hangs then answers late: nothing COMPLETED before the bank confirms, nothing paid twice, held money reconciles";
+        super(NAME,
+                "8x withdrawals while the bank hangs then answers late: nothing COMPLETED before the bank confirms, nothing paid twice, held money reconciles",
+                settings);
     }
 
     private record Requested(String user, String key, long amount, DrillClient.Reply reply) {

@@ -34,25 +34,16 @@ import java.util.UUID;
  *
  * <p>Sabotage: the rollback's "down-migration" deletes one order item.
  */
-public final class UpgradeRollback implements Drill {
+public final class UpgradeRollback extends AbstractDrill {
     static final String NAME = "upgrade-rollback";
     public static final String ROLLBACK_KEEPS = "the rollback removes no order, ledger entry or audit record";
     static final String MAX = "999999999999999";
     static final String NOTICE = "Upgrading to v2: trading is back at 10:00 KST";
-    private final DrillSettings settings;
 
     public UpgradeRollback(DrillSettings settings) {
-        this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String story() {
-        return "maintenance, redeploy and rollback on persisted data: 503 with the notice, nothing committed, no record lost, 15-digit amounts intact";
+        super(NAME,
+                "maintenance, redeploy and rollback on persisted data: 503 with the notice, nothing committed, no record lost, 15-digit amounts intact",
+                settings);
     }
 
     /** Everything the drill compares across restarts, keyed by id. */

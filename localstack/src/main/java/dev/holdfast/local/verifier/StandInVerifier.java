@@ -3,23 +3,20 @@ package dev.holdfast.local.verifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.holdfast.api.Json;
+import dev.holdfast.local.StandInServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+
+import static dev.holdfast.local.StandInServer.error;
+import static dev.holdfast.local.StandInServer.read;
+import static dev.holdfast.local.StandInServer.respond;
 
 /**
  * The local environment's stand-in for the identity-verification provider: its own HTTP endpoint on
@@ -48,13 +45,8 @@ public final class StandInVerifier implements AutoCloseable {
     /** One decided verification: its verdict and how many requests asked for it. */
     public record Decision(String status, String reason, int requests) {}
 
-    private final HttpServer server;
+    private final StandInServer server;
     private final Clock clock;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stand-in-verifier");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<String, Decision> book = new LinkedHashMap<>();
     private volatile int capacityPerSecond = DEFAULT_CAPACITY_PER_SECOND;
     private volatile double failureRate;
@@ -67,24 +59,21 @@ public final class StandInVerifier implements AutoCloseable {
     private long failed;
     private long refusedInOutage;
 
-    private StandInVerifier(HttpServer server, Clock clock) {
+    private StandInVerifier(StandInServer server, Clock clock) {
         this.server = server;
         this.clock = clock;
     }
 
     /** Starts a verifier on 127.0.0.1 and a free port. */
     public static StandInVerifier start(Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-        StandInVerifier v = new StandInVerifier(server, clock);
-        server.setExecutor(v.executor);
-        server.createContext("/", v::handle);
-        server.start();
+        StandInVerifier v = new StandInVerifier(new StandInServer("verifier", 128), clock);
+        v.server.serve(v::route, v::control, v::controlView);
         return v;
     }
 
     /** The base URL the verifier adapter is configured with ({@code VERIFIER_URL}). */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     /** Verifications answered per second; requests beyond it in one second get {@code 429}. */
@@ -153,26 +142,12 @@ public final class StandInVerifier implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ HTTP
 
-    private void handle(HttpExchange x) throws IOException {
-        try (x) {
-            String path = x.getRequestURI().getPath();
-            String method = x.getRequestMethod();
-            if (method.equals("POST") && path.equals("/verifications")) {
-                verify(x);
-            } else if (path.equals("/control") && method.equals("POST")) {
-                control(x);
-            } else if (path.equals("/control") && method.equals("GET")) {
-                respond(x, 200, controlView());
-            } else {
-                respond(x, 404, error("no such verifier route"));
-            }
-        } catch (RuntimeException e) {
-            try {
-                respond(x, 400, error(String.valueOf(e.getMessage())));
-            } catch (IOException | RuntimeException ignored) {
-                // the client is gone
-            }
+    private boolean route(String method, String path, HttpExchange x) throws IOException {
+        if (method.equals("POST") && path.equals("/verifications")) {
+            verify(x);
+            return true;
         }
+        return false;
     }
 
     private void verify(HttpExchange x) throws IOException {
@@ -190,11 +165,7 @@ public final class StandInVerifier implements AutoCloseable {
         }
         long ms = latencyMillis;
         if (ms > 0) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            StandInServer.pause(ms);
         }
         Decision d = decide(id, body);
         ObjectNode a = Json.object();
@@ -256,8 +227,7 @@ public final class StandInVerifier implements AutoCloseable {
         return d;
     }
 
-    private void control(HttpExchange x) throws IOException {
-        JsonNode body = read(x);
+    private void control(JsonNode body) {
         if (body.hasNonNull("capacityPerSecond")) {
             capacityPerSecond(body.get("capacityPerSecond").asInt());
         }
@@ -270,7 +240,6 @@ public final class StandInVerifier implements AutoCloseable {
         if (body.hasNonNull("latencyMillis")) {
             latencyMillis(body.get("latencyMillis").asLong());
         }
-        respond(x, 200, controlView());
     }
 
     private synchronized ObjectNode controlView() {
@@ -289,36 +258,8 @@ public final class StandInVerifier implements AutoCloseable {
         return n;
     }
 
-    private static ObjectNode error(String message) {
-        ObjectNode n = Json.object();
-        n.put("error", message);
-        return n;
-    }
-
-    private static JsonNode read(HttpExchange x) throws IOException {
-        try (InputStream in = x.getRequestBody()) {
-            String s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return s.isBlank() ? Json.object() : Json.parseTrusted(s);
-        }
-    }
-
-    private static void respond(HttpExchange x, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }
