@@ -19,6 +19,7 @@ import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -31,6 +32,8 @@ import dev.holdfast.persistence.SettlementStore.Progress;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Queues;
+import dev.holdfast.functions.runtime.Priming;
+import dev.holdfast.resources.Functions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -92,9 +95,22 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
     private final int pageSize;
     private final ExecutorService pool;
     private final JsonLog log = new JsonLog("settler");
+    private final Metrics metrics = new Metrics("settler");
 
     public Settler() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.SETTLER, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the settlement of a market that does not exist: one read that misses, nothing committed
+        try {
+            settle(dev.holdfast.functions.runtime.Priming.ABSENT_KEY);
+        } catch (IllegalArgumentException expected) {
+            // "no market": what priming wanted
+        }
+        command(dev.holdfast.functions.runtime.Priming.ABSENT_KEY);
     }
 
     public Settler(Deployment deployment) {
@@ -209,6 +225,9 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                     todo = todo.stream().filter(o -> !done.contains(o.orderId())).toList();
                 }
                 long settledNow = settleAll(todo, result);
+                if (settledNow > 0) {
+                    metrics.settledOrders(settledNow);
+                }
                 faults.reached("page-settled");
                 boolean lastPage = page.nextCursor().isEmpty();
                 progress = lastPage

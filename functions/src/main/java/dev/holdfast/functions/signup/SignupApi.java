@@ -10,6 +10,8 @@ import java.util.Map;
 public final class SignupApi extends HttpFunction {
     public SignupApi() {
         this(Deployment.fromEnvironment(), System.getenv());
+        // SnapStart priming: the tables' read path for now; add this function's stub work as it grows
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.SIGNUP, Deployment.fromEnvironment(), () -> { });
     }
 
     public SignupApi(Deployment deployment, Map<String, String> environment) {

@@ -13,6 +13,8 @@ import java.util.Map;
 public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
     public SignupWorker() {
         this(Deployment.fromEnvironment(), System.getenv());
+        // SnapStart priming: the tables' read path for now; add this function's stub work as it grows
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.SIGNUP_WORKER, Deployment.fromEnvironment(), () -> { });
     }
 
     public SignupWorker(Deployment deployment, Map<String, String> environment) {

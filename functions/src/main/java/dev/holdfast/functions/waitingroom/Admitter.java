@@ -10,6 +10,8 @@ import java.util.Map;
 public final class Admitter implements RequestHandler<Map<String, Object>, Void> {
     public Admitter() {
         this(Deployment.fromEnvironment());
+        // SnapStart priming: the tables' read path for now; add this function's stub work as it grows
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.ADMITTER, Deployment.fromEnvironment(), () -> { });
     }
 
     public Admitter(Deployment deployment) {

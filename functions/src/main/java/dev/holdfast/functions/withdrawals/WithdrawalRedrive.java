@@ -11,6 +11,8 @@ import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.persistence.WithdrawalStore;
+import dev.holdfast.functions.runtime.Priming;
+import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +41,13 @@ public final class WithdrawalRedrive implements RequestHandler<Map<String, Objec
 
     public WithdrawalRedrive() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.WITHDRAWAL_REDRIVE, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the pending-withdrawals query with a cutoff nothing is older than: read only, nothing sent
+        withdrawals.pendingSince(Instant.EPOCH, 1);
     }
 
     public WithdrawalRedrive(Deployment deployment) {
