@@ -26,11 +26,16 @@ public final class AuditLog {
     static final String PK = "AUDIT";
     private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]{12}Z#a-[0-9a-f-]{36}");
 
-    private final DynamoDbTable<AuditItem> table;
+    private final Deployment deployment;
+    private volatile DynamoDbTable<AuditItem> table;
 
+    /**
+     * The audit trail of {@code deployment}. The table is resolved on first use, not here: most
+     * functions build stores that can audit but never do on their path (e.g. the feed ingester's
+     * market saves), and a deployed function is given only the tables it uses.
+     */
     public AuditLog(Deployment deployment) {
-        this.table = deployment.clients().enhanced()
-                .table(deployment.names().table(Tables.AUDIT), AuditItem.SCHEMA);
+        this.deployment = deployment;
     }
 
     /** A new record id. */
@@ -47,7 +52,12 @@ public final class AuditLog {
     }
 
     DynamoDbTable<AuditItem> table() {
-        return table;
+        DynamoDbTable<AuditItem> t = table;
+        if (t == null) {
+            t = deployment.clients().enhanced().table(deployment.names().table(Tables.AUDIT), AuditItem.SCHEMA);
+            table = t;
+        }
+        return t;
     }
 
     /** One page of the trail, newest first. */
@@ -66,7 +76,7 @@ public final class AuditLog {
                 .limit(limit);
         cursor.ifPresent(c -> q.exclusiveStartKey(Map.of(
                 "pk", AttributeValue.fromS(PK), "sk", AttributeValue.fromS(decodeCursor(c)))));
-        Page<AuditItem> page = table.query(q.build()).iterator().next();
+        Page<AuditItem> page = table().query(q.build()).iterator().next();
         List<AuditRecord> records = page.items().stream().map(AuditLog::fromItem).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey())
                 .filter(k -> !k.isEmpty() && records.size() == limit)
