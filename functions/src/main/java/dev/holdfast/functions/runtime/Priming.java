@@ -10,6 +10,10 @@ import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ol>
  *   <li>the SDK clients' first request — a {@code GetItem} of a key that never exists on every table
  *       the function may read (credentials, signing, endpoint rules, marshalling, the HTTP
- *       client's connection code);</li>
+ *       client's connection code) — and, for a function that writes, one {@code TransactWriteItems}
+ *       whose only action is a condition check on that absent key: it is cancelled, so it writes
+ *       nothing, but the transaction and cancellation-reason code paths are warm;</li>
  *   <li>the handler's own hot path on stub data, without side effects on real data: typically the
  *       handler invoked with a representative event whose answer is a read miss or a validation
  *       error, and its domain math on a stub (see each handler's {@code prime}).</li>
@@ -101,6 +107,13 @@ public final class Priming implements Resource {
                     readMiss(table);
                 } catch (RuntimeException e) {
                     failed.add(table.id() + ": " + e);
+                }
+            }
+            if (!function.writes().isEmpty()) {
+                try {
+                    cancelledTransaction(function.writes().get(0));
+                } catch (RuntimeException e) {
+                    failed.add("transaction: " + e);
                 }
             }
             try {
@@ -188,17 +201,44 @@ public final class Priming implements Resource {
     }
 
     private void readMiss(TableDef table) {
-        String name;
-        try {
-            name = deployment.names().table(table);
-        } catch (IllegalStateException notGiven) {
+        String name = tableName(table);
+        if (name != null) {
+            deployment.clients().dynamo().getItem(b -> b.tableName(name).key(absentKey(table)));
+        }
+    }
+
+    /** A transaction that can only be cancelled: its one action checks that the absent key exists. */
+    private void cancelledTransaction(TableDef table) {
+        String name = tableName(table);
+        if (name == null) {
             return;
         }
+        try {
+            deployment.clients().dynamo().transactWriteItems(b -> b.transactItems(TransactWriteItem.builder()
+                    .conditionCheck(ConditionCheck.builder().tableName(name).key(absentKey(table))
+                            .conditionExpression("attribute_exists(#k)")
+                            .expressionAttributeNames(Map.of("#k", table.partitionKey())).build())
+                    .build()));
+            throw new IllegalStateException("a condition on " + ABSENT_KEY + " held in " + table.id());
+        } catch (TransactionCanceledException expected) {
+            expected.cancellationReasons().forEach(CancellationReason::code);
+        }
+    }
+
+    private String tableName(TableDef table) {
+        try {
+            return deployment.names().table(table);
+        } catch (IllegalStateException notGiven) {
+            return null;
+        }
+    }
+
+    private static Map<String, AttributeValue> absentKey(TableDef table) {
         Map<String, AttributeValue> key = new HashMap<>();
         key.put(table.partitionKey(), AttributeValue.fromS(ABSENT_KEY));
         if (table.sortKey() != null) {
             key.put(table.sortKey(), AttributeValue.fromS(ABSENT_KEY));
         }
-        deployment.clients().dynamo().getItem(b -> b.tableName(name).key(key));
+        return key;
     }
 }
