@@ -189,42 +189,58 @@ public final class ColdStartBench {
     private static void compareFlags(LocalHoldfast env, Fixture fixture, Path runnerDir, int runs) throws Exception {
         Path archiveDir = Files.createTempDirectory("holdfast-cds");
         try {
-            Target orders = target(env, fixture, Functions.ORDERS);
-            Target minimal = minimal(env);
+            List<Target> targets = List.of(target(env, fixture, Functions.ORDERS), minimal(env));
+            String c1 = "C1 only: -XX:TieredStopAtLevel=1 (Lambda java17/21 default)";
+            String cds = "C1 only + AppCDS archive of the function's classes";
             Map<String, List<String>> variants = new LinkedHashMap<>();
-            variants.put("JVM defaults (tiered C1+C2)", List.of("-XX:+UseSerialGC"));
-            variants.put("C1 only (-XX:TieredStopAtLevel=1, Lambda java17/21 default)", LAMBDA_FLAGS);
-            variants.put("C1 only, no CDS (-Xshare:off)", concat(LAMBDA_FLAGS, "-Xshare:off"));
+            variants.put("JVM defaults: tiered C1+C2", List.of("-XX:+UseSerialGC"));
+            variants.put(c1, LAMBDA_FLAGS);
+            variants.put("C1 only, no CDS at all (-Xshare:off)", concat(LAMBDA_FLAGS, "-Xshare:off"));
+            variants.put(cds, null);
+            Map<String, Path> archives = new LinkedHashMap<>();
+            for (Target target : targets) { // one training run dumps the classes this target loads
+                Path archive = archiveDir.resolve(target.id() + ".jsa");
+                launch(target, runnerDir, concat(LAMBDA_FLAGS, "-XX:ArchiveClassesAtExit=" + archive), false);
+                if (!Files.exists(archive)) {
+                    throw new IllegalStateException("no CDS archive was written for " + target.id());
+                }
+                archives.put(target.id(), archive);
+                System.out.printf("AppCDS archive for %s: %.1f MiB%n", target.id(), mib(archive));
+            }
+            // interleaved (run by run, variant by variant) so a busy machine skews every variant alike
+            Map<String, Map<String, List<Launch>>> launches = new LinkedHashMap<>();
+            for (int r = 0; r < runs; r++) {
+                for (Target target : targets) {
+                    for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+                        List<String> jvm = v.getValue() != null ? v.getValue()
+                                : concat(LAMBDA_FLAGS, "-XX:SharedArchiveFile=" + archives.get(target.id()));
+                        launches.computeIfAbsent(v.getKey(), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(target.id(), k -> new ArrayList<>()).add(launch(target, runnerDir, jvm, false));
+                    }
+                }
+            }
             ObjectNode json = Json.object();
             json.put("at", Instant.now().toString());
             json.put("java", System.getProperty("java.version"));
             json.put("runs", runs);
             ObjectNode out = json.putObject("variants");
-            StringBuilder table = new StringBuilder(String.format("%n| JVM flags | orders median ms | minimal median ms |%n| --- | --- | --- |%n"));
-            Map<String, double[]> results = new LinkedHashMap<>();
-            for (Target target : List.of(orders, minimal)) {
-                // an AppCDS archive of the classes this target loads, dumped by one training run
-                Path archive = archiveDir.resolve(target.id() + ".jsa");
-                measure(target, runnerDir, concat(LAMBDA_FLAGS, "-XX:ArchiveClassesAtExit=" + archive), 1, false);
-                variants.put("C1 only + AppCDS archive (-XX:SharedArchiveFile)", null);
-                for (Map.Entry<String, List<String>> v : variants.entrySet()) {
-                    List<String> jvm = v.getValue() != null ? v.getValue() : concat(LAMBDA_FLAGS, "-XX:SharedArchiveFile=" + archive);
-                    Stats s = measure(target, runnerDir, jvm, runs, false);
-                    results.computeIfAbsent(v.getKey(), k -> new double[2])[target == orders ? 0 : 1] = s.totalMedian();
-                    System.out.printf("%-55s %-16s median %6.0f ms (init %.0f, event %.0f)%n", v.getKey(), target.id(),
-                            s.totalMedian(), s.median(Launch::initMs), s.median(Launch::eventMs));
+            StringBuilder table = new StringBuilder(String.format("%n| JVM flags (%d interleaved runs) | orders: median ms (init, first event) "
+                    + "| minimal handler: median ms (init, first event) |%n| --- | --- | --- |%n", runs));
+            double c1Orders = new Stats("orders", launches.get(c1).get(Functions.ORDERS.id())).totalMedian();
+            for (Map.Entry<String, Map<String, List<Launch>>> v : launches.entrySet()) {
+                ObjectNode n = out.putObject(v.getKey());
+                table.append("| ").append(v.getKey());
+                for (Target target : targets) {
+                    Stats s = new Stats(target.id(), v.getValue().get(target.id()));
+                    n.set(target.id(), s.json(null));
+                    table.append(String.format(Locale.ROOT, " | %.0f (%.0f, %.0f)", s.totalMedian(), s.median(Launch::initMs),
+                            s.median(Launch::eventMs)));
+                    if (target.id().equals(Functions.ORDERS.id()) && !v.getKey().equals(c1)) {
+                        BenchRecord.figure("coldstart-flags", "orders cold start, " + v.getKey(), s.totalMedian(), "ms", c1Orders,
+                                "C1 only (Lambda's default)");
+                    }
                 }
-            }
-            double c1 = results.get("C1 only (-XX:TieredStopAtLevel=1, Lambda java17/21 default)")[0];
-            for (Map.Entry<String, double[]> r : results.entrySet()) {
-                ObjectNode n = out.putObject(r.getKey());
-                n.put("ordersMedianMs", Math.round(r.getValue()[0]));
-                n.put("minimalMedianMs", Math.round(r.getValue()[1]));
-                table.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", r.getKey(), r.getValue()[0], r.getValue()[1]));
-                if (!r.getKey().startsWith("C1 only (")) {
-                    BenchRecord.figure("coldstart-flags", "orders cold start with " + r.getKey(), r.getValue()[0], "ms", c1,
-                            "C1 only (Lambda's default)");
-                }
+                table.append(" |\n");
             }
             System.out.print(table);
             write("coldstart-flags.json", json);
@@ -279,7 +295,7 @@ public final class ColdStartBench {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         cmd.add("-cp");
-        cmd.add(target.jar().toAbsolutePath() + java.io.File.pathSeparator + runnerDir);
+        cmd.add(target.jar().toAbsolutePath() + java.io.File.pathSeparator + runnerDir.resolve("runner.jar"));
         cmd.add(ColdStartRunner.class.getName());
         long t0 = System.nanoTime();
         cmd.add(Long.toString(t0));
@@ -431,17 +447,22 @@ public final class ColdStartBench {
 
     // ---- helpers ----
 
-    /** The runner's class files alone in a folder: the only thing added to a function's classpath. */
+    /**
+     * A folder holding {@code runner.jar}: the runner's class files alone, the only thing added to a
+     * function's classpath (a jar, not a folder: CDS archives accept only jars on the classpath).
+     * Put {@code dir.resolve("runner.jar")} on the classpath; delete the folder afterwards.
+     */
     static Path runnerClasses() throws IOException, URISyntaxException {
         Path classes = Path.of(ColdStartRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String pkg = ColdStartRunner.class.getPackageName().replace('.', '/');
         Path dir = Files.createTempDirectory("holdfast-coldstart-runner");
-        Path target = dir.resolve(pkg);
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(classes.resolve(pkg))) {
+        try (Stream<Path> files = Files.list(classes.resolve(pkg));
+             java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(dir.resolve("runner.jar")))) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(ColdStartRunner.class.getSimpleName()))
-                    .toList()) {
-                Files.copy(f, target.resolve(f.getFileName()));
+                    .sorted().toList()) {
+                jar.putNextEntry(new java.util.jar.JarEntry(pkg + "/" + f.getFileName()));
+                jar.write(Files.readAllBytes(f));
+                jar.closeEntry();
             }
         }
         return dir;
