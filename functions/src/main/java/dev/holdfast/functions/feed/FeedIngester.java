@@ -10,10 +10,10 @@ import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

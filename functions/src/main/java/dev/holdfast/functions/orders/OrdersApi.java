@@ -110,14 +110,16 @@ public final class OrdersApi extends HttpFunction {
     /** Lambda's entry: the container's deployment, primed before a SnapStart snapshot. */
     public OrdersApi() {
         this(Deployment.fromEnvironment());
-        Priming.register(Functions.ORDERS, Deployment.fromEnvironment(), this::prime);
+        Priming.register(Functions.ORDERS, Deployment.fromEnvironment(), () -> prime(Deployment.fromEnvironment()));
     }
 
     /**
      * Priming's stub work: an order read that misses (404), an order placement refused by validation
-     * (400, records nothing), and the commit's domain math and JSON on a stub order.
+     * (400, records nothing), the reads of an order's plan on absent keys, and the commit's domain
+     * math, JSON and transaction on a stub order — sent behind a condition that cannot hold, so
+     * DynamoDB cancels it and nothing is written.
      */
-    private void prime() {
+    private void prime(Deployment deployment) {
         handleRequest(Priming.http("GET /orders/{orderId}").path("orderId", Priming.ABSENT_KEY).event(), null);
         handleRequest(Priming.http("POST /orders").header("idempotency-key", Priming.ABSENT_KEY)
                 .body("{\"marketId\":\"m-1\",\"selectionId\":\"s-1\",\"stake\":\"0\",\"priceVersion\":1}").event(), null);
@@ -140,7 +142,25 @@ public final class OrdersApi extends HttpFunction {
         Order order = new Order(orderId, Priming.SUB, Priming.ABSENT_KEY, req.fingerprint(), OrderStatus.ACCEPTED, "m-1",
                 "s-1", "e-1", req.stake(), odds, 1, OrderMath.potentialPayout(req.stake(), odds), now, null, claims, funds,
                 201, null);
-        Json.write(OrderJson.view(order));
+        order = withResponse(order, 201, OrderJson.view(order));
+
+        markets.market(Priming.ABSENT_KEY);
+        wallet.account(Priming.SUB);
+        exposure.buckets(LimitScope.USER, Priming.ABSENT_KEY);
+        lag.current();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(orders.putNewAction(order, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty())));
+        actions.add(markets.openAtVersionCheck(Priming.ABSENT_KEY, 1, now));
+        actions.add(status.normalModeCheck());
+        actions.addAll(wallet.postingActions(posting));
+        for (ExposureClaim c : claims) {
+            TransactWriteItem a = exposure.claimAction(c, c.amount());
+            if (a != null) {
+                actions.add(a);
+            }
+        }
+        TransactionCanceledException e = Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, actions);
+        Contention.conditionFailed(e, 1);
     }
 
     public OrdersApi(Deployment deployment) {

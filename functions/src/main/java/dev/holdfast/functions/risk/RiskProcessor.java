@@ -21,6 +21,7 @@ import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
@@ -30,7 +31,6 @@ import dev.holdfast.persistence.RiskConfigCache;
 import dev.holdfast.persistence.RiskConfigStore;
 import dev.holdfast.persistence.RiskLagStore;
 import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -98,7 +98,7 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
                 new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord()
                         .withSequenceNumber("1")
                         .withNewImage(Map.of("pk", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-                                        .withS(dev.holdfast.functions.runtime.Priming.ABSENT_KEY),
+                                        .withS(Priming.ABSENT_KEY),
                                 "sk", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS("PRIMING")));
         DynamodbEvent.DynamodbStreamRecord r = new DynamodbEvent.DynamodbStreamRecord();
         r.setDynamodb(record);

@@ -209,20 +209,33 @@ public final class Priming implements Resource {
 
     /** A transaction that can only be cancelled: its one action checks that the absent key exists. */
     private void cancelledTransaction(TableDef table) {
-        String name = tableName(table);
-        if (name == null) {
-            return;
+        if (tableName(table) != null) {
+            cancelled(deployment, table, List.of());
         }
+    }
+
+    /**
+     * Submits {@code actions} behind a condition that cannot hold (the absent key of {@code table}
+     * exists), so DynamoDB validates and cancels the whole transaction and writes nothing: a
+     * handler's real commit, marshalled and sent, without effect. Returns the cancellation.
+     *
+     * @throws IllegalStateException if the transaction was not cancelled
+     */
+    public static TransactionCanceledException cancelled(Deployment deployment, TableDef table, List<TransactWriteItem> actions) {
+        List<TransactWriteItem> all = new ArrayList<>();
+        all.add(TransactWriteItem.builder()
+                .conditionCheck(ConditionCheck.builder().tableName(deployment.names().table(table)).key(absentKey(table))
+                        .conditionExpression("attribute_exists(#k)")
+                        .expressionAttributeNames(Map.of("#k", table.partitionKey())).build())
+                .build());
+        all.addAll(actions);
         try {
-            deployment.clients().dynamo().transactWriteItems(b -> b.transactItems(TransactWriteItem.builder()
-                    .conditionCheck(ConditionCheck.builder().tableName(name).key(absentKey(table))
-                            .conditionExpression("attribute_exists(#k)")
-                            .expressionAttributeNames(Map.of("#k", table.partitionKey())).build())
-                    .build()));
-            throw new IllegalStateException("a condition on " + ABSENT_KEY + " held in " + table.id());
+            deployment.clients().dynamo().transactWriteItems(b -> b.transactItems(all));
         } catch (TransactionCanceledException expected) {
             expected.cancellationReasons().forEach(CancellationReason::code);
+            return expected;
         }
+        throw new IllegalStateException("a condition on " + ABSENT_KEY + " held in " + table.id());
     }
 
     private String tableName(TableDef table) {

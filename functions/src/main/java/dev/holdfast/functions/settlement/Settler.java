@@ -20,6 +20,7 @@ import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -31,9 +32,8 @@ import dev.holdfast.persistence.SettlementStore;
 import dev.holdfast.persistence.SettlementStore.Progress;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.resources.Queues;
-import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -106,11 +106,11 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
     private void prime() {
         // the settlement of a market that does not exist: one read that misses, nothing committed
         try {
-            settle(dev.holdfast.functions.runtime.Priming.ABSENT_KEY);
+            settle(Priming.ABSENT_KEY);
         } catch (IllegalArgumentException expected) {
             // "no market": what priming wanted
         }
-        command(dev.holdfast.functions.runtime.Priming.ABSENT_KEY);
+        command(Priming.ABSENT_KEY);
     }
 
     public Settler(Deployment deployment) {

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.withdrawals;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,6 @@ import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.persistence.WithdrawalStore;
-import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

@@ -11,6 +11,7 @@ import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -18,7 +19,6 @@ import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.persistence.WithdrawalStore;
 import dev.holdfast.resources.Functions;
-import dev.holdfast.functions.runtime.Priming;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -74,7 +74,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
         // a batch naming a withdrawal that does not exist: one read that misses, the bank is not called
         SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
         m.setMessageId("snapstart-priming");
-        m.setBody(WithdrawalQueue.body(dev.holdfast.functions.runtime.Priming.ABSENT_KEY));
+        m.setBody(WithdrawalQueue.body(Priming.ABSENT_KEY));
         m.setAttributes(java.util.Map.of("MessageGroupId", "snapstart-priming"));
         SQSEvent event = new SQSEvent();
         event.setRecords(java.util.List.of(m));

@@ -115,23 +115,36 @@ public final class ColdStartBench {
 
     private static void perFunction(LocalHoldfast env, Fixture fixture, Path runnerDir, int runs, int primedRuns) throws Exception {
         Target minimal = minimal(env);
-        System.out.printf("%d run(s) per function (+%d primed), fresh JVM each, flags %s%n", runs, primedRuns, LAMBDA_FLAGS);
-        Stats base = measure(minimal, runnerDir, LAMBDA_FLAGS, runs, false);
-        System.out.printf("%-20s median %6.0f ms%n", MINIMAL, base.totalMedian());
+        List<Target> targets = new ArrayList<>();
+        targets.add(minimal);
+        for (FunctionDef f : Functions.ALL) {
+            targets.add(target(env, fixture, f));
+        }
+        System.out.printf("%d run(s) per function (+%d primed), fresh JVM each, flags %s; run by run over every function,%n"
+                + "so a machine busy with something else skews every function alike%n", runs, primedRuns, LAMBDA_FLAGS);
+        Map<String, List<Launch>> plainRuns = new LinkedHashMap<>();
+        Map<String, List<Launch>> primedLaunches = new LinkedHashMap<>();
+        for (int r = 0; r < runs + primedRuns; r++) {
+            boolean prime = r >= runs;
+            for (Target target : targets) {
+                if (prime && target == minimal) {
+                    continue; // the minimal handler registers no priming
+                }
+                Launch l = launch(target, runnerDir, LAMBDA_FLAGS, prime);
+                (prime ? primedLaunches : plainRuns).computeIfAbsent(target.id(), k -> new ArrayList<>()).add(l);
+            }
+            System.out.printf("%s run %d/%d done%n", prime ? "primed" : "plain", prime ? r - runs + 1 : r + 1, prime ? primedRuns : runs);
+        }
+        Stats base = new Stats(MINIMAL, plainRuns.get(MINIMAL));
         Map<String, Stats> plain = new LinkedHashMap<>();
         Map<String, Stats> primed = new LinkedHashMap<>();
         for (FunctionDef f : Functions.ALL) {
-            Target target = target(env, fixture, f);
-            Stats s = measure(target, runnerDir, LAMBDA_FLAGS, runs, false);
+            Stats s = new Stats(f.id(), plainRuns.get(f.id()));
             plain.put(f.id(), s);
-            Stats p = primedRuns > 0 ? measure(target, runnerDir, LAMBDA_FLAGS, primedRuns, true) : null;
+            Stats p = primedLaunches.containsKey(f.id()) ? new Stats(f.id(), primedLaunches.get(f.id())) : null;
             if (p != null) {
                 primed.put(f.id(), p);
             }
-            System.out.printf("%-20s median %6.0f ms  ratio %.2f  (init %.0f ms, first event %.0f ms%s; status %s)%n", f.id(),
-                    s.totalMedian(), s.totalMedian() / base.totalMedian(), s.median(Launch::initMs), s.median(Launch::eventMs),
-                    p == null ? "" : String.format(Locale.ROOT, ", after priming %.0f ms", p.median(Launch::eventMs)),
-                    s.statuses());
         }
         double fnMiB = mib(FUNCTIONS_JAR);
         double minMiB = mib(MINIMAL_JAR);

@@ -67,7 +67,7 @@ public final class ColdStartRunner {
         long t3 = System.nanoTime();
         System.out.flush();
         System.out.println("COLDSTART main=" + ms(mainAt - launch) + " init=" + ms(t1 - t0) + " primed=" + ms(t2 - t1)
-                + " event=" + ms(t3 - t2) + " status=" + status(result));
+                + " event=" + ms(t3 - t2) + " status=" + (kind.equals("none") ? "none" : status(result)));
         System.out.flush();
         System.exit(0); // as a frozen Lambda container would, whatever threads the handler left
     }
@@ -78,7 +78,7 @@ public final class ColdStartRunner {
 
     private static String status(Object result) {
         if (result == null) {
-            return "none";
+            return "ok";
         }
         if (result instanceof com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse r) {
             return Integer.toString(r.getStatusCode());
