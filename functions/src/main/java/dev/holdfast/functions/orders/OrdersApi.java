@@ -124,6 +124,10 @@ public final class OrdersApi extends HttpFunction {
         handleRequest(Priming.http("POST /orders").header("idempotency-key", Priming.ABSENT_KEY)
                 .body("{\"marketId\":\"m-1\",\"selectionId\":\"s-1\",\"stake\":\"0\",\"priceVersion\":1}").event(), null);
         Instant now = clock.instant();
+        ObjectNode config = RiskConfig.DEFAULT.toJson(); // decoded as a container's first order decodes the stored one
+        config.remove("version");
+        config.put("reason", "snapstart priming");
+        RiskConfig.fromJson(config, 1);
         String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
         OrderRequest req = new OrderRequest("m-1", "s-1", Amount.parse("10000"), 1);
         Odds odds = Odds.parse("2.50");
