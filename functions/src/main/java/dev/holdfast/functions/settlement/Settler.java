@@ -111,6 +111,26 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
             // "no market": what priming wanted
         }
         command(Priming.ABSENT_KEY);
+        // one order's settlement commit on stub data, sent behind a condition that cannot hold
+        Instant now = clock.instant();
+        String orderId = dev.holdfast.domain.order.OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
+        dev.holdfast.domain.money.Amount stake = dev.holdfast.domain.money.Amount.parse("10000");
+        dev.holdfast.domain.pricing.Odds odds = dev.holdfast.domain.pricing.Odds.parse("2.50");
+        Posting staked = Account.empty(Priming.SUB)
+                .credit(dev.holdfast.domain.money.Fund.CASH, dev.holdfast.domain.money.Amount.parse("50000"), now).after()
+                .stake(orderId, stake, now);
+        ExposureClaim claim = new ExposureClaim(dev.holdfast.domain.risk.LimitScope.USER, Priming.SUB, 0,
+                dev.holdfast.domain.order.OrderMath.liability(stake, odds));
+        Order order = new Order(orderId, Priming.SUB, Priming.ABSENT_KEY, "stub", OrderStatus.ACCEPTED, Priming.ABSENT_KEY,
+                "s-1", "e-1", stake, odds, 1, dev.holdfast.domain.order.OrderMath.potentialPayout(stake, odds), now, null,
+                List.of(claim), java.util.Map.of(dev.holdfast.domain.money.Fund.CASH, stake), 201, "{}");
+        Settlement s = Settlement.of(order, MarketResult.winner("s-1"), now);
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(orders.settlementPutAction(s));
+        actions.add(status.normalModeCheck());
+        actions.addAll(wallet.postingActions(s.posting(staked.after(), order)));
+        actions.add(exposure.releaseAction(claim));
+        Priming.cancelled(Deployment.fromEnvironment(), dev.holdfast.resources.Tables.ORDERS, actions);
     }
 
     public Settler(Deployment deployment) {
