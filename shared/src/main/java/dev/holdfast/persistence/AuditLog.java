@@ -30,8 +30,9 @@ public final class AuditLog {
     private volatile DynamoDbTable<AuditItem> table;
 
     /**
-     * The audit trail of {@code deployment}. The table is resolved on first use, so a function that
-     * shares a store with audited paths but never takes them (a worker) needs no access to it.
+     * The audit trail of {@code deployment}. The table is resolved on first use, not here: most
+     * functions build stores that can audit but never do on their path (e.g. the feed ingester's
+     * market saves), and a deployed function is given only the tables it uses.
      */
     public AuditLog(Deployment deployment) {
         this.deployment = deployment;

@@ -22,10 +22,30 @@ import java.util.List;
  */
 public record AwsClients(DynamoDbClient dynamo, DynamoDbEnhancedClient enhanced, SqsClient sqs) {
 
-    /** Clients for a Lambda container: region and credentials from Lambda's environment. */
+    /**
+     * Endpoint override for DynamoDB, read by {@link #fromEnvironment()}. Never set in AWS; set by
+     * the cold-start bench so a fresh JVM with only the functions jar talks to DynamoDB Local.
+     */
+    public static final String DYNAMODB_ENDPOINT_ENV = "HOLDFAST_DYNAMODB_ENDPOINT";
+    /** Endpoint override for SQS (ElasticMQ, LocalStack), read by {@link #fromEnvironment()}; never set in AWS. */
+    public static final String SQS_ENDPOINT_ENV = "HOLDFAST_SQS_ENDPOINT";
+
+    /**
+     * Clients for a Lambda container: region and credentials from Lambda's environment, and the
+     * endpoints from {@link #DYNAMODB_ENDPOINT_ENV} / {@link #SQS_ENDPOINT_ENV} when they are set.
+     */
     public static AwsClients fromEnvironment() {
-        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-        return build(Region.of(region), EnvironmentVariableCredentialsProvider.create(), null, null);
+        return fromEnvironment(System.getenv());
+    }
+
+    static AwsClients fromEnvironment(java.util.Map<String, String> env) {
+        String region = env.getOrDefault("AWS_REGION", "us-east-1");
+        return build(Region.of(region), EnvironmentVariableCredentialsProvider.create(),
+                endpoint(env.get(DYNAMODB_ENDPOINT_ENV)), endpoint(env.get(SQS_ENDPOINT_ENV)));
+    }
+
+    private static URI endpoint(String value) {
+        return value == null || value.isBlank() ? null : URI.create(value.trim());
     }
 
     /** Clients for local endpoints (DynamoDB Local, ElasticMQ, LocalStack) with dummy credentials. */

@@ -9,9 +9,12 @@ import dev.holdfast.domain.market.FeedUpdate;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.functions.runtime.Metrics;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -33,9 +36,22 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     private final MarketStore markets;
     private final Clock clock;
     private final JsonLog log = new JsonLog("feed-ingester");
+    private final Metrics metrics = new Metrics("feed-ingester");
 
     public FeedIngester() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.FEED_INGESTER, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // a feed message parsed, its market looked up (a miss: nothing is quarantined), and the pricing math
+        FeedUpdate update = FeedMessage.parse("{\"provider\":\"snapstart-priming\",\"providerMarketId\":\"absent\",\"sequence\":1,\"sourceTimestamp\":\"2026-01-01T00:00:00Z\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\"0.55\"},{\"providerSelectionId\":\"2\",\"probability\":\"0.45\"}]}");
+        markets.marketIdForFeed(update.provider(), update.providerMarketId());
+        dev.holdfast.domain.pricing.Pricing.price(java.util.Map.of("s-1", new java.math.BigDecimal("0.55"),
+                        "s-2", new java.math.BigDecimal("0.45")), dev.holdfast.domain.pricing.MarginPolicy.DEFAULT,
+                dev.holdfast.domain.pricing.ExposureSignal.NONE);
+        priceAgeMs(update, clock.instant());
     }
 
     public FeedIngester(Deployment deployment) {
@@ -82,10 +98,12 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             try {
                 if (outcome instanceof Market.FeedOutcome.Published p) {
                     markets.save(market, p.change(), Optional.of(p.snapshot()), Optional.empty());
+                    metrics.priceAgeMs(priceAgeMs(update, receivedAt));
                     return Applied.PUBLISHED;
                 }
                 if (outcome instanceof Market.FeedOutcome.Refreshed r) {
                     markets.save(market, r.change(), Optional.empty(), Optional.empty());
+                    metrics.priceAgeMs(priceAgeMs(update, receivedAt));
                     return Applied.REFRESHED;
                 }
                 return Applied.IGNORED;
@@ -94,5 +112,11 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             }
         }
         throw new IllegalStateException("market " + marketId.get() + " kept changing; the message will be retried");
+    }
+
+    /** How old the price was when it was applied: received at minus the provider's timestamp (never negative). */
+    static long priceAgeMs(FeedUpdate update, Instant receivedAt) {
+        return update.sourceTimestamp() == null ? 0
+                : Math.max(0, receivedAt.toEpochMilli() - update.sourceTimestamp().toEpochMilli());
     }
 }

@@ -11,6 +11,8 @@ import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.persistence.RiskConfigCache;
 import dev.holdfast.persistence.RiskConfigStore;
+import dev.holdfast.functions.runtime.Priming;
+import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
 import java.util.Map;
@@ -38,6 +40,14 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     public FeedWatchdog() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.FEED_WATCHDOG, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // one page of open markets read (nothing is moved) and the staleness math on the default config
+        markets.byState(dev.holdfast.domain.market.MarketState.OPEN, 1, Optional.empty());
+        dev.holdfast.domain.risk.RiskConfig.DEFAULT.feed().fresh(clock.instant(), clock.instant());
     }
 
     public FeedWatchdog(Deployment deployment) {

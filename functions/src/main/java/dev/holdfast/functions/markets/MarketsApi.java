@@ -21,6 +21,7 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.Deployment;
@@ -70,6 +71,20 @@ public final class MarketsApi extends HttpFunction {
 
     public MarketsApi() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.MARKETS, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // market and snapshot reads that miss, a market creation refused for its absent event (writes
+        // nothing), and the pricing math on a stub
+        handleRequest(Priming.http("GET /markets/{marketId}").path("marketId", Priming.ABSENT_KEY).event(), null);
+        handleRequest(Priming.http("GET /markets/{marketId}/prices/{priceVersion}").path("marketId", Priming.ABSENT_KEY)
+                .path("priceVersion", "1").event(), null);
+        handleRequest(Priming.http("POST /admin/markets").body("{\"eventId\":\"snapstart-priming#absent\",\"name\":\"Match winner\",\"selections\":[{\"name\":\"Home\"},{\"name\":\"Draw\"},{\"name\":\"Away\"}],\"feed\":{\"provider\":\"snapstart-priming\",\"providerMarketId\":\"absent\",\"selections\":{\"1\":0,\"2\":1,\"3\":2}}}").event(), null);
+        dev.holdfast.domain.pricing.Pricing.price(java.util.Map.of("s-1", new java.math.BigDecimal("0.55"),
+                        "s-2", new java.math.BigDecimal("0.45")), dev.holdfast.domain.pricing.MarginPolicy.DEFAULT,
+                dev.holdfast.domain.pricing.ExposureSignal.NONE);
     }
 
     public MarketsApi(Deployment deployment) {

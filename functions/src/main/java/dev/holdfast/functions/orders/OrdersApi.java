@@ -32,6 +32,8 @@ import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.runtime.Metrics;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -100,12 +102,69 @@ public final class OrdersApi extends HttpFunction {
     private final RiskLagStore lag;
     private final DynamoDbClient dynamo;
     private final Clock clock;
+    private final Metrics metrics = new Metrics(Functions.ORDERS.id());
     private final Map<String, String> segments = new ConcurrentHashMap<>();
     /** Scopes seen with no bucket over its share, per config version: they may take the fast path. */
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
 
+    /** Lambda's entry: the container's deployment, primed before a SnapStart snapshot. */
     public OrdersApi() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.ORDERS, Deployment.fromEnvironment(), () -> prime(Deployment.fromEnvironment()));
+    }
+
+    /**
+     * Priming's stub work: an order read that misses (404), an order placement refused by validation
+     * (400, records nothing), the reads of an order's plan on absent keys, and the commit's domain
+     * math, JSON and transaction on a stub order — sent behind a condition that cannot hold, so
+     * DynamoDB cancels it and nothing is written.
+     */
+    private void prime(Deployment deployment) {
+        handleRequest(Priming.http("GET /orders/{orderId}").path("orderId", Priming.ABSENT_KEY).event(), null);
+        handleRequest(Priming.http("POST /orders").header("idempotency-key", Priming.ABSENT_KEY)
+                .body("{\"marketId\":\"m-1\",\"selectionId\":\"s-1\",\"stake\":\"0\",\"priceVersion\":1}").event(), null);
+        Instant now = clock.instant();
+        ObjectNode config = RiskConfig.DEFAULT.toJson(); // decoded as a container's first order decodes the stored one
+        config.remove("version");
+        config.put("reason", "snapstart priming");
+        RiskConfig.fromJson(config, 1);
+        String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
+        OrderRequest req = new OrderRequest("m-1", "s-1", Amount.parse("10000"), 1);
+        Odds odds = Odds.parse("2.50");
+        BigDecimal liability = OrderMath.liability(req.stake(), odds);
+        Posting posting = Account.empty(Priming.SUB).credit(Fund.CASH, Amount.parse("50000"), now).after()
+                .stake(orderId, req.stake(), now);
+        List<ExposureClaim> claims = new ArrayList<>();
+        for (LimitScope scope : SCOPES) {
+            int n = ExposureClaim.bucketsFor(scope);
+            BigDecimal limit = RiskConfig.DEFAULT.limit(scope, "GLOBAL").value();
+            ExposureBuckets.split(liability, ExposureBuckets.caps(limit, n, Map.of()), Map.of())
+                    .ifPresent(parts -> parts.forEach((b, part) -> claims.add(new ExposureClaim(scope, "stub", b, part))));
+        }
+        Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
+        posting.entries().forEach(e -> funds.merge(e.fund(), e.amount().negate(), Amount::plus));
+        Order order = new Order(orderId, Priming.SUB, Priming.ABSENT_KEY, req.fingerprint(), OrderStatus.ACCEPTED, "m-1",
+                "s-1", "e-1", req.stake(), odds, 1, OrderMath.potentialPayout(req.stake(), odds), now, null, claims, funds,
+                201, null);
+        order = withResponse(order, 201, OrderJson.view(order));
+
+        markets.market(Priming.ABSENT_KEY);
+        wallet.account(Priming.SUB);
+        exposure.buckets(LimitScope.USER, Priming.ABSENT_KEY);
+        lag.current();
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(orders.putNewAction(order, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty())));
+        actions.add(markets.openAtVersionCheck(Priming.ABSENT_KEY, 1, now));
+        actions.add(status.normalModeCheck());
+        actions.addAll(wallet.postingActions(posting));
+        for (ExposureClaim c : claims) {
+            TransactWriteItem a = exposure.claimAction(c, c.amount());
+            if (a != null) {
+                actions.add(a);
+            }
+        }
+        TransactionCanceledException e = Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, actions);
+        Contention.conditionFailed(e, 1);
     }
 
     public OrdersApi(Deployment deployment) {
@@ -121,7 +180,7 @@ public final class OrdersApi extends HttpFunction {
         this.lag = new RiskLagStore(deployment);
         this.dynamo = deployment.clients().dynamo();
         this.clock = deployment.clock();
-        serve("POST /orders", this::place);
+        serve("POST /orders", this::placeCounted);
         serve("GET /orders/{orderId}", this::get);
         serve("GET /orders", this::list);
     }
@@ -145,6 +204,26 @@ public final class OrdersApi extends HttpFunction {
     }
 
     // ---- placing ----
+
+    /** {@link #place} with its outcome counted: accepted, or rejected by code (replays count nothing). */
+    private HttpResponse placeCounted(HttpRequest request) {
+        HttpResponse response;
+        try {
+            response = place(request);
+        } catch (ApiError e) {
+            metrics.ordersRejected(e.code().name());
+            throw e;
+        }
+        if (response.headers().containsKey("Idempotent-Replayed")) {
+            return response;
+        }
+        if (response.status() == 201) {
+            metrics.ordersAccepted();
+        } else if (response.status() >= 400) {
+            metrics.ordersRejected(response.body().path("error").path("code").asText("UNKNOWN"));
+        }
+        return response;
+    }
 
     private HttpResponse place(HttpRequest request) {
         Caller caller = request.requireCaller();

@@ -12,6 +12,7 @@ import dev.holdfast.domain.platform.TradingMode;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -38,6 +39,15 @@ public final class PlatformApi extends HttpFunction {
     /** Lambda's entry: the container's deployment from the environment. */
     public PlatformApi() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.PLATFORM, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // an audit page read, and a maintenance change refused by validation (records nothing)
+        handleRequest(Priming.http("GET /admin/audit").query("limit", "1").event(), null);
+        handleRequest(Priming.http("POST /admin/maintenance").body("{\"mode\":\"SNAPSTART_PRIMING\",\"notice\":\"stub\"}").event(), null);
+        Json.write(toJson(PlatformStatus.initial(clock.instant())));
     }
 
     public PlatformApi(Deployment deployment) {

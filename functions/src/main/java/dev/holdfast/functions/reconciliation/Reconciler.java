@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ReconciliationReader;
 import dev.holdfast.persistence.ReconciliationStore;
+import dev.holdfast.resources.Functions;
 
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,14 @@ public final class Reconciler implements RequestHandler<Map<String, Object>, Voi
 
     public Reconciler() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.RECONCILER, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the reconciliation math on an empty stub (a full run would read every account)
+        dev.holdfast.domain.reconciliation.Reconciliation.openExposureByAccount(java.util.List.of());
+        dev.holdfast.domain.reconciliation.Reconciliation.usedByBucket(java.util.List.of());
     }
 
     public Reconciler(Deployment deployment) {

@@ -10,6 +10,7 @@ import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ReconciliationReader;
@@ -37,6 +38,14 @@ public final class ReconciliationApi extends HttpFunction {
 
     public ReconciliationApi() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.RECONCILIATION, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the latest report read, and a run refused by validation (runs nothing)
+        handleRequest(Priming.http("GET /admin/reconciliation/latest").event(), null);
+        handleRequest(Priming.http("POST /admin/reconciliation/runs").body("{\"snapstart\":\"priming\"}").event(), null);
     }
 
     public ReconciliationApi(Deployment deployment) {

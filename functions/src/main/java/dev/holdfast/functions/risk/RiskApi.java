@@ -13,6 +13,7 @@ import dev.holdfast.domain.risk.RiskConfigDiff;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ExposureStore;
@@ -41,6 +42,14 @@ public final class RiskApi extends HttpFunction {
     /** Lambda's entry: the container's deployment from the environment. */
     public RiskApi() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.RISK, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // a flags page read, and a config replacement refused by validation (writes nothing)
+        handleRequest(Priming.http("GET /admin/risk/flags").query("limit", "1").event(), null);
+        handleRequest(Priming.http("PUT /admin/risk/config").header("if-match", "\"1\"").body("{}").event(), null);
     }
 
     public RiskApi(Deployment deployment) {

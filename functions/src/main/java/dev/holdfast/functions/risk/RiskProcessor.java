@@ -21,6 +21,7 @@ import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.MarketStore;
@@ -30,6 +31,7 @@ import dev.holdfast.persistence.RiskConfigCache;
 import dev.holdfast.persistence.RiskConfigStore;
 import dev.holdfast.persistence.RiskLagStore;
 import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.resources.Functions;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
@@ -86,6 +88,21 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
 
     public RiskProcessor() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.RISK_PROCESSOR, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // a stream record parsed (reports no lag, applies nothing)
+        com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord record =
+                new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord()
+                        .withSequenceNumber("1")
+                        .withNewImage(Map.of("pk", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
+                                        .withS(Priming.ABSENT_KEY),
+                                "sk", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS("PRIMING")));
+        DynamodbEvent.DynamodbStreamRecord r = new DynamodbEvent.DynamodbStreamRecord();
+        r.setDynamodb(record);
+        parse(0, r, "snapstart-priming");
     }
 
     public RiskProcessor(Deployment deployment) {

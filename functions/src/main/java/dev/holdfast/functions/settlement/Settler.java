@@ -19,6 +19,8 @@ import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.functions.runtime.Metrics;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -30,6 +32,7 @@ import dev.holdfast.persistence.SettlementStore;
 import dev.holdfast.persistence.SettlementStore.Progress;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -92,9 +95,42 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
     private final int pageSize;
     private final ExecutorService pool;
     private final JsonLog log = new JsonLog("settler");
+    private final Metrics metrics = new Metrics("settler");
 
     public Settler() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.SETTLER, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the settlement of a market that does not exist: one read that misses, nothing committed
+        try {
+            settle(Priming.ABSENT_KEY);
+        } catch (IllegalArgumentException expected) {
+            // "no market": what priming wanted
+        }
+        command(Priming.ABSENT_KEY);
+        // one order's settlement commit on stub data, sent behind a condition that cannot hold
+        Instant now = clock.instant();
+        String orderId = dev.holdfast.domain.order.OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
+        dev.holdfast.domain.money.Amount stake = dev.holdfast.domain.money.Amount.parse("10000");
+        dev.holdfast.domain.pricing.Odds odds = dev.holdfast.domain.pricing.Odds.parse("2.50");
+        Posting staked = Account.empty(Priming.SUB)
+                .credit(dev.holdfast.domain.money.Fund.CASH, dev.holdfast.domain.money.Amount.parse("50000"), now).after()
+                .stake(orderId, stake, now);
+        ExposureClaim claim = new ExposureClaim(dev.holdfast.domain.risk.LimitScope.USER, Priming.SUB, 0,
+                dev.holdfast.domain.order.OrderMath.liability(stake, odds));
+        Order order = new Order(orderId, Priming.SUB, Priming.ABSENT_KEY, "stub", OrderStatus.ACCEPTED, Priming.ABSENT_KEY,
+                "s-1", "e-1", stake, odds, 1, dev.holdfast.domain.order.OrderMath.potentialPayout(stake, odds), now, null,
+                List.of(claim), java.util.Map.of(dev.holdfast.domain.money.Fund.CASH, stake), 201, "{}");
+        Settlement s = Settlement.of(order, MarketResult.winner("s-1"), now);
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(orders.settlementPutAction(s));
+        actions.add(status.normalModeCheck());
+        actions.addAll(wallet.postingActions(s.posting(staked.after(), order)));
+        actions.add(exposure.releaseAction(claim));
+        Priming.cancelled(Deployment.fromEnvironment(), dev.holdfast.resources.Tables.ORDERS, actions);
     }
 
     public Settler(Deployment deployment) {
@@ -209,6 +245,9 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                     todo = todo.stream().filter(o -> !done.contains(o.orderId())).toList();
                 }
                 long settledNow = settleAll(todo, result);
+                if (settledNow > 0) {
+                    metrics.settledOrders(settledNow);
+                }
                 faults.reached("page-settled");
                 boolean lastPage = page.nextCursor().isEmpty();
                 progress = lastPage

@@ -58,6 +58,13 @@ public final class SignupApi extends HttpFunction {
 
     public SignupApi() {
         this(Deployment.fromEnvironment(), System.getenv());
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.SIGNUP, Deployment.fromEnvironment(), () -> {
+            // a signup that does not exist (404) and one without a token (401): never the signing secret
+            handleRequest(dev.holdfast.functions.runtime.Priming.http("GET /signup/{signupId}")
+                    .path("signupId", "s-00000000000000000000000000000000").event(), null);
+            handleRequest(dev.holdfast.functions.runtime.Priming.http("POST /signup")
+                    .body("{\"name\":\"Stub\",\"birthDate\":\"1990-01-01\",\"phone\":\"+821000000000\",\"region\":\"x\"}").event(), null);
+        });
     }
 
     /** With the signing secret of the process environment. */

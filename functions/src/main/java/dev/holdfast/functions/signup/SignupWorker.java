@@ -51,6 +51,13 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
 
     public SignupWorker() {
         this(Deployment.fromEnvironment(), System.getenv());
+        // SnapStart priming: the tables' read path and the batch loop on an empty batch (no verifier call)
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.SIGNUP_WORKER, Deployment.fromEnvironment(),
+                () -> {
+                    SQSEvent empty = new SQSEvent();
+                    empty.setRecords(java.util.List.of());
+                    handleRequest(empty, null);
+                });
     }
 
     /** With the verifier of the process environment. */

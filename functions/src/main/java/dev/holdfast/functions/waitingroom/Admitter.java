@@ -49,6 +49,17 @@ public final class Admitter implements RequestHandler<Map<String, Object>, Void>
 
     public Admitter() {
         this(Deployment.fromEnvironment());
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.ADMITTER, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work: the tick's reads and arithmetic, without a tick (a tick would admit people). */
+    private void prime() {
+        store.activeRollouts();
+        VerifierStats.Snapshot s = verifier.read();
+        VerifierHealth.Step h = VerifierHealth.FULL.next(s.calls(), s.errors(), s.backlog(), 100);
+        AdmissionPace.START.tick(100, h.next().factorMilli(), 1000);
+        long[] counts = new long[WaitingRoomStore.STRIPES];
+        stripes.countUpTo(stripes.advance(0, 1, counts), counts);
     }
 
     public Admitter(Deployment deployment) {

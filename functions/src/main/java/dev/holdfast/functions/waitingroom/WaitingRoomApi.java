@@ -80,6 +80,21 @@ public final class WaitingRoomApi extends HttpFunction {
 
     public WaitingRoomApi() {
         this(Deployment.fromEnvironment(), System.getenv());
+        dev.holdfast.functions.runtime.Priming.register(Functions.WAITING_ROOM, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /**
+     * SnapStart priming's stub work: a poll of a ticket that does not exist (404), a malformed enter
+     * (400) and the queue arithmetic. Never the signing secret: it is fetched after restore, so no
+     * snapshot carries it.
+     */
+    private void prime() {
+        handleRequest(dev.holdfast.functions.runtime.Priming.http("GET /waiting-room/tickets/{ticketId}")
+                .path("ticketId", "t-AAAAAAAAAAAAAAAAAAAAAA").event(), null);
+        handleRequest(dev.holdfast.functions.runtime.Priming.http("POST /waiting-room/enter")
+                .body("{\"link\":\"x\",\"deviceId\":\"short\"}").event(), null);
+        long[] counts = {3, 3, 3, 2, 2, 2, 2, 2};
+        QueueView.pollAfterSeconds(QueueView.etaSeconds(QueueView.ahead(stripes, 40, stripes.advance(0, 5, counts), counts), 100_000));
     }
 
     public WaitingRoomApi(Deployment deployment, Map<String, String> environment) {

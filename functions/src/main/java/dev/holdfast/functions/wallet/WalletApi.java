@@ -16,6 +16,7 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.Contention;
@@ -56,6 +57,17 @@ public final class WalletApi extends HttpFunction {
     /** Lambda's entry: the container's deployment from the environment. */
     public WalletApi() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.WALLET, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the balance of an account that never existed, a withdrawal read that misses, and a credit
+        // refused by validation (writes nothing)
+        handleRequest(Priming.http("GET /wallet").event(), null);
+        handleRequest(Priming.http("GET /wallet/withdrawals/{withdrawalId}").path("withdrawalId", Priming.ABSENT_KEY).event(), null);
+        handleRequest(Priming.http("POST /admin/accounts/{accountId}/credits").path("accountId", Priming.SUB)
+                .header("idempotency-key", Priming.ABSENT_KEY).body("{\"fund\":\"SNAPSTART_PRIMING\",\"amount\":\"0\"}").event(), null);
     }
 
     public WalletApi(Deployment deployment) {

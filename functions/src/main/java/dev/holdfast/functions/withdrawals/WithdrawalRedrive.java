@@ -1,6 +1,7 @@
 package dev.holdfast.functions.withdrawals;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.persistence.WithdrawalStore;
+import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +41,13 @@ public final class WithdrawalRedrive implements RequestHandler<Map<String, Objec
 
     public WithdrawalRedrive() {
         this(Deployment.fromEnvironment());
+        Priming.register(Functions.WITHDRAWAL_REDRIVE, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // the pending-withdrawals query with a cutoff nothing is older than: read only, nothing sent
+        withdrawals.pendingSince(Instant.EPOCH, 1);
     }
 
     public WithdrawalRedrive(Deployment deployment) {

@@ -11,6 +11,7 @@ import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -65,6 +66,19 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
     /** Lambda's entry. */
     public WithdrawalWorker() {
         this(Deployment.fromEnvironment(), System.getenv());
+        Priming.register(Functions.WITHDRAWAL_WORKER, Deployment.fromEnvironment(), this::prime);
+    }
+
+    /** SnapStart priming's stub work (see {@link Priming}); side-effect free on real data. */
+    private void prime() {
+        // a batch naming a withdrawal that does not exist: one read that misses, the bank is not called
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId("snapstart-priming");
+        m.setBody(WithdrawalQueue.body(Priming.ABSENT_KEY));
+        m.setAttributes(java.util.Map.of("MessageGroupId", "snapstart-priming"));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(java.util.List.of(m));
+        handleRequest(event, null);
     }
 
     /** With the bank of the process environment ({@code BANK_URL}). */

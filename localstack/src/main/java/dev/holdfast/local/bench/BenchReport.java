@@ -10,7 +10,7 @@ import java.util.Map;
  * and {@code order-latency.png} — in {@code localstack/target/bench/} (or the folder given).
  *
  * <p>Usage: {@code localstack/bench all [OUT_DIR]}. Benches that come with other parts of the
- * platform (cold start per function, waiting-room enters) join the run when their classes exist.
+ * platform (waiting-room enters) join the run when their classes exist.
  */
 public final class BenchReport {
     private BenchReport() {}
@@ -23,7 +23,10 @@ public final class BenchReport {
         step("orders", () -> OrderBench.main(new String[]{"1000", "8"}));
         step("settlement", () -> SettleBench.main(new String[]{"2000"}));
         step("reconcile", () -> ReconcileBench.main(new String[]{"200", "2000"}));
-        for (String optional : new String[]{"dev.holdfast.local.bench.ColdStartBench", "dev.holdfast.local.bench.EnterBench"}) {
+        // a fresh JVM per function and run (3 plain, 1 primed), then JIT/CDS settings on orders: ~3 minutes
+        step("coldstart", () -> ColdStartBench.run(new String[]{"3", "1"}));
+        step("coldstart-flags", () -> ColdStartBench.run(new String[]{"--flags", "3"}));
+        for (String optional : new String[]{"dev.holdfast.local.bench.EnterBench"}) {
             try {
                 Class<?> c = Class.forName(optional);
                 step(c.getSimpleName(), () -> c.getMethod("main", String[].class).invoke(null, (Object) new String[0]));
@@ -43,6 +46,7 @@ public final class BenchReport {
         System.out.println(md);
         System.out.println("[bench] wrote " + out.resolve("report.json") + ", " + out.resolve("report.md") + ", "
                 + out.resolve("order-latency.png"));
+        System.exit(0); // DynamoDB Local leaves a non-daemon job thread behind after close
     }
 
     @FunctionalInterface
