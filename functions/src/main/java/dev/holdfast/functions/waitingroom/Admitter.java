@@ -46,6 +46,7 @@ public final class Admitter implements RequestHandler<Map<String, Object>, Void>
     private final Clock clock;
     private final PositionStripes stripes = new PositionStripes(WaitingRoomStore.STRIPES);
     private final JsonLog log = new JsonLog("admitter");
+    private final dev.holdfast.functions.runtime.Metrics metrics = new dev.holdfast.functions.runtime.Metrics("admitter");
 
     public Admitter() {
         this(Deployment.fromEnvironment());
@@ -130,6 +131,7 @@ public final class Admitter implements RequestHandler<Map<String, Object>, Void>
             return; // another run ticked this rollout first; the next tick carries on from its state
         }
         if (admittedNow > 0 || h.signal() != VerifierHealth.Signal.HEALTHY) {
+            metrics.admittedPerSecond(elapsed == 0 ? 0 : admittedNow * 1000.0 / elapsed);
             ObjectNode line = log.line("INFO", r.rollout().rolloutId(), "admitted");
             line.put("rolloutId", r.rollout().rolloutId());
             line.put("admitted", admittedNow);
