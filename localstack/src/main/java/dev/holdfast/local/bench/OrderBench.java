@@ -37,7 +37,14 @@ public final class OrderBench {
         int orders = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         System.out.println("starting the embedded environment...");
-        try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
+        // Without the post-trade risk processor: it feeds each order's liability back into the market's
+        // exposure signal, so the steady feed would re-price the market and the bench's fixed
+        // priceVersion would meet PRICE_CHANGED. The order path itself is unchanged.
+        dev.holdfast.resources.Triggers.TriggerSet d = dev.holdfast.resources.Triggers.DEFINED;
+        dev.holdfast.resources.Triggers.TriggerSet noRisk = new dev.holdfast.resources.Triggers.TriggerSet(d.queues(),
+                d.streams().stream().filter(t -> t.function() != dev.holdfast.resources.Functions.RISK_PROCESSOR).toList(),
+                d.schedules());
+        try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0), noRisk)) {
             BenchHttp http = new BenchHttp(env);
             String admin = http.adminToken();
             JsonNode cfg = http.send("GET", "/admin/risk/config", admin, null);
