@@ -40,10 +40,10 @@ public final class OrderBench {
         // Without the post-trade risk processor: it feeds each order's liability back into the market's
         // exposure signal, so the steady feed would re-price the market and the bench's fixed
         // priceVersion would meet PRICE_CHANGED. The order path itself is unchanged.
-        dev.holdfast.resources.Triggers.TriggerSet d = dev.holdfast.resources.Triggers.DEFINED;
-        dev.holdfast.resources.Triggers.TriggerSet noRisk = new dev.holdfast.resources.Triggers.TriggerSet(d.queues(),
-                d.streams().stream().filter(t -> t.function() != dev.holdfast.resources.Functions.RISK_PROCESSOR).toList(),
-                d.schedules());
+        dev.holdfast.resources.Triggers.TriggerSet defined = dev.holdfast.resources.Triggers.DEFINED;
+        dev.holdfast.resources.Triggers.TriggerSet noRisk = new dev.holdfast.resources.Triggers.TriggerSet(defined.queues(),
+                defined.streams().stream().filter(t -> t.function() != dev.holdfast.resources.Functions.RISK_PROCESSOR).toList(),
+                defined.schedules());
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0), noRisk)) {
             BenchHttp http = new BenchHttp(env);
             String admin = http.adminToken();
