@@ -25,6 +25,13 @@ public final class RolloutWatch {
     /** The rate measured over a window and the window itself. */
     public record Rate(double perSecond, double seconds, int samples) {}
 
+    /**
+     * The rate over the admitter's on-time ticks, and the stalls left out: gaps between two ticks longer
+     * than the admitter fills in one tick (it admits for at most one second per tick, so a stalled ticker
+     * on a loaded machine admits less than the rate, by design).
+     */
+    public record PacedRate(Rate onTime, int stalls, double stalledSeconds, Rate overall) {}
+
     /** A consistent sample of the view {@code show} returns, or empty after three disagreeing pairs of reads. */
     public static Optional<Sample> sample(Supplier<JsonNode> show) {
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -72,5 +79,43 @@ public final class RolloutWatch {
             return Optional.empty();
         }
         return Optional.of(new Rate((last.admitted() - first.admitted()) / seconds, seconds, healthy.size()));
+    }
+
+    /**
+     * From a sample taken after every tick: admitted per second over the intervals between consecutive
+     * ticks at full health that started with more than {@code minWaiting} people waiting, before
+     * {@code untilNanos}, counting only intervals no longer than {@code maxGap}. Empty without such intervals.
+     */
+    public static Optional<PacedRate> pacedRate(List<Sample> samples, long untilNanos, long minWaiting, Duration maxGap) {
+        long admitted = 0;
+        long millis = 0;
+        int intervals = 0;
+        int stalls = 0;
+        long stalledMillis = 0;
+        long allAdmitted = 0;
+        long allMillis = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            Sample a = samples.get(i - 1);
+            Sample b = samples.get(i);
+            if (a.factor() != 1.0 || b.factor() != 1.0 || a.waiting() <= minWaiting || b.atNanos() >= untilNanos || a.admitted() == 0) {
+                continue;
+            }
+            long gap = Duration.between(a.lastTick(), b.lastTick()).toMillis();
+            allAdmitted += b.admitted() - a.admitted();
+            allMillis += gap;
+            if (gap > maxGap.toMillis()) {
+                stalls++;
+                stalledMillis += gap;
+                continue;
+            }
+            admitted += b.admitted() - a.admitted();
+            millis += gap;
+            intervals++;
+        }
+        if (millis <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new PacedRate(new Rate(admitted * 1000.0 / millis, millis / 1000.0, intervals), stalls, stalledMillis / 1000.0,
+                new Rate(allAdmitted * 1000.0 / Math.max(1, allMillis), allMillis / 1000.0, intervals + stalls)));
     }
 }
