@@ -8,6 +8,7 @@ import dev.holdfast.local.drill.DrillReport;
 import dev.holdfast.local.drill.DrillSettings;
 import dev.holdfast.local.drill.Drills;
 import dev.holdfast.local.drill.ListingSpike;
+import dev.holdfast.local.drill.SignupSurge;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +32,7 @@ class DrillsTest {
     @CsvSource(delimiter = '|', value = {
             "listing-spike   | " + ListingSpike.COMPLETED_AFTER_BANK,
             "broadcast-surge | " + BroadcastSurge.BALANCES,
+            "signup-surge    | " + SignupSurge.ONE_ACCOUNT_EACH,
     })
     void passesAsIsAndFailsLoudlyWhenItsInvariantIsBrokenOnPurpose(String name, String sabotagedInvariant) {
         DrillSettings small = DrillSettings.defaults().withSmall(true).withWorkDir(work);

@@ -3,6 +3,9 @@ package dev.holdfast.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.functions.waitingroom.Admitter;
+import dev.holdfast.local.drill.ArrivalOrder;
+import dev.holdfast.local.drill.RolloutWatch;
+import dev.holdfast.local.drill.RolloutWatch.Sample;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Rollouts;
 import dev.holdfast.local.testing.Rollouts.CohortSpec;
@@ -79,9 +82,11 @@ class SignupSurgeTest {
         }
     }
 
-    record Entry(String device, String cohort, long sentNanos, long answeredNanos, long position, String ticketId) {}
-
-    record Sample(Instant lastTick, long admitted, long waiting, double factor, String signal, long atNanos) {}
+    record Entry(String device, String cohort, long sentNanos, long answeredNanos, long position, String ticketId) {
+        ArrivalOrder.Arrival arrival() {
+            return new ArrivalOrder.Arrival(sentNanos, answeredNanos, position);
+        }
+    }
 
     @Test
     void twentyThousandDevicesQueueFairlyAndEverySigningUpDeviceGetsOneAccount() throws Exception {
@@ -134,7 +139,7 @@ class SignupSurgeTest {
             for (long p = 1; p <= c.size(); p++) {
                 assertTrue(positions.contains(p), "positions are 1.." + c.size() + " without a hole; missing " + p);
             }
-            maxInversion = Math.max(maxInversion, maxInversion(c));
+            maxInversion = Math.max(maxInversion, ArrivalOrder.maxInversion(c.stream().map(Entry::arrival).toList()));
         }
         long bound = (long) WaitingRoomStore.STRIPES * (THREADS + 1);
         System.out.printf("[surge] arrival order: the largest overtaking by a later arrival is %d places (bound %d = stripes x (enters in flight + 1))%n",
@@ -165,7 +170,7 @@ class SignupSurgeTest {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         Thread sampler = new Thread(() -> {
             while (admitting.get()) {
-                sample(rollouts, rollout.rolloutId()).ifPresent(samples::add);
+                RolloutWatch.sample(() -> rollouts.show(rollout.rolloutId()).json()).ifPresent(samples::add);
                 Signing.sleep(250);
             }
         }, "surge-sampler");
@@ -288,56 +293,12 @@ class SignupSurgeTest {
                 signupOf.size(), accounts.size(), reuseRefused.get(), env.verifier().refusedInOutage());
     }
 
-    /** The largest number of places by which a device that started entering after another had finished got ahead of it. */
-    static long maxInversion(List<Entry> cohort) {
-        List<Entry> bySent = new ArrayList<>(cohort);
-        bySent.sort(Comparator.comparingLong(Entry::sentNanos));
-        List<Entry> byAnswered = new ArrayList<>(cohort);
-        byAnswered.sort(Comparator.comparingLong(Entry::answeredNanos));
-        long worst = 0;
-        long maxFinishedPosition = 0;
-        int j = 0;
-        for (Entry b : bySent) {
-            while (j < byAnswered.size() && byAnswered.get(j).answeredNanos() < b.sentNanos()) {
-                maxFinishedPosition = Math.max(maxFinishedPosition, byAnswered.get(j).position());
-                j++;
-            }
-            worst = Math.max(worst, maxFinishedPosition - b.position());
-        }
-        return worst;
-    }
-
-    private static java.util.Optional<Sample> sample(Rollouts rollouts, String rolloutId) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            JsonNode a = rollouts.show(rolloutId).json();
-            JsonNode b = rollouts.show(rolloutId).json();
-            if (a.path("lastTickAt").asText("").equals(b.path("lastTickAt").asText("x")) && sum(a, "admitted") == sum(b, "admitted")) {
-                return java.util.Optional.of(new Sample(Instant.parse(a.path("lastTickAt").asText()), sum(a, "admitted"),
-                        sum(a, "waiting"), a.path("healthFactor").asDouble(), a.path("verifierSignal").asText(), System.nanoTime()));
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    private static long sum(JsonNode rollout, String field) {
-        long s = 0;
-        for (JsonNode c : rollout.path("cohorts")) {
-            s += c.path(field).asLong();
-        }
-        return s;
-    }
-
-    /** Admitted per second between the first and the last sample of the longest run at full health with people waiting, before the outage. */
+    /** Admitted per second over the longest run at full health with people waiting, before the outage. */
     static double healthyRate(List<Sample> samples, long outageAtNanos) {
-        List<Sample> healthy = samples.stream()
-                .filter(s -> s.factor() == 1.0 && s.waiting() > RATE && s.atNanos() < outageAtNanos && s.admitted() > 0)
-                .toList();
-        assertTrue(healthy.size() >= 2, "samples at full health: " + healthy.size());
-        Sample first = healthy.get(0);
-        Sample last = healthy.get(healthy.size() - 1);
-        double seconds = Duration.between(first.lastTick(), last.lastTick()).toMillis() / 1000.0;
-        assertTrue(seconds >= 3, "a window of at least 3 s: " + seconds);
-        return (last.admitted() - first.admitted()) / seconds;
+        RolloutWatch.Rate r = RolloutWatch.healthyRate(samples, outageAtNanos, RATE).orElseThrow(
+                () -> new AssertionError("fewer than 2 samples at full health before the outage"));
+        assertTrue(r.seconds() >= 3, "a window of at least 3 s: " + r.seconds());
+        return r.perSecond();
     }
 
     private static String awaitAdmitted(String ticketId, Duration within) {

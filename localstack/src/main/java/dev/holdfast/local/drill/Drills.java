@@ -13,7 +13,8 @@ public final class Drills {
             BroadcastSurge::new,
             UpgradeRollback::new,
             ListingSpike::new,
-            FeedLag::new);
+            FeedLag::new,
+            SignupSurge::new);
 
     public static List<Drill> all(DrillSettings settings) {
         List<Drill> out = new ArrayList<>();
