@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class SimulationTest {
     private static final long SEED = Long.getLong("holdfast.sim.seed", System.nanoTime());
-    private static final int STEPS = Integer.getInteger("holdfast.sim.steps", 1500);
+    private static final int STEPS = Integer.getInteger("holdfast.sim.steps", 600);
     private static LocalHoldfast env;
     private static Trading trading;
     private static Api api;

@@ -32,6 +32,9 @@ public final class SignupRedrive implements RequestHandler<Map<String, Object>, 
 
     public SignupRedrive() {
         this(Deployment.fromEnvironment());
+        // SnapStart priming: the pending-marks query with a cutoff nothing is older than (read only, nothing sent)
+        dev.holdfast.functions.runtime.Priming.register(dev.holdfast.resources.Functions.SIGNUP_REDRIVE,
+                Deployment.fromEnvironment(), () -> signups.pendingBefore(java.time.Instant.EPOCH, 1));
     }
 
     public SignupRedrive(Deployment deployment) {

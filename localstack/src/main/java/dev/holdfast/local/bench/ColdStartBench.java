@@ -373,6 +373,19 @@ public final class ColdStartBench {
         return e;
     }
 
+    /**
+     * The settings the CDK app passes beyond resource names: the bank's and the verifier's URLs, and
+     * the signing secret's ARN (here one that does not exist: the functions fetch the secret on first
+     * use, never while starting or priming; the bench's events hand over a value instead).
+     */
+    static Map<String, String> functionSettings(LocalHoldfast env) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put(HttpBankTransfers.URL_VARIABLE, env.bank().url());
+        e.put("VERIFIER_URL", env.endpoints().path("verifierUrl").asText());
+        e.put("SIGNING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:never-fetched-while-priming");
+        return e;
+    }
+
     static Target minimal(LocalHoldfast env) {
         return new Target(MINIMAL, MINIMAL_HANDLER, MINIMAL_JAR, lambdaEnvironment(env, Set.of(Tables.PLATFORM), List.of()),
                 List.of("http", "route=GET /status"));
@@ -384,7 +397,7 @@ public final class ColdStartBench {
         Set<TableDef> tables = new LinkedHashSet<>(f.reads());
         tables.addAll(f.writes());
         Map<String, String> e = lambdaEnvironment(env, tables, f.sendsTo());
-        e.put(HttpBankTransfers.URL_VARIABLE, env.bank().url());
+        e.putAll(functionSettings(env));
         e.put("SIGNING_SECRET", "coldstart-bench-signing-secret-0123456789");
         String user = "sub=" + fx.user;
         String admin = "sub=coldstart-admin";

@@ -1,6 +1,5 @@
 package dev.holdfast.local.bench;
 
-import dev.holdfast.functions.withdrawals.HttpBankTransfers;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.resources.FunctionDef;
@@ -40,7 +39,7 @@ class PrimingTest {
             Map<String, Set<Map<String, AttributeValue>>> before = everyItem(env);
 
             Map<String, String> vars = ColdStartBench.lambdaEnvironment(env, new LinkedHashSet<>(Tables.ALL), Queues.ALL);
-            vars.put(HttpBankTransfers.URL_VARIABLE, env.bank().url());
+            vars.putAll(ColdStartBench.functionSettings(env)); // the signing secret only by ARN: priming must never fetch it
             String handlers = Functions.ALL.stream().map(FunctionDef::handlerClass).collect(Collectors.joining(","));
             ColdStartBench.Launch launch = ColdStartBench.launch(
                     new ColdStartBench.Target("all", handlers, FUNCTIONS_JAR, vars, List.of("none")),
