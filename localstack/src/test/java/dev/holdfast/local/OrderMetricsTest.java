@@ -1,6 +1,6 @@
 package dev.holdfast.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.holdfast.local.bench.OrderBench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.functions.orders.OrdersApi;
@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,10 +36,10 @@ class OrderMetricsTest {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
             OrdersApi orders = new OrdersApi(env.deployment()); // its Metrics writes to the captured stdout
-            statuses.add(orders.handleRequest(event(sub, "k1", body), null).getStatusCode());
-            statuses.add(orders.handleRequest(event(sub, "k1", body), null).getStatusCode()); // replay
-            statuses.add(orders.handleRequest(event(sub, "k2", moved), null).getStatusCode());
-            statuses.add(orders.handleRequest(event(sub, "k3", body.replace("\"1000\"", "\"-5\"")), null).getStatusCode());
+            statuses.add(orders.handleRequest(OrderBench.event(sub, "k1", body), null).getStatusCode());
+            statuses.add(orders.handleRequest(OrderBench.event(sub, "k1", body), null).getStatusCode()); // replay
+            statuses.add(orders.handleRequest(OrderBench.event(sub, "k2", moved), null).getStatusCode());
+            statuses.add(orders.handleRequest(OrderBench.event(sub, "k3", body.replace("\"1000\"", "\"-5\"")), null).getStatusCode());
         } finally {
             System.setOut(old);
         }
@@ -56,18 +55,5 @@ class OrderMetricsTest {
             }
         }
         assertEquals(List.of("OrdersAccepted=1", "OrdersRejected:PRICE_CHANGED=1", "OrdersRejected:VALIDATION_ERROR=1"), metrics);
-    }
-
-    private static APIGatewayV2HTTPEvent event(String sub, String key, String body) {
-        return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey("POST /orders").withRawPath("/orders")
-                .withHeaders(Map.of("idempotency-key", key, "content-type", "application/json")).withBody(body)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId(UUID.randomUUID().toString())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").withPath("/orders")
-                                .withSourceIp("127.0.0.1").build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
-                                        .withClaims(Map.of("sub", sub)).build()).build())
-                        .build())
-                .build();
     }
 }

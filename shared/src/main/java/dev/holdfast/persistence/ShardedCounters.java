@@ -113,7 +113,7 @@ public final class ShardedCounters {
         return out;
     }
 
-    /** The sums over all shards of counter {@code pk}. */
+    /** The sums over all shards of counter {@code name}. */
     public Map<String, Long> sum(String name) {
         Map<String, Long> out = new TreeMap<>();
         byShard(name).values().forEach(m -> m.forEach((k, v) -> out.merge(k, v, Long::sum)));

@@ -51,7 +51,6 @@ public final class EnterBench {
 
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger next = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
             String prefix = UUID.randomUUID().toString().substring(0, 8);
             // warm-up: the first requests pay for class loading and connection set-up

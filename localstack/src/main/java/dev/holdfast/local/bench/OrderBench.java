@@ -195,7 +195,8 @@ public final class OrderBench {
     }
 
     /** A {@code POST /orders} event as API Gateway (payload 2.0) hands it to the function, for caller {@code sub}. */
-    static APIGatewayV2HTTPEvent event(String sub, String key, String body) {
+    /** An API Gateway (payload 2.0) {@code POST /orders} event as the JWT authorizer passes it. */
+    public static APIGatewayV2HTTPEvent event(String sub, String key, String body) {
         return APIGatewayV2HTTPEvent.builder().withVersion("2.0").withRouteKey("POST /orders").withRawPath("/orders")
                 .withHeaders(Map.of("idempotency-key", key, "content-type", "application/json")).withBody(body)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId(UUID.randomUUID().toString())
