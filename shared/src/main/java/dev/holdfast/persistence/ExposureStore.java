@@ -74,24 +74,29 @@ public final class ExposureStore {
                 .build()).build();
     }
 
-    /** Each bucket's use for a scope (strongly consistent). */
+    /** Each bucket's use for a scope (strongly consistent; batch reads of at most 100 keys). */
     public Map<Integer, BigDecimal> buckets(LimitScope scope, String scopeKey) {
         int n = ExposureClaim.bucketsFor(scope);
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            keys.add(key(scope, scopeKey, i));
-        }
         Map<Integer, BigDecimal> out = new HashMap<>();
-        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        while (!request.isEmpty()) {
-            Map<String, KeysAndAttributes> req = request;
-            BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(req));
-            for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-                String pk = item.get("pk").s();
-                int bucket = Integer.parseInt(pk.substring(pk.lastIndexOf("#B") + 2));
-                out.put(bucket, item.containsKey("used") ? new BigDecimal(item.get("used").n()) : BigDecimal.ZERO);
+        for (int from = 0; from < n; from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (int i = from; i < Math.min(n, from + 100); i++) {
+                keys.add(key(scope, scopeKey, i));
             }
-            request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int round = 0; !request.isEmpty(); round++) {
+                Map<String, KeysAndAttributes> req = request;
+                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(req));
+                for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
+                    String pk = item.get("pk").s();
+                    int bucket = Integer.parseInt(pk.substring(pk.lastIndexOf("#B") + 2));
+                    out.put(bucket, item.containsKey("used") ? new BigDecimal(item.get("used").n()) : BigDecimal.ZERO);
+                }
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+                if (!request.isEmpty()) {
+                    Contention.pause(round);
+                }
+            }
         }
         return out;
     }

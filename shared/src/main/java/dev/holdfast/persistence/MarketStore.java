@@ -135,6 +135,11 @@ public final class MarketStore {
         }
     }
 
+    /** A market's key in the markets table (for batch reads). */
+    public static Map<String, AttributeValue> marketKey(String marketId) {
+        return Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS("MARKET"));
+    }
+
     /** The market, read strongly consistent: what every decision about it starts from. */
     public Optional<Market> market(String marketId) {
         MarketItems.MarketItem i = markets.getItem(GetItemEnhancedRequest.builder()

@@ -8,7 +8,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import java.util.OptionalLong;
 
 /**
@@ -70,5 +74,47 @@ public final class RateLimiter {
                 .returnValues(ReturnValue.UPDATED_NEW)
                 .build());
         return Long.parseLong(r.attributes().get("n").n());
+    }
+
+    /**
+     * The order path's rate windows as conditions inside its own transaction (so a replay or a
+     * cancelled attempt never spends a slot): one increment per counter, each conditioned on the
+     * window still having room.
+     *
+     * @param address the source address, or null when unknown (then per user only)
+     */
+    public record Window(String userSub, String address, long minute, int perUser, int perAddress) {
+        public static Window at(String userSub, String address, RateLimits limits, Instant now) {
+            return new Window(userSub, address == null || address.isBlank() ? null : address,
+                    Math.floorDiv(now.getEpochSecond(), 60), limits.ordersPerUserPerMinute(), limits.ordersPerAddressPerMinute());
+        }
+
+        /** Whole seconds until this window ends, for {@code Retry-After}. */
+        public long retryAfterSeconds(Instant now) {
+            return RateLimiter.retryAfterSeconds(now, (minute + 1) * 60);
+        }
+    }
+
+    /** The window's counters as transaction actions: the user's first, then the address's (if known). */
+    public List<TransactWriteItem> countActions(Window w) {
+        List<TransactWriteItem> out = new ArrayList<>(2);
+        out.add(countAction(USER_PREFIX + w.userSub(), w.minute(), w.perUser()));
+        if (w.address() != null) {
+            out.add(countAction(ADDRESS_PREFIX + w.address(), w.minute(), w.perAddress()));
+        }
+        return out;
+    }
+
+    private TransactWriteItem countAction(String pk, long minute, int limit) {
+        long windowEnd = (minute + 1) * 60;
+        return TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(Long.toString(minute))))
+                .updateExpression("ADD #n :one SET #exp = :exp")
+                .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
+                .expressionAttributeNames(Map.of("#n", "n", "#exp", "expiresAt"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":limit", AttributeValue.fromN(Integer.toString(limit)),
+                        ":exp", AttributeValue.fromN(Long.toString(windowEnd + EXPIRY_GRACE_SECONDS))))
+                .build()).build();
     }
 }

@@ -85,6 +85,16 @@ public final class WalletStore {
         return i == null ? Account.empty(accountId) : fromItem(i);
     }
 
+    /** An account's key in the wallet table (for batch reads). */
+    public static Map<String, AttributeValue> accountKey(String accountId) {
+        return Map.of("pk", AttributeValue.fromS(WalletItems.accountPk(accountId)), "sk", AttributeValue.fromS(WalletItems.BALANCE_SK));
+    }
+
+    /** An account from a stored item (as a batch read returns it), or {@link Account#empty} when none. */
+    public static Account accountFrom(String accountId, Map<String, AttributeValue> item) {
+        return item == null || item.isEmpty() ? Account.empty(accountId) : fromItem(AccountItem.SCHEMA.mapToItem(item));
+    }
+
     /**
      * When the account was opened: the time of its first ledger entry (entry 1; entries are never
      * deleted), or empty when it has none. Post-trade risk reads account age from it.

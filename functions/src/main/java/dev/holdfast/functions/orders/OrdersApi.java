@@ -6,183 +6,181 @@ import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.RequestBody;
-import dev.holdfast.domain.market.CurrentPrice;
-import dev.holdfast.domain.market.Market;
-import dev.holdfast.domain.market.MarketState;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.money.Fund;
-import dev.holdfast.domain.order.ExposureBuckets;
-import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.order.Order;
-import dev.holdfast.domain.settlement.Settlement;
+import dev.holdfast.domain.order.OrderDecision;
 import dev.holdfast.domain.order.OrderIds;
 import dev.holdfast.domain.order.OrderOrigin;
-import dev.holdfast.domain.order.OrderMath;
 import dev.holdfast.domain.order.OrderRequest;
 import dev.holdfast.domain.order.OrderStatus;
-import dev.holdfast.domain.pricing.Odds;
+import dev.holdfast.domain.platform.PlatformStatus;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
+import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.wallet.Account;
-import dev.holdfast.domain.wallet.EntryType;
-import dev.holdfast.domain.wallet.LedgerEntry;
-import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.Caller;
-import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
+import dev.holdfast.functions.runtime.TimeDilation;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ExposureStore;
 import dev.holdfast.persistence.MarketStore;
+import dev.holdfast.persistence.OrderCommit;
 import dev.holdfast.persistence.OrderStore;
 import dev.holdfast.persistence.RateLimiter;
 import dev.holdfast.persistence.RiskConfigCache;
 import dev.holdfast.persistence.RiskConfigStore;
 import dev.holdfast.persistence.RiskLagStore;
 import dev.holdfast.persistence.StatusStore;
+import dev.holdfast.persistence.TradingGate;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Functions;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code POST /orders}: an order is accepted at exactly the price the customer saw, at most once,
- * inside every limit, with its money movement in the ledger — all in ONE DynamoDB
- * {@code TransactWriteItems}:
- * <ol start="0">
- *   <li>the order itself, put only if its id (derived from owner + idempotency key) is new — it is
- *       the idempotency record;</li>
- *   <li>a condition that the market is OPEN at {@code priceVersion} with a fresh price;</li>
- *   <li>a condition that the platform is NORMAL (not halted);</li>
- *   <li>the wallet posting: the account's new balances (conditional on its revision) and one STAKE
- *       ledger entry per fund debited;</li>
- *   <li>the exposure claims for EVENT (per selection), USER, SEGMENT and GLOBAL, each a conditional
- *       increment of one headroom bucket (see {@link ExposureBuckets}).</li>
- * </ol>
- * Nothing about an order is written outside that commit, except a business rejection, which is
- * recorded (and replayed for its key) instead. A cancelled transaction's reasons say which
- * condition failed; the handler re-reads and decides again, so every rejection reports the state
- * that caused it. Validation errors, 401/403, 429 and 5xx record nothing.
+ * inside every limit, with its money movement in the ledger — in ONE DynamoDB
+ * {@code TransactWriteItems} that shares no item with other customers' orders except one of many
+ * limit buckets per scope ({@link OrderCommit} documents the transaction).
  *
- * <p><b>Which fund pays:</b> BONUS first, then CASH for the rest (the wallet's documented rule).
+ * <p>The handler parses, asks the trading gate, reads ({@link OrderCommit#read}: one batch read),
+ * decides ({@link OrderDecision}, pure), commits, and maps the outcome. Warm path: two DynamoDB
+ * round trips per accepted order.
+ *
+ * <p><b>Bounds</b> (the contract's, measured by {@code ./localstack/bench hot-market}):
+ * <ul>
+ *   <li>trading mode and risk lag: a cached view no older than {@link TradingGate#DEFAULT_TTL}
+ *       (500 ms) when the commit is sent, so a halt binds every commit sent more than ~0.5 s after
+ *       {@code POST /admin/maintenance} answered;</li>
+ *   <li>price: the market (state, {@code priceVersion}, freshness) was read at most
+ *       {@link #READ_GUARD} (100 ms) before the commit is sent — else it is read again — so an order
+ *       commits at a price that was current at most 100 ms + the commit's own latency before;</li>
+ *   <li>limits and balances: exact, checked by the transaction's conditions.</li>
+ * </ul>
+ * A retry re-reads only what the cancellation says changed: the account comes back with its failed
+ * condition, a full bucket makes its scope split over its buckets, and a transaction conflict or
+ * throttling only backs off (jittered) and re-picks the buckets. Contention is retried for up to
+ * {@link #CONTENTION_BUDGET}; only then is the answer {@code 503}, which commits nothing.
+ *
+ * <p>Nothing about an order is written outside that commit, except a business rejection, which is
+ * recorded (and replayed for its key) instead. Validation errors, 401/403, 429 and 5xx record nothing.
  */
 public final class OrdersApi extends HttpFunction {
-    private static final int ATTEMPTS = 12;
+    /** How old the market read may be when the commit is sent (stretched by the time dilation locally). */
+    static final Duration READ_GUARD = Duration.ofMillis(100);
+    /** How long contention (conflicts, throttling, a busy account) is retried before 503. */
+    static final Duration CONTENTION_BUDGET = Duration.ofSeconds(8);
     private static final java.util.regex.Pattern DEVICE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:+/=-]{1,128}");
-    private static final Set<LimitScope> SCOPES = EnumSet.allOf(LimitScope.class);
 
     private final OrderStore orders;
     private final MarketStore markets;
-    private final StatusStore status;
-    private final WalletStore wallet;
-    private final ExposureStore exposure;
+    private final OrderCommit commit;
+    private final TradingGate gate;
     private final RiskConfigCache config;
-    private final RateLimiter rates;
-    private final RiskLagStore lag;
-    private final DynamoDbClient dynamo;
     private final Clock clock;
+    private final Duration readGuard;
+    private final Duration budget;
+    private final Duration backoffBase;
     private final Metrics metrics = new Metrics(Functions.ORDERS.id());
     private final Map<String, String> segments = new ConcurrentHashMap<>();
-    /** Scopes seen with no bucket over its share, per config version: they may take the fast path. */
-    private final Set<String> verified = ConcurrentHashMap.newKeySet();
 
     /** Lambda's entry: the container's deployment, primed before a SnapStart snapshot. */
     public OrdersApi() {
-        this(Deployment.fromEnvironment());
+        this(Deployment.fromEnvironment(), System.getenv());
         Priming.register(Functions.ORDERS, Deployment.fromEnvironment(), () -> prime(Deployment.fromEnvironment()));
     }
 
+    public OrdersApi(Deployment deployment) {
+        this(deployment, Map.of());
+    }
+
+    public OrdersApi(Deployment deployment, Map<String, String> environment) {
+        super(Functions.ORDERS);
+        TimeDilation dilation = TimeDilation.from(environment);
+        AuditLog audit = new AuditLog(deployment);
+        this.orders = new OrderStore(deployment);
+        this.markets = new MarketStore(deployment, audit);
+        WalletStore wallet = new WalletStore(deployment, audit);
+        this.commit = new OrderCommit(deployment, orders, wallet, new ExposureStore(deployment), new RateLimiter(deployment));
+        this.gate = new TradingGate(new StatusStore(deployment, audit), new RiskLagStore(deployment), deployment.clock(),
+                dilation.stretch(TradingGate.DEFAULT_TTL));
+        this.config = new RiskConfigCache(new RiskConfigStore(deployment, audit), deployment.clock(), Duration.ofSeconds(2));
+        this.clock = deployment.clock();
+        this.readGuard = dilation.stretch(READ_GUARD);
+        this.budget = dilation.stretch(CONTENTION_BUDGET);
+        this.backoffBase = dilation.stretch(Duration.ofMillis(5));
+        serve("POST /orders", this::placeCounted);
+        serve("GET /orders/{orderId}", this::get);
+        serve("GET /orders", this::list);
+    }
+
     /**
-     * Priming's stub work: an order read that misses (404), an order placement refused by validation
-     * (400, records nothing), the reads of an order's plan on absent keys, and the commit's domain
-     * math, JSON and transaction on a stub order — sent behind a condition that cannot hold, so
-     * DynamoDB cancels it and nothing is written.
+     * Priming: an order read that misses (404), an order placement refused by validation (400,
+     * records nothing), the reads of an order on absent keys, the risk config decoded as a first
+     * order decodes it, and the very decision and transaction of an order on a stub account and
+     * market — sent behind a condition that cannot hold, so DynamoDB cancels it and nothing is written.
      */
     private void prime(Deployment deployment) {
         handleRequest(Priming.http("GET /orders/{orderId}").path("orderId", Priming.ABSENT_KEY).event(), null);
         handleRequest(Priming.http("POST /orders").header("idempotency-key", Priming.ABSENT_KEY)
                 .body("{\"marketId\":\"m-1\",\"selectionId\":\"s-1\",\"stake\":\"0\",\"priceVersion\":1}").event(), null);
+        ObjectNode cfgJson = RiskConfig.DEFAULT.toJson(); // decoded as a container's first order decodes the stored one
+        cfgJson.remove("version");
+        cfgJson.put("reason", "snapstart priming");
+        RiskConfig cfg = RiskConfig.fromJson(cfgJson, 1);
         Instant now = clock.instant();
-        ObjectNode config = RiskConfig.DEFAULT.toJson(); // decoded as a container's first order decodes the stored one
-        config.remove("version");
-        config.put("reason", "snapstart priming");
-        RiskConfig.fromJson(config, 1);
         String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
+        OrderCommit.Inputs in = commit.read(orderId, Priming.ABSENT_KEY, Priming.SUB);
+        gate.current();
         OrderRequest req = new OrderRequest("m-1", "s-1", Amount.parse("10000"), 1);
-        Odds odds = Odds.parse("2.50");
-        BigDecimal liability = OrderMath.liability(req.stake(), odds);
-        Posting posting = Account.empty(Priming.SUB).credit(Fund.CASH, Amount.parse("50000"), now).after()
-                .stake(orderId, req.stake(), now);
-        List<ExposureClaim> claims = new ArrayList<>();
-        for (LimitScope scope : SCOPES) {
-            int n = ExposureClaim.bucketsFor(scope);
-            BigDecimal limit = RiskConfig.DEFAULT.limit(scope, "GLOBAL").value();
-            ExposureBuckets.split(liability, ExposureBuckets.caps(limit, n, Map.of()), Map.of())
-                    .ifPresent(parts -> parts.forEach((b, part) -> claims.add(new ExposureClaim(scope, "stub", b, part))));
-        }
-        Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
-        posting.entries().forEach(e -> funds.merge(e.fund(), e.amount().negate(), Amount::plus));
-        Order order = new Order(orderId, Priming.SUB, Priming.ABSENT_KEY, req.fingerprint(), OrderStatus.ACCEPTED, "m-1",
-                "s-1", "e-1", req.stake(), odds, 1, OrderMath.potentialPayout(req.stake(), odds), now, null, claims, funds,
-                201, null);
-        order = withResponse(order, 201, OrderJson.view(order));
-
-        markets.market(Priming.ABSENT_KEY);
-        wallet.account(Priming.SUB);
-        exposure.buckets(LimitScope.USER, Priming.ABSENT_KEY);
-        lag.current();
-        List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(orders.putNewAction(order, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty())));
-        actions.add(markets.openAtVersionCheck(Priming.ABSENT_KEY, 1, now));
-        actions.add(status.normalModeCheck());
-        actions.addAll(wallet.postingActions(posting));
-        for (ExposureClaim c : claims) {
-            TransactWriteItem a = exposure.claimAction(c, c.amount());
-            if (a != null) {
-                actions.add(a);
-            }
-        }
-        TransactionCanceledException e = Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, actions);
+        Account account = Account.empty(Priming.SUB).credit(Fund.CASH, Amount.parse("50000"), now).after();
+        OrderDecision.Outcome outcome = OrderDecision.decide(
+                new OrderDecision.Request(Priming.SUB, Priming.ABSENT_KEY, orderId, req, now, 0, Set.of()),
+                Optional.of(Priming.openMarket("m-1", "e-1", "s-1", "2.50", now)), account, cfg, "none",
+                primingBuckets());
+        OrderDecision.Accepted accepted = (OrderDecision.Accepted) outcome;
+        Order order = withResponse(accepted.order(), 201, OrderJson.view(accepted.order()));
+        accepted = new OrderDecision.Accepted(order, accepted.posting(), accepted.claims());
+        OrderCommit.Plan plan = commit.plan(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
+                RateLimiter.Window.at(Priming.SUB, "127.0.0.1", cfg.rateLimits(), now));
+        var e = Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, plan.actions());
         Contention.conditionFailed(e, 1);
+        in.existing();
     }
 
-    public OrdersApi(Deployment deployment) {
-        super(Functions.ORDERS);
-        AuditLog audit = new AuditLog(deployment);
-        this.orders = new OrderStore(deployment);
-        this.markets = new MarketStore(deployment, audit);
-        this.status = new StatusStore(deployment, audit);
-        this.wallet = new WalletStore(deployment, audit);
-        this.exposure = new ExposureStore(deployment);
-        this.config = new RiskConfigCache(new RiskConfigStore(deployment, audit), deployment.clock(), Duration.ofSeconds(2));
-        this.rates = new RateLimiter(deployment);
-        this.lag = new RiskLagStore(deployment);
-        this.dynamo = deployment.clients().dynamo();
-        this.clock = deployment.clock();
-        serve("POST /orders", this::placeCounted);
-        serve("GET /orders/{orderId}", this::get);
-        serve("GET /orders", this::list);
+    /** Buckets for priming: every scope counts as within its shares, nothing is read. */
+    private static OrderDecision.Buckets primingBuckets() {
+        return new OrderDecision.Buckets() {
+            @Override
+            public Map<Integer, java.math.BigDecimal> read(LimitScope scope, String scopeKey) {
+                return Map.of();
+            }
+
+            @Override
+            public boolean verified(String key) {
+                return true;
+            }
+
+            @Override
+            public void rememberVerified(String key) {
+            }
+        };
     }
 
     // ---- reading ----
@@ -232,21 +230,83 @@ public final class OrdersApi extends HttpFunction {
         OrderOrigin origin = new OrderOrigin(Optional.ofNullable(request.sourceIp()), deviceId(request));
         String orderId = OrderIds.of(caller.sub(), key);
 
-        Optional<Order> existing = orders.order(orderId);
-        if (existing.isPresent()) {
-            return replay(existing.get(), req);
+        OrderCommit.Inputs in = commit.read(orderId, req.marketId(), caller.sub());
+        if (in.existing().isPresent()) {
+            return replay(in.existing().get(), req); // a replay never spends the rate limit
         }
-        Instant now = clock.instant();
         RiskConfig cfg = config.current();
-        OptionalLong retryAfter = rates.check(caller.sub(), request.sourceIp(), cfg.rateLimits(), now);
-        if (retryAfter.isPresent()) {
-            ObjectNode d = Json.object();
-            d.put("retryAfterSeconds", retryAfter.getAsLong());
-            return HttpResponse.of(429, new ApiError(ErrorCode.RATE_LIMITED, "too many orders; retry later", d).body())
-                    .withHeader("Retry-After", Long.toString(retryAfter.getAsLong()));
+        haltedCheck(cfg, gate.current());
+        RateLimiter.Window window = RateLimiter.Window.at(caller.sub(), request.sourceIp(), cfg.rateLimits(), clock.instant());
+        Instant deadline = clock.instant().plus(budget);
+        Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
+        for (int attempt = 0; ; attempt++) {
+            if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
+                in = commit.rereadMarket(in, markets, req.marketId());
+            }
+            Instant now = clock.instant();
+            String segment = in.market().map(m -> segmentOf(m.eventId())).orElse("none");
+            OrderDecision.Outcome outcome = OrderDecision.decide(
+                    new OrderDecision.Request(caller.sub(), key, orderId, req, now, attempt, split),
+                    in.market(), in.account(), cfg, segment, commit.buckets());
+            if (outcome instanceof OrderDecision.Rejected r) {
+                return reject(caller.sub(), key, orderId, req, r, now, window);
+            }
+            OrderDecision.Accepted a = (OrderDecision.Accepted) outcome;
+            Order order = withResponse(a.order(), 201, OrderJson.view(a.order()));
+            a = new OrderDecision.Accepted(order, a.posting(), a.claims());
+            if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
+                continue; // deciding took too long: read the market again before sending
+            }
+            OrderCommit.Result result = commit.commit(a, origin, window);
+            if (result instanceof OrderCommit.Committed) {
+                return HttpResponse.of(201, Json.parseTrusted(order.responseBody()));
+            }
+            if (result instanceof OrderCommit.Duplicate d) {
+                return replay(d.first(), req);
+            }
+            if (result instanceof OrderCommit.RateLimited) {
+                return rateLimited(window);
+            }
+            OrderCommit.Retry retry = (OrderCommit.Retry) result;
+            if (retry.accountChanged()) {
+                in = in.withAccount(retry.account().orElseGet(() -> commit.read(orderId, req.marketId(), caller.sub()).account()));
+            }
+            split.addAll(retry.fullScopes());
+            if (clock.instant().isAfter(deadline)) {
+                metrics.ordersRejected("CONTENTION");
+                throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
+                        + "nothing was committed, retrying with the same Idempotency-Key is safe");
+            }
+            if (retry.contended()) {
+                pause(attempt);
+                haltedCheck(cfg, gate.current());
+            }
         }
-        haltedCheck(cfg, now);
-        return execute(caller.sub(), key, orderId, req, cfg, origin);
+    }
+
+    /** Jittered exponential back-off ("full jitter"): uniform in [0, min(cap, base·2^attempt)]. */
+    private void pause(int attempt) {
+        long capNanos = backoffBase.toNanos() * 40;
+        long ceiling = Math.min(capNanos, backoffBase.toNanos() << Math.min(attempt, 10));
+        long nanos = ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "interrupted; nothing was committed");
+        }
+    }
+
+    private String segmentOf(String eventId) {
+        return segments.computeIfAbsent(eventId, id -> markets.event(id).map(e -> e.segment()).orElse("none"));
+    }
+
+    private static HttpResponse rateLimited(RateLimiter.Window window) {
+        long retryAfter = window.retryAfterSeconds(Instant.now());
+        ObjectNode d = Json.object();
+        d.put("retryAfterSeconds", retryAfter);
+        return HttpResponse.of(429, new ApiError(ErrorCode.RATE_LIMITED, "too many orders; retry later", d).body())
+                .withHeader("Retry-After", Long.toString(retryAfter));
     }
 
     /** The optional {@code X-Device-Id} header: 1–128 characters of {@code [A-Za-z0-9._:+/=-]}. */
@@ -280,9 +340,13 @@ public final class OrdersApi extends HttpFunction {
         return new OrderRequest(marketId, selectionId, stake, priceVersion);
     }
 
-    private void haltedCheck(RiskConfig cfg, Instant now) {
-        MoneyMovement.requireAllowed(status);
-        if (RiskLagStore.failClosed(lag.current(), cfg.failClose().maxRiskLagSeconds(), now)) {
+    /** Maintenance or a risk backlog: {@code 503 TRADING_HALTED}, nothing recorded. */
+    private static void haltedCheck(RiskConfig cfg, TradingGate.View view) {
+        PlatformStatus st = view.status();
+        if (!st.mode().allowsMoneyMovement()) {
+            throw ApiError.tradingHalted(st.notice());
+        }
+        if (RiskLagStore.failClosed(view.lag(), cfg.failClose().maxRiskLagSeconds(), Instant.now())) {
             ObjectNode d = Json.object();
             d.put("reason", "RISK_BACKLOG");
             d.put("notice", "Trading is paused while risk checks catch up.");
@@ -299,205 +363,57 @@ public final class OrdersApi extends HttpFunction {
                 .withHeader("Idempotent-Replayed", "true");
     }
 
-    /** A business rejection, recorded as an outcome of its key. */
-    private final class Rejection extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final ErrorCode code;
-        final transient ObjectNode details;
-
-        Rejection(ErrorCode code, String message, ObjectNode details) {
-            super(message, null, false, false);
-            this.code = code;
-            this.details = details == null ? Json.object() : details;
-        }
-    }
-
-    private HttpResponse execute(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg,
-                                 OrderOrigin origin) {
-        Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Instant now = clock.instant();
-            Plan plan;
-            try {
-                plan = plan(sub, key, orderId, req, cfg, split, now, origin);
-            } catch (Rejection r) {
-                return reject(sub, key, orderId, req, r, now);
-            }
-            try {
-                dynamo.transactWriteItems(b -> b.transactItems(plan.actions));
-                return HttpResponse.of(201, Json.parseTrusted(plan.order.responseBody()));
-            } catch (TransactionCanceledException e) {
-                if (Contention.conditionFailed(e, 0)) {
-                    CancellationReason r = e.cancellationReasons().get(0);
-                    Order first = r.hasItem() ? OrderStore.fromAttributes(r.item()) : orders.order(orderId).orElseThrow();
-                    return replay(first, req);
-                }
-                if (Contention.conditionFailed(e, 2)) {
-                    haltedCheck(cfg, now);
-                }
-                for (Map.Entry<Integer, LimitScope> c : plan.claimIndex.entrySet()) {
-                    if (Contention.conditionFailed(e, c.getKey())) {
-                        split.add(c.getValue()); // the picked bucket is full: spread over the scope's buckets
-                    }
-                }
-                // market, account or a racing transaction: decide again on what is there now
-                Contention.pause(attempt);
-            }
-        }
-        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
-                + "nothing was committed, retrying with the same Idempotency-Key is safe");
-    }
-
-    /** Everything one commit attempt writes, and where each claim sits in it. */
-    private record Plan(Order order, List<TransactWriteItem> actions, Map<Integer, LimitScope> claimIndex) {}
-
-    private Plan plan(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg, Set<LimitScope> split,
-                      Instant now, OrderOrigin origin) {
-        Market market = markets.market(req.marketId()).orElseThrow(() ->
-                new Rejection(ErrorCode.MARKET_NOT_FOUND, "no market " + req.marketId(), null));
-        if (market.selections().stream().noneMatch(s -> s.selectionId().equals(req.selectionId()))) {
-            throw new Rejection(ErrorCode.SELECTION_NOT_FOUND, "no selection " + req.selectionId() + " in this market", null);
-        }
-        if (market.state() != MarketState.OPEN || market.price().isEmpty()) {
-            ObjectNode d = Json.object();
-            d.put("state", market.state().name());
-            throw new Rejection(ErrorCode.MARKET_NOT_OPEN, "the market is " + market.state(), d);
-        }
-        CurrentPrice price = market.price().get();
-        if (price.priceVersion() != req.priceVersion()) {
-            ObjectNode d = Json.object();
-            d.put("currentPriceVersion", price.priceVersion());
-            ObjectNode odds = d.putObject("currentOdds");
-            price.odds().forEach((s, o) -> odds.put(s, o.text()));
-            throw new Rejection(ErrorCode.PRICE_CHANGED, "the price moved; confirm the new one", d);
-        }
-        if (!cfg.feed().fresh(price.receivedAt(), now)) {
-            throw new Rejection(ErrorCode.PRICE_STALE, "the price is older than " + cfg.feed().keepSeconds() + " s", null);
-        }
-        if (req.stake().compareTo(cfg.stake().min()) < 0 || req.stake().compareTo(cfg.stake().max()) > 0) {
-            ObjectNode d = Json.object();
-            d.put("min", cfg.stake().min().text());
-            d.put("max", cfg.stake().max().text());
-            throw new Rejection(ErrorCode.STAKE_OUT_OF_RANGE, "the stake must be between the minimum and maximum", d);
-        }
-        Odds odds = price.odds().get(req.selectionId());
-        Amount payout = OrderMath.potentialPayout(req.stake(), odds);
-        BigDecimal liability = OrderMath.liability(req.stake(), odds);
-
-        Account account = wallet.account(sub);
-        Posting posting;
-        try {
-            posting = account.stake(orderId, req.stake(), now);
-        } catch (Account.InsufficientFunds e) {
-            throw new Rejection(ErrorCode.INSUFFICIENT_FUNDS, "the balance does not cover the stake", null);
-        }
-        Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
-        for (LedgerEntry entry : posting.entries()) {
-            if (entry.type() == EntryType.STAKE) {
-                funds.merge(entry.fund(), entry.amount().negate(), Amount::plus);
-            }
-        }
-
-        String segment = segments.computeIfAbsent(market.eventId(),
-                id -> markets.event(id).map(e -> e.segment()).orElse("none"));
-        Map<LimitScope, String> scopeKeys = new EnumMap<>(LimitScope.class);
-        scopeKeys.put(LimitScope.EVENT, market.eventId() + "/" + req.selectionId());
-        scopeKeys.put(LimitScope.USER, sub);
-        scopeKeys.put(LimitScope.SEGMENT, segment);
-        scopeKeys.put(LimitScope.GLOBAL, "GLOBAL");
-        Map<LimitScope, String> limitIds = Map.of(LimitScope.EVENT, market.eventId(), LimitScope.USER, sub,
-                LimitScope.SEGMENT, segment, LimitScope.GLOBAL, "GLOBAL");
-
-        List<ExposureClaim> claims = new ArrayList<>();
-        Map<ExposureClaim, BigDecimal> caps = new java.util.LinkedHashMap<>();
-        for (LimitScope scope : SCOPES) {
-            BigDecimal limit = cfg.limit(scope, limitIds.get(scope)).value();
-            int n = ExposureClaim.bucketsFor(scope);
-            String scopeKey = scopeKeys.get(scope);
-            int pick = ExposureBuckets.pick(orderId, n);
-            BigDecimal share = ExposureBuckets.share(limit, n, pick);
-            String verifiedKey = scope + "|" + scopeKey + "|" + cfg.version();
-            if (!split.contains(scope) && liability.compareTo(share) <= 0 && verified.contains(verifiedKey)) {
-                ExposureClaim c = new ExposureClaim(scope, scopeKey, pick, liability);
-                claims.add(c);
-                caps.put(c, share);
-                continue;
-            }
-            Map<Integer, BigDecimal> used = exposure.buckets(scope, scopeKey);
-            if (ExposureBuckets.withinShares(limit, n, used)) {
-                rememberVerified(verifiedKey);
-            }
-            Map<Integer, BigDecimal> bucketCaps = ExposureBuckets.caps(limit, n, used);
-            BigDecimal pickCap = bucketCaps.get(pick);
-            if (!split.contains(scope) && pickCap != null
-                    && pickCap.subtract(used.getOrDefault(pick, BigDecimal.ZERO)).compareTo(liability) >= 0) {
-                ExposureClaim c = new ExposureClaim(scope, scopeKey, pick, liability);
-                claims.add(c);
-                caps.put(c, pickCap);
-                continue;
-            }
-            Map<Integer, BigDecimal> parts = ExposureBuckets.split(liability, bucketCaps, used).orElseThrow(() -> {
-                ObjectNode d = Json.object();
-                d.put("scope", scope.name());
-                return new Rejection(ErrorCode.LIMIT_EXCEEDED, "the order would pass the " + scope + " limit", d);
-            });
-            parts.forEach((bucket, part) -> {
-                ExposureClaim c = new ExposureClaim(scope, scopeKey, bucket, part);
-                claims.add(c);
-                caps.put(c, bucketCaps.get(bucket));
-            });
-        }
-
-        Order order = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.ACCEPTED, req.marketId(),
-                req.selectionId(), market.eventId(), req.stake(), odds, req.priceVersion(), payout, now, null, claims,
-                funds, 201, null);
-        order = withResponse(order, 201, OrderJson.view(order));
-
-        List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(orders.putNewAction(order, origin));
-        actions.add(markets.openAtVersionCheck(req.marketId(), req.priceVersion(), cfg.feed().oldestFresh(now)));
-        actions.add(status.normalModeCheck());
-        actions.addAll(wallet.postingActions(posting));
-        Map<Integer, LimitScope> claimIndex = new java.util.HashMap<>();
-        for (ExposureClaim c : claims) {
-            TransactWriteItem a = exposure.claimAction(c, caps.get(c));
-            if (a == null) {
-                ObjectNode d = Json.object();
-                d.put("scope", c.scope().name());
-                throw new Rejection(ErrorCode.LIMIT_EXCEEDED, "the order would pass the " + c.scope() + " limit", d);
-            }
-            claimIndex.put(actions.size(), c.scope());
-            actions.add(a);
-        }
-        return new Plan(order, actions, claimIndex);
-    }
-
-    private void rememberVerified(String key) {
-        if (verified.size() > 100_000) {
-            verified.clear(); // bounded: forgetting only costs a bucket read
-        }
-        verified.add(key);
-    }
-
     private static Order withResponse(Order o, int status, ObjectNode body) {
         return new Order(o.orderId(), o.ownerSub(), o.idempotencyKey(), o.fingerprint(), o.status(), o.marketId(),
                 o.selectionId(), o.eventId(), o.stake(), o.odds(), o.priceVersion(), o.potentialPayout(), o.createdAt(),
                 o.rejectionCode(), o.claims(), o.funds(), status, Json.write(body));
     }
 
-    private HttpResponse reject(String sub, String key, String orderId, OrderRequest req, Rejection r, Instant now) {
-        ObjectNode details = r.details.deepCopy();
+    /** The contract's error for a decision's rejection: its code, message and details, plus the order id. */
+    static ApiError error(OrderDecision.Rejected r, String orderId) {
+        ObjectNode details = Json.object();
+        r.details().forEach((k, v) -> put(details, k, v));
         details.put("orderId", orderId);
-        ApiError error = new ApiError(r.code, r.getMessage(), details);
-        Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
-                req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code.name(), List.of(),
-                Map.of(), r.code.httpStatus(), Json.write(error.body()));
-        Order recorded = orders.recordRejection(rejected);
-        if (recorded != rejected) {
-            return replay(recorded, req); // a racing duplicate recorded its outcome first
-        }
-        return HttpResponse.of(r.code.httpStatus(), error.body());
+        return new ApiError(ErrorCode.valueOf(r.code().name()), r.message(), details);
     }
 
+    private static void put(ObjectNode node, String key, Object v) {
+        if (v instanceof Long l) {
+            node.put(key, l);
+        } else if (v instanceof Integer i) {
+            node.put(key, i);
+        } else if (v instanceof Map<?, ?> m) {
+            ObjectNode child = node.putObject(key);
+            m.forEach((k, x) -> put(child, String.valueOf(k), x));
+        } else {
+            node.put(key, String.valueOf(v));
+        }
+    }
 
+    private HttpResponse reject(String sub, String key, String orderId, OrderRequest req, OrderDecision.Rejected r,
+                                Instant now, RateLimiter.Window window) {
+        ApiError error = error(r, orderId);
+        int status = error.code().httpStatus();
+        Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
+                req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code().name(), List.of(),
+                Map.of(), status, Json.write(error.body()));
+        Instant deadline = clock.instant().plus(budget);
+        for (int attempt = 0; ; attempt++) {
+            OrderCommit.Result result = commit.recordRejection(rejected, window);
+            if (result instanceof OrderCommit.Committed) {
+                return HttpResponse.of(status, error.body());
+            }
+            if (result instanceof OrderCommit.Duplicate d) {
+                return replay(d.first(), req); // a racing duplicate recorded its outcome first
+            }
+            if (result instanceof OrderCommit.RateLimited) {
+                return rateLimited(window);
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the rejection could not be recorded under contention; "
+                        + "nothing was committed, retrying with the same Idempotency-Key is safe");
+            }
+            pause(attempt);
+        }
+    }
 }

@@ -135,6 +135,18 @@ public final class Priming implements Resource {
      * A stub API Gateway (payload 2.0) event for {@code routeKey}, from {@link #SUB} in the admin
      * group, with a fixed request id: {@code Priming.http("GET /orders/{orderId}").path("orderId", ABSENT_KEY).event()}.
      */
+    /** A stub OPEN market with one priced selection, for priming decisions (never stored). */
+    public static dev.holdfast.domain.market.Market openMarket(String marketId, String eventId, String selectionId,
+                                                               String odds, java.time.Instant now) {
+        return new dev.holdfast.domain.market.Market(marketId, eventId, "priming", dev.holdfast.domain.market.MarketState.OPEN,
+                null, List.of(new dev.holdfast.domain.market.Selection(selectionId, "priming")),
+                new dev.holdfast.domain.market.FeedMapping("priming", marketId, java.util.Map.of("1", selectionId)),
+                dev.holdfast.domain.pricing.MarginPolicy.DEFAULT, dev.holdfast.domain.pricing.ExposureSignal.NONE,
+                java.util.Optional.of(new dev.holdfast.domain.market.CurrentPrice(1,
+                        java.util.Map.of(selectionId, dev.holdfast.domain.pricing.Odds.parse(odds)), now, now, now)),
+                1, 1, now);
+    }
+
     public static StubRequest http(String routeKey) {
         return new StubRequest(routeKey);
     }

@@ -6,6 +6,7 @@ import dev.holdfast.api.Json;
 
 import java.io.IOException;
 import java.net.URI;
+import dev.holdfast.local.drill.ModeBound;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,7 +64,11 @@ public final class Api {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest req = b.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && "POST".equals(req.method()) && req.uri().getPath().endsWith("/admin/maintenance")) {
+                ModeBound.await(); // the contract lets a mode change bind within a bound: wait it out
+            }
             JsonNode json;
             try {
                 json = r.body().isEmpty() ? NullNode.getInstance() : Json.parse(r.body());

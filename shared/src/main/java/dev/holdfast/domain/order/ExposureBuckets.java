@@ -64,14 +64,42 @@ public final class ExposureBuckets {
         return caps;
     }
 
-    /** Whether every bucket holds at most its share (no limit was lowered below the current use). */
+    /**
+     * Whether every bucket holds at most its share (no limit was lowered below the current use). A
+     * bucket at or past {@code n} has no share: it may hold something only from before the limit
+     * was lowered far enough to use fewer buckets ({@link #bucketsInUse}), and until that is
+     * released the scope takes nothing new.
+     */
     public static boolean withinShares(BigDecimal limit, int n, Map<Integer, BigDecimal> used) {
         for (int i = 0; i < n; i++) {
             if (used.getOrDefault(i, BigDecimal.ZERO).compareTo(share(limit, n, i)) > 0) {
                 return false;
             }
         }
+        for (Map.Entry<Integer, BigDecimal> u : used.entrySet()) {
+            if (u.getKey() >= n && u.getValue().signum() > 0) {
+                return false;
+            }
+        }
         return true;
+    }
+
+    /**
+     * The smallest share worth a bucket of its own: a share should hold a good number of ordinary
+     * orders' liabilities, or most orders would have to split over many buckets — and concurrent
+     * splits meet on the same buckets.
+     */
+    public static final BigDecimal MIN_SHARE = new BigDecimal("1000000");
+
+    /**
+     * How many of a scope's {@code max} buckets a limit uses: one per {@link #MIN_SHARE} of the
+     * limit, at least one, at most {@code max}. A function of the limit alone, so every container
+     * agrees; a changed limit may use fewer buckets, and what the others still hold keeps the scope
+     * closed until it is released ({@link #withinShares}).
+     */
+    public static int bucketsInUse(BigDecimal limit, int max) {
+        BigDecimal n = limit.divide(MIN_SHARE, 0, RoundingMode.DOWN);
+        return n.compareTo(BigDecimal.valueOf(max)) >= 0 ? max : Math.max(1, n.intValue());
     }
 
     /**
