@@ -202,7 +202,10 @@ public final class OrderDecision {
         BigDecimal share = ExposureBuckets.share(limit, n, pick);
         String verifiedKey = scope + "|" + scopeKey + "|" + configVersion;
         boolean split = r.split().contains(scope);
-        if (!split && liability.compareTo(share) <= 0 && buckets.verified(verifiedKey)) {
+        if (!split && liability.compareTo(share) <= 0
+                && (ExposureClaim.bucketsFor(scope) == 1 || buckets.verified(verifiedKey))) {
+            // one bucket in all (USER): its own condition, used + liability <= limit, is the whole check
+            // (a lowered limit below what is open fails it too), so there is nothing to read first
             return Optional.of(Map.of(new ExposureClaim(scope, scopeKey, pick, liability), share));
         }
         Map<Integer, BigDecimal> used = buckets.read(scope, scopeKey);
