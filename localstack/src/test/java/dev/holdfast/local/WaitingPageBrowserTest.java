@@ -353,8 +353,11 @@ class WaitingPageBrowserTest {
         }
     }
 
+    private static long started = System.nanoTime();
+
     private static void shot(String lang, String name) throws Exception {
-        phone.screenshot(SHOTS.resolve(lang + "-" + name + ".png"));
+        Path file = phone.screenshot(SHOTS.resolve(lang + "-" + name + ".png"));
+        System.out.printf("waiting page: %s after %d ms%n", file, (System.nanoTime() - started) / 1_000_000);
     }
 
     private static void fill(String name, String birthDate, String phoneNumber, String region) {
