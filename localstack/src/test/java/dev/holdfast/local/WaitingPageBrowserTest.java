@@ -219,6 +219,18 @@ class WaitingPageBrowserTest {
         shows(p, "signup form with errors");
         shot(l, "4-signup-errors");
         zoomed(p, "signup-errors");
+        if (l.equals("ko")) { // the switch redraws the field errors in place, in English, and back
+            try {
+                phone.evaluate("document.getElementById('lang').click()");
+                shows(ENGLISH, "the signup form's errors switched to English");
+                assertEquals(List.of("e.name", "e.birthDate", "e.phone", "e.region"), errorKeys());
+                shot("en", "switched-from-ko-signup-errors");
+                phone.evaluate("document.getElementById('lang').click()");
+                shows(KOREAN, "switched back to Korean");
+            } finally {
+                phone.evaluate("localStorage.removeItem('holdfast.lang'), true");
+            }
+        }
         // a date that doesn't exist and a number that isn't a mobile one
         fill(l.equals("ko") ? "김민준" : "Kim Min-jun", "19901330", "12345", "busan:haeundae-gu");
         phone.evaluate("document.getElementById('f-submit').click()");
