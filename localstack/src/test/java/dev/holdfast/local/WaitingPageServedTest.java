@@ -61,7 +61,7 @@ class WaitingPageServedTest {
 
     @Test
     void pageIsOneSmallSelfContainedFile() {
-        assertTrue(page.getBytes(StandardCharsets.UTF_8).length < 30 * 1024, "under 30 KB");
+        assertTrue(page.getBytes(StandardCharsets.UTF_8).length < 40 * 1024, "under 40 KB");
         // no external fetches: no absolute URLs, no external scripts, styles, fonts or images
         Matcher url = Pattern.compile("(?i)(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}").matcher(page);
         assertFalse(url.find(), () -> "external URL in the page: " + url.group());

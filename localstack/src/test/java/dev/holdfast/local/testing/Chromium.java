@@ -91,12 +91,7 @@ public final class Chromium implements AutoCloseable {
             Chromium c = new Chromium(process, profile, pageWs);
             c.call("Page.enable", Json.object());
             c.call("Runtime.enable", Json.object());
-            ObjectNode metrics = Json.object();
-            metrics.put("width", width);
-            metrics.put("height", height);
-            metrics.put("deviceScaleFactor", 2);
-            metrics.put("mobile", true);
-            c.call("Emulation.setDeviceMetricsOverride", metrics);
+            c.viewport(width, height);
             ObjectNode touch = Json.object();
             touch.put("enabled", true);
             touch.put("maxTouchPoints", 5);
@@ -192,6 +187,50 @@ public final class Chromium implements AutoCloseable {
         } finally {
             pending.remove(id);
         }
+    }
+
+    /**
+     * The languages the phone prefers, as its settings would give them: {@code navigator.languages} and the
+     * {@code Accept-Language} header from {@code acceptLanguage} (such as {@code "ko-KR,ko;q=0.9"}), and
+     * the page's default locale ({@code Intl}) {@code locale}. Applies to the next navigation.
+     */
+    public void preferLanguages(String acceptLanguage, String locale) {
+        ObjectNode ua = Json.object();
+        ua.put("userAgent", evaluate("navigator.userAgent").asText());
+        ua.put("acceptLanguage", acceptLanguage);
+        call("Emulation.setUserAgentOverride", ua);
+        call("Emulation.setLocaleOverride", Json.object()); // clears the previous override (setting twice is refused)
+        ObjectNode l = Json.object();
+        l.put("locale", locale);
+        call("Emulation.setLocaleOverride", l);
+    }
+
+    /** The phone's time zone, an IANA id such as {@code "America/New_York"}. */
+    public void timeZone(String timezoneId) {
+        ObjectNode p = Json.object();
+        p.put("timezoneId", timezoneId);
+        call("Emulation.setTimezoneOverride", p);
+    }
+
+    /** Takes the phone off the network (every request fails as with no signal) or puts it back. */
+    public void offline(boolean offline) {
+        call("Network.enable", Json.object());
+        ObjectNode p = Json.object();
+        p.put("offline", offline);
+        p.put("latency", 0);
+        p.put("downloadThroughput", -1);
+        p.put("uploadThroughput", -1);
+        call("Network.emulateNetworkConditions", p);
+    }
+
+    /** A screen of {@code width} × {@code height} CSS pixels; 180 wide is a 360 px phone at 200 % zoom. */
+    public void viewport(int width, int height) {
+        ObjectNode metrics = Json.object();
+        metrics.put("width", width);
+        metrics.put("height", height);
+        metrics.put("deviceScaleFactor", 2);
+        metrics.put("mobile", true);
+        call("Emulation.setDeviceMetricsOverride", metrics);
     }
 
     /** Opens {@code url} in the page (returns once navigation started; wait for the page's own state). */
