@@ -11,11 +11,11 @@ import dev.holdfast.domain.settlement.Settlement;
 import java.util.Optional;
 
 /** The contract's order JSON. */
-final class OrderJson {
+public final class OrderJson {
     private OrderJson() {}
 
     /** The order, and its {@code settlement} once it is settled. */
-    static ObjectNode view(Order o, Optional<Settlement> settlement) {
+    public static ObjectNode view(Order o, Optional<Settlement> settlement) {
         ObjectNode n = view(o);
         settlement.ifPresent(s -> {
             ObjectNode j = n.putObject("settlement");
@@ -26,7 +26,7 @@ final class OrderJson {
         return n;
     }
 
-    static ObjectNode view(Order o) {
+    public static ObjectNode view(Order o) {
         ObjectNode n = Json.object();
         n.put("orderId", o.orderId());
         n.put("status", o.status().name());
