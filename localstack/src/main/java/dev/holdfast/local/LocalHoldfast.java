@@ -53,6 +53,12 @@ public final class LocalHoldfast implements AutoCloseable {
     private final LocalOptions options;
     private final EmbeddedAws embedded;
     private final AwsClients clients;
+    /** The functions' clients: {@link #clients} itself, or through {@link #faithful} in the AWS-faithful mode. */
+    private final AwsClients servedClients;
+    /** The AWS-faithful DynamoDB in front of {@link #dynamoEndpoint}, or null. */
+    private final dev.holdfast.local.faithful.FaithfulDynamo faithful;
+    /** The DynamoDB endpoint the functions use: the faithful proxy's, or {@link #dynamoEndpoint}. */
+    private final URI servedDynamoEndpoint;
     private final DynamoDbStreamsClient streams;
     private final Deployment deployment;
     private final LocalJwt jwt;
@@ -87,6 +93,17 @@ public final class LocalHoldfast implements AutoCloseable {
             sqsEndpoint = options.awsEndpoint();
         }
         clients = AwsClients.forEndpoints(dynamoEndpoint, sqsEndpoint, options.region());
+        if (options.awsFaithful()) {
+            // the functions (and deployment()) go through the proxy; provisioning and streams go direct
+            faithful = dev.holdfast.local.faithful.FaithfulDynamo.start(dynamoEndpoint,
+                    new dev.holdfast.local.faithful.FaithfulDynamo.Settings(options.dilation(), options.holdMillis()));
+            servedDynamoEndpoint = faithful.endpoint();
+            servedClients = AwsClients.forEndpoints(servedDynamoEndpoint, sqsEndpoint, options.region());
+        } else {
+            faithful = null;
+            servedDynamoEndpoint = dynamoEndpoint;
+            servedClients = clients;
+        }
         streams = DynamoDbStreamsClient.builder().region(Region.of(options.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
                 .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoEndpoint).build();
@@ -105,7 +122,7 @@ public final class LocalHoldfast implements AutoCloseable {
             queues.put(q, job.join());
             urls.put(q, job.join().url());
         });
-        deployment = new Deployment(clients, new ResourceNames(tables, urls), clock);
+        deployment = new Deployment(servedClients, new ResourceNames(tables, urls), clock);
         jwt = options.dataDir() == null ? LocalJwt.generate(clock) : LocalJwt.persistedIn(options.dataDir(), clock);
         bank = StandInBank.start();
         verifier = StandInVerifier.start(clock);
@@ -148,6 +165,14 @@ public final class LocalHoldfast implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Starts an environment in the AWS-faithful mode on a free port, in memory: for tests, benches
+     * and drills. {@link #faithful()} then gives the meter.
+     */
+    public static LocalHoldfast startFaithful(double dilation, long holdMillis) throws Exception {
+        return start(LocalOptions.defaults().withPort(0).withAwsFaithful(true, dilation, holdMillis));
+    }
+
     /** Starts an environment with the triggers of the shared definition. */
     public static LocalHoldfast start(LocalOptions options) throws Exception {
         return start(options, Triggers.DEFINED);
@@ -178,7 +203,13 @@ public final class LocalHoldfast implements AutoCloseable {
     public ObjectNode endpoints() {
         ObjectNode n = Json.object();
         n.put("apiBaseUrl", apiBaseUrl());
-        n.put("dynamodbEndpoint", dynamoEndpoint.toString());
+        n.put("dynamodbEndpoint", servedDynamoEndpoint.toString());
+        n.put("awsFaithful", options.awsFaithful());
+        if (faithful != null) {
+            n.put("dilation", options.dilation());
+            n.put("holdMillis", options.holdMillis());
+            n.put("dynamodbDirectEndpoint", dynamoEndpoint.toString());
+        }
         n.put("sqsEndpoint", sqsEndpoint.toString());
         n.put("region", options.region());
         n.put("tokenUrl", apiBaseUrl() + "/local/token");
@@ -208,8 +239,16 @@ public final class LocalHoldfast implements AutoCloseable {
      * injection in tests and drills (e.g. {@code Throttling}), never for the served functions.
      */
     public Deployment deploymentWith(java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
-        return new Deployment(AwsClients.forEndpoints(dynamoEndpoint, sqsEndpoint, options.region(), interceptors),
+        return new Deployment(AwsClients.forEndpoints(servedDynamoEndpoint, sqsEndpoint, options.region(), interceptors),
                 deployment.names(), deployment.clock());
+    }
+
+    /**
+     * The AWS-faithful DynamoDB the functions go through (its meter, its settings), when the
+     * environment runs in that mode.
+     */
+    public java.util.Optional<dev.holdfast.local.faithful.FaithfulDynamo> faithful() {
+        return java.util.Optional.ofNullable(faithful);
     }
 
     /** The key that signs cohort links and admission tokens in this environment. */
@@ -271,6 +310,10 @@ public final class LocalHoldfast implements AutoCloseable {
         streams.close();
         clients.sqs().close();
         clients.dynamo().close();
+        if (faithful != null) {
+            servedClients.dynamo().close();
+            faithful.close();
+        }
         if (embedded != null) {
             embedded.close();
         }

@@ -13,9 +13,23 @@ import java.nio.file.Path;
  *                      DynamoDB Local and ElasticMQ, or null
  * @param region        region the clients and events claim
  * @param retryDelaySeconds how soon a failed queue message comes back
+ * @param awsFaithful   whether DynamoDB is reached through {@code FaithfulDynamo}: AWS's transaction
+ *                      conflicts and partition limits applied (see README, "AWS-faithful mode")
+ * @param dilation      F of the faithful mode: partition limits divided by it, transaction holds multiplied
+ * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                           int retryDelaySeconds) {
+                           int retryDelaySeconds, boolean awsFaithful, double dilation, long holdMillis) {
+
+    public static final double DEFAULT_DILATION = 25;
+    public static final long DEFAULT_HOLD_MILLIS = 10;
+
+    /** Options without the AWS-faithful mode. */
+    public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
+                        int retryDelaySeconds) {
+        this(port, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds, false, DEFAULT_DILATION,
+                DEFAULT_HOLD_MILLIS);
+    }
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -24,28 +38,44 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, retryDelaySeconds);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, retryDelaySeconds);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, retryDelaySeconds);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
+    }
+
+    /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
+    public LocalOptions withAwsFaithful(boolean on, double f, long h) {
+        if (!(f > 0)) {
+            throw new IllegalArgumentException("--dilation must be > 0, got " + f);
+        }
+        if (h < 0) {
+            throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
+        }
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds, on, f, h);
     }
 
     public static final String USAGE = """
             usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL]
+                                  [--aws-faithful [--dilation F] [--hold-ms H]]
               --port N              serve the API on 127.0.0.1:N (default 8080; 0 = any free port)
               --endpoints-file PATH write the endpoints as JSON to PATH
               --data-dir DIR        keep DynamoDB data and the signing key under DIR (default: in memory)
               --aws-endpoint URL    use this AWS-compatible endpoint (e.g. LocalStack, http://localhost:4566)
                                     instead of starting DynamoDB Local and ElasticMQ
+              --aws-faithful        DynamoDB with AWS's transaction conflicts and partition limits
+                                    (README, "AWS-faithful mode")
+              --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
+              --hold-ms H           faithful mode: a transaction holds its items H ms, AWS time (default 10)
             """;
 
     /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
@@ -55,6 +85,10 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 throw new IllegalArgumentException("");
+            }
+            if (a.equals("--aws-faithful")) {
+                o = o.withAwsFaithful(true, o.dilation(), o.holdMillis());
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value");
@@ -76,9 +110,19 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                 case "--endpoints-file" -> o = o.withEndpointsFile(Path.of(v));
                 case "--data-dir" -> o = o.withDataDir(Path.of(v));
                 case "--aws-endpoint" -> o = o.withAwsEndpoint(URI.create(v));
+                case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
+                case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         return o;
+    }
+
+    private static double number(String flag, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, got " + v);
+        }
     }
 }
