@@ -63,6 +63,7 @@ public final class LocalHoldfast implements AutoCloseable {
     private final Deployment deployment;
     private final LocalJwt jwt;
     private final FunctionHost host;
+    private final Map<String, String> functionEnvironment;
     private final LocalApiGateway gateway;
     private final Map<QueueDef, QueueUrls> queues;
     private final Map<TableDef, String> tables;
@@ -127,13 +128,19 @@ public final class LocalHoldfast implements AutoCloseable {
         bank = StandInBank.start();
         verifier = StandInVerifier.start(clock);
         signingSecret = options.dataDir() == null ? newSigningSecret() : persistedSigningSecret(options.dataDir());
-        host = new FunctionHost(deployment, Map.of(
+        Map<String, String> functionEnvironment = new LinkedHashMap<>(Map.of(
                 HttpBankTransfers.URL_VARIABLE, bank.url(),
                 HttpBankTransfers.TIMEOUT_VARIABLE, Long.toString(BANK_TIMEOUT_MS),
                 WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000),
                 HttpIdentityVerifier.URL_VARIABLE, verifier.url(),
                 HttpIdentityVerifier.TIMEOUT_VARIABLE, Long.toString(VERIFIER_TIMEOUT_MS),
                 SigningSecret.VALUE_VARIABLE, signingSecret));
+        if (faithful != null) {
+            // the functions' own time windows stretch with the world (TimeDilation)
+            functionEnvironment.put(dev.holdfast.functions.runtime.TimeDilation.VARIABLE, Double.toString(options.dilation()));
+        }
+        this.functionEnvironment = Map.copyOf(functionEnvironment);
+        host = new FunctionHost(deployment, functionEnvironment);
         host.warm(Functions.ALL);
 
         for (Triggers.QueueTrigger t : triggers.queues()) {
@@ -228,6 +235,11 @@ public final class LocalHoldfast implements AutoCloseable {
 
     public String apiBaseUrl() {
         return "http://127.0.0.1:" + gateway.port();
+    }
+
+    /** The settings a deployed function gets as environment variables here (for in-process benches). */
+    public Map<String, String> functionEnvironment() {
+        return functionEnvironment;
     }
 
     public Deployment deployment() {

@@ -123,7 +123,7 @@ public final class OrdersApi extends HttpFunction {
         this.config = new RiskConfigCache(new RiskConfigStore(deployment, audit), deployment.clock(), Duration.ofSeconds(2));
         this.clock = deployment.clock();
         this.readGuard = dilation.stretch(READ_GUARD);
-        this.budget = dilation.stretch(CONTENTION_BUDGET);
+        this.budget = CONTENTION_BUDGET; // not stretched: a client's patience, not a bound (pessimistic when dilated)
         this.backoffBase = dilation.stretch(Duration.ofMillis(5));
         serve("POST /orders", this::placeCounted);
         serve("GET /orders/{orderId}", this::get);

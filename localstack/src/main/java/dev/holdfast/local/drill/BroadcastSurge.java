@@ -69,7 +69,11 @@ public final class BroadcastSurge extends AbstractDrill {
         long seed = settings.seed();
 
         progress.step("starting the embedded environment");
-        try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
+        // judged by AWS's rules: transaction conflicts and partition limits (the AWS-faithful mode)
+        try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0).withAwsFaithful(true,
+                dev.holdfast.local.faithful.FaithfulDynamo.Settings.DEFAULT_DILATION,
+                dev.holdfast.local.faithful.FaithfulDynamo.Settings.DEFAULT_HOLD_MILLIS))) {
+            dev.holdfast.local.faithful.FaithfulMeter meter = env.faithful().orElseThrow().meter();
             DrillClient api = new DrillClient(env);
             String run = UUID.randomUUID().toString().substring(0, 8);
 
@@ -121,6 +125,7 @@ public final class BroadcastSurge extends AbstractDrill {
             AtomicInteger refused = new AtomicInteger();
             long spikeStartNanos;
             long spikeEndNanos;
+            int acceptedBeforeSpike;
             try (SideGateway side = new SideGateway(env, degraded, List.of(Functions.ORDERS));
                  OpenLoop loop = new OpenLoop(96)) {
                 DrillClient surge = new DrillClient(env, side.baseUrl());
@@ -144,16 +149,32 @@ public final class BroadcastSurge extends AbstractDrill {
                 progress.live(() -> "sent " + loop.sent() + ", in flight " + loop.inFlight() + ", 201 " + accepted.get()
                         + ", refused " + refused.get() + ", throttled " + (retried.injected() + exhausted.injected()));
                 spikeStartNanos = System.nanoTime();
+                meter.reset();
+                acceptedBeforeSpike = accepted.get();
                 loop.run(baseRate * 10, spikeSeconds, request);
                 spikeEndNanos = System.nanoTime();
                 progress.step("waiting for the last answers");
                 loop.awaitAll();
             }
+            dev.holdfast.local.faithful.FaithfulMeter.Snapshot surgeMeter = meter.snapshot();
             List<Sent> all = new ArrayList<>(sent);
             report.figure("requests", all.size() + " (" + Math.round(baseRate * baseSeconds) + " usual at " + baseRate + "/s, "
                     + Math.round(baseRate * 10 * spikeSeconds) + " in the spike at " + baseRate * 10 + "/s)");
             report.figure("spike offered rate", String.format(java.util.Locale.ROOT, "%.1f orders/s",
                     Math.round(baseRate * 10 * spikeSeconds) / ((spikeEndNanos - spikeStartNanos) / 1e9)));
+            long spikeAccepted = Math.max(1, accepted.get() - acceptedBeforeSpike);
+            report.figure("AWS-faithful mode", String.format(java.util.Locale.ROOT, "dilation %.0f, hold %d ms: %d transactions, "
+                            + "%d conflict cancellations + %d plain-write conflicts = %.2f per accepted order in the spike; %d throttled",
+                    env.faithful().orElseThrow().settings().dilation(), env.faithful().orElseThrow().settings().holdMillis(),
+                    surgeMeter.transactions(), surgeMeter.conflictCancellations(), surgeMeter.plainWriteConflicts(),
+                    (double) (surgeMeter.conflictCancellations() + surgeMeter.plainWriteConflicts()) / spikeAccepted,
+                    surgeMeter.throttledRequests()));
+            StringBuilder hottest = new StringBuilder();
+            for (var k : surgeMeter.hottest(5)) {
+                hottest.append(hottest.length() == 0 ? "" : "; ").append(String.format(java.util.Locale.ROOT, "%s %.2f WCU + %.2f RCU/order",
+                        k.key().replace(LocalHoldfast.PREFIX, ""), k.wcu() / spikeAccepted, k.rcu() / spikeAccepted));
+            }
+            report.figure("hottest partition keys in the spike", hottest.toString());
             report.figure("DynamoDB faults injected", retried.injected() + " throttled attempts (SDK retried), "
                     + exhausted.injected() + " throttled calls (past retries), " + slow.injectedMillis() + " ms of added latency");
 
