@@ -32,7 +32,13 @@ final class BenchHttp {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest req = b.build();
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        // a busy platform (503, e.g. a throttled partition in the AWS-faithful mode) commits nothing: set-up retries
+        for (int attempt = 0; r.statusCode() == 503 && !r.body().contains("TRADING_HALTED") && attempt < 20; attempt++) {
+            Thread.sleep(500L + 250L * attempt);
+            r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        }
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + path + ": " + r.body());
         }

@@ -153,7 +153,7 @@ public final class HotMarketBench {
 
         void setUp() throws Exception {
             // in parallel: in the faithful mode every admin transaction holds its items for hold × F
-            ExecutorService pool = Executors.newFixedThreadPool(16);
+            ExecutorService pool = Executors.newFixedThreadPool(6);
             try {
                 Future<Market> hot = pool.submit(() -> market("today"));
                 Future<Market> baseHot = pool.submit(() -> market("base"));
