@@ -109,8 +109,9 @@ class FaithfulThroughputTest {
             ddb.putItem(p -> p.tableName(TABLE).item(indexed(unique("x"), "s", group, 15 * 1024)));
             assertEquals(16.0, proxy.meter().snapshot().partition(TABLE + "/" + INDEX + "|" + group).wcu(), 1e-9);
 
-            assertThrows(ProvisionedThroughputExceededException.class,
+            ProvisionedThroughputExceededException plain = assertThrows(ProvisionedThroughputExceededException.class,
                     () -> ddb.putItem(p -> p.tableName(TABLE).item(indexed(unique("y"), "s", group, 100))));
+            assertTrue(plain.getMessage().contains("global secondary indexes"), plain.getMessage());
             // the same write into another index partition goes through
             ddb.putItem(p -> p.tableName(TABLE).item(indexed(unique("y"), "s", unique("other"), 100)));
 
@@ -244,6 +245,7 @@ class FaithfulThroughputTest {
             assertEquals(1, m.transactions());
             assertEquals(1, m.requests("TransactWriteItems"));
             assertEquals(TABLE + "|" + written, m.hottest(1).get(0).key());
+            assertTrue(m.summary(3).contains(TABLE + "|" + written), m.summary(3));
 
             // an update that moves the item in the index writes the old and the new index partition
             String moved = unique("moved");
