@@ -372,7 +372,12 @@ public final class FaithfulDynamo implements AutoCloseable {
     }
 
     private static Answer throttled() {
-        return error(400, "ProvisionedThroughputExceededException", TABLE_THROTTLE_MESSAGE);
+        return throttled(false);
+    }
+
+    /** {@code index}: the throttled partition is an index partition (AWS's message says so). */
+    private static Answer throttled(boolean index) {
+        return error(400, "ProvisionedThroughputExceededException", index ? INDEX_THROTTLE_MESSAGE : TABLE_THROTTLE_MESSAGE);
     }
 
     // ---------------------------------------------------------------- schemas and keys
@@ -789,20 +794,21 @@ public final class FaithfulDynamo implements AutoCloseable {
         try {
             JsonNode oldItem = current(List.of(t)).get(t.itemKey);
             JsonNode putItem = put ? req.path("Item") : null;
-            boolean throttle = false;
+            boolean tableThrottle = false;
+            boolean indexThrottle = false;
             if (buckets.writeExhausted(t.partition)) {
                 meter.throttle(t.partition);
-                throttle = true;
+                tableThrottle = true;
             }
             for (String p : indexPartitions(t, oldItem, putItem)) {
                 if (buckets.writeExhausted(p)) {
                     meter.throttle(p);
-                    throttle = true;
+                    indexThrottle = true;
                 }
             }
-            if (throttle) {
+            if (tableThrottle || indexThrottle) {
                 meter.throttledRequest(false);
-                return throttled();
+                return throttled(!tableThrottle);
             }
             Answer a = forward(in, in.body());
             boolean ok = a.ok();

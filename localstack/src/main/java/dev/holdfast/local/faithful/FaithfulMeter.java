@@ -81,6 +81,24 @@ public final class FaithfulMeter {
             return partitions.getOrDefault(key, new PartitionStats(key, 0, 0, 0, 0));
         }
 
+        /**
+         * A few lines for a report: the totals, then the {@code n} hottest partition keys with their
+         * units, throttles and conflicts.
+         */
+        public String summary(int n) {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format(java.util.Locale.ROOT,
+                    "requests %d (%s); transactions %d; conflict cancellations %d; plain-write conflicts %d; "
+                            + "throttled %d (in transactions %d); WCU %.1f; RCU %.1f%n",
+                    totalRequests(), requests, transactions, conflictCancellations, plainWriteConflicts,
+                    throttledRequests, throttleCancellations, totalWcu(), totalRcu()));
+            for (PartitionStats p : hottest(n)) {
+                b.append(String.format(java.util.Locale.ROOT, "  %-60s WCU %10.1f  RCU %10.1f  throttles %6d  conflicts %6d%n",
+                        p.key(), p.wcu(), p.rcu(), p.throttles(), p.conflicts()));
+            }
+            return b.toString();
+        }
+
         /** The {@code n} partition keys with the most units (write + read), most first. */
         public List<PartitionStats> hottest(int n) {
             List<PartitionStats> all = new ArrayList<>(partitions.values());

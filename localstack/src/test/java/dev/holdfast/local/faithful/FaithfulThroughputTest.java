@@ -39,12 +39,12 @@ class FaithfulThroughputTest {
 
     @Test
     void plainWritesBeyondThePartitionLimitAreThrottledOtherPartitionsAreNot() throws Exception {
-        // F = 100: 10 write units per second per partition, at most 1 s saved up
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
+        // F = 200: 5 write units per second per partition, at most 1 s saved up
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(200, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
             String hot = unique("hot");
-            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "small", 100)));    // 1 unit: 9 left
-            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "big", 14 * 1024))); // not below 0 yet: applied, -5
+            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "small", 100)));    // 1 unit: 4 left
+            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "big", 14 * 1024))); // not below 0 yet: applied, -10
             ProvisionedThroughputExceededException e = assertThrows(ProvisionedThroughputExceededException.class,
                     () -> ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "again", 100))));
             assertEquals(400, e.statusCode());
@@ -60,8 +60,8 @@ class FaithfulThroughputTest {
             assertEquals(2, m.partition(TABLE + "|" + hot).throttles());
             assertEquals(2, m.throttledRequests());
 
-            // the bucket refills at 10 units per second
-            Thread.sleep(700);
+            // the bucket refills at 5 units per second
+            Thread.sleep(2_500);
             ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "later", 100)));
         }
     }
@@ -71,7 +71,7 @@ class FaithfulThroughputTest {
         try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), true)) {
             String hot = unique("hot");
-            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "big", 15 * 1024)));
+            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "big", 11 * 1024)));
             ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "next", 100))); // throttled, retried, applied
             assertTrue(proxy.meter().snapshot().throttledRequests() >= 1);
             assertEquals(2, ddb.query(q -> q.tableName(TABLE).keyConditionExpression("pk = :p")
@@ -81,11 +81,11 @@ class FaithfulThroughputTest {
 
     @Test
     void aThrottledItemCancelsItsTransactionWithThrottlingError() throws Exception {
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(200, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
             String hot = unique("hot");
             String cool = unique("cool");
-            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "big", 15 * 1024))); // bucket at -5
+            ddb.putItem(p -> p.tableName(TABLE).item(item(hot, "big", 15 * 1024))); // bucket at -10
             TransactionCanceledException e = assertThrows(TransactionCanceledException.class,
                     () -> ddb.transactWriteItems(t -> t.transactItems(
                             TransactWriteItem.builder().put(p -> p.tableName(TABLE).item(item(cool, "s", 100))).build(),
@@ -102,15 +102,16 @@ class FaithfulThroughputTest {
 
     @Test
     void anIndexPartitionOutOfCapacityThrottlesTheBaseTableWrite() throws Exception {
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(200, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
             String group = unique("group");
-            // distinct base partitions, one index partition: 16 index write units (15 KB and the index keys)
+            // distinct base partitions, one index partition: 16 index write units (15 KB and the index keys): -11
             ddb.putItem(p -> p.tableName(TABLE).item(indexed(unique("x"), "s", group, 15 * 1024)));
             assertEquals(16.0, proxy.meter().snapshot().partition(TABLE + "/" + INDEX + "|" + group).wcu(), 1e-9);
 
-            assertThrows(ProvisionedThroughputExceededException.class,
+            ProvisionedThroughputExceededException plain = assertThrows(ProvisionedThroughputExceededException.class,
                     () -> ddb.putItem(p -> p.tableName(TABLE).item(indexed(unique("y"), "s", group, 100))));
+            assertTrue(plain.getMessage().contains("global secondary indexes"), plain.getMessage());
             // the same write into another index partition goes through
             ddb.putItem(p -> p.tableName(TABLE).item(indexed(unique("y"), "s", unique("other"), 100)));
 
@@ -137,27 +138,28 @@ class FaithfulThroughputTest {
 
     @Test
     void readUnitsAreThrottledPerPartitionAConsistentReadCostingTwiceAnEventualOne() throws Exception {
-        // F = 3000: 1 read unit per second per partition
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(3000, 0);
+        // F = 6000: half a read unit per second per partition, at most half a unit saved up
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(6000, 0);
              DynamoDbClient direct = FaithfulFixture.client(FaithfulFixture.local(), false);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
             String strong = unique("strong");
             String eventual = unique("eventual");
+            String fresh = unique("fresh");
             direct.putItem(p -> p.tableName(TABLE).item(item(strong, "s", 3000)));
             direct.putItem(p -> p.tableName(TABLE).item(item(eventual, "s", 3000)));
+            direct.putItem(p -> p.tableName(TABLE).item(item(fresh, "s", 100)));
 
-            assertEquals(2, readsUntilThrottled(ddb, strong, true), "1 unit each: 1 -> 0 -> -1, then throttled");
-            assertEquals(3, readsUntilThrottled(ddb, eventual, false), "0.5 each: 1 -> 0.5 -> 0 -> -0.5");
-            FaithfulMeter.Snapshot m = proxy.meter().snapshot();
-            assertEquals(2.0, m.partition(TABLE + "|" + strong).rcu(), 1e-9);
-            assertEquals(1.5, m.partition(TABLE + "|" + eventual).rcu(), 1e-9);
-            assertEquals(0.0, m.partition(TABLE + "|" + strong).wcu(), 1e-9);
-
-            // a throttled partition refuses queries too; TransactGetItems costs 2 units per item
+            assertEquals(1, readsUntilThrottled(ddb, strong, true), "1 unit: 0.5 -> -0.5, then throttled");
+            // a throttled partition refuses queries too
             assertThrows(ProvisionedThroughputExceededException.class, () -> ddb.query(q -> q.tableName(TABLE)
                     .keyConditionExpression("pk = :p").expressionAttributeValues(Map.of(":p", FaithfulFixture.s(strong)))));
-            String fresh = unique("fresh");
-            direct.putItem(p -> p.tableName(TABLE).item(item(fresh, "s", 100)));
+            assertEquals(2, readsUntilThrottled(ddb, eventual, false), "0.5 each: 0.5 -> 0 -> -0.5");
+            FaithfulMeter.Snapshot m = proxy.meter().snapshot();
+            assertEquals(1.0, m.partition(TABLE + "|" + strong).rcu(), 1e-9);
+            assertEquals(1.0, m.partition(TABLE + "|" + eventual).rcu(), 1e-9);
+            assertEquals(0.0, m.partition(TABLE + "|" + strong).wcu(), 1e-9);
+
+            // TransactGetItems costs 2 units per item
             ddb.transactGetItems(t -> t.transactItems(g -> g.get(x -> x.tableName(TABLE).key(key(fresh, "s")))));
             assertEquals(2.0, proxy.meter().snapshot().partition(TABLE + "|" + fresh).rcu(), 1e-9);
             TransactionCanceledException e = assertThrows(TransactionCanceledException.class,
@@ -187,7 +189,7 @@ class FaithfulThroughputTest {
 
     @Test
     void batchWritesReturnThrottledItemsUnprocessed() throws Exception {
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(200, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
             String hot = unique("hot");
             String cool = unique("cool");
@@ -243,6 +245,7 @@ class FaithfulThroughputTest {
             assertEquals(1, m.transactions());
             assertEquals(1, m.requests("TransactWriteItems"));
             assertEquals(TABLE + "|" + written, m.hottest(1).get(0).key());
+            assertTrue(m.summary(3).contains(TABLE + "|" + written), m.summary(3));
 
             // an update that moves the item in the index writes the old and the new index partition
             String moved = unique("moved");
@@ -256,19 +259,19 @@ class FaithfulThroughputTest {
 
     @Test
     void theDilationScalesThePartitionLimit() throws Exception {
-        // F = 100: 10 units a second, at most 10 saved up; 11 units take the partition below 0
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
+        // F = 200: 5 units a second, at most 5 saved up: a 9 KB write takes the partition below 0
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(200, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
-            String pk = unique("d100");
-            ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "a", 15 * 1024)));
+            String pk = unique("d200");
+            ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "a", 9 * 1024)));
             assertThrows(ProvisionedThroughputExceededException.class,
                     () -> ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "b", 100))));
         }
-        // F = 50: 20 units; the same 15 units leave 5, a second write goes through
-        try (FaithfulDynamo proxy = FaithfulFixture.proxy(50, 0);
+        // F = 100: 10 units; the same 9 units leave 1, so the next write goes through
+        try (FaithfulDynamo proxy = FaithfulFixture.proxy(100, 0);
              DynamoDbClient ddb = FaithfulFixture.client(proxy.endpoint(), false)) {
-            String pk = unique("d50");
-            ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "a", 15 * 1024)));
+            String pk = unique("d100");
+            ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "a", 9 * 1024)));
             ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "b", 15 * 1024)));
             assertThrows(ProvisionedThroughputExceededException.class,
                     () -> ddb.putItem(p -> p.tableName(TABLE).item(item(pk, "c", 100))));
