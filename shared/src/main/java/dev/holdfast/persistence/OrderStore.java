@@ -333,24 +333,18 @@ public final class OrderStore {
         i.potentialPayout = o.potentialPayout() == null ? null : o.potentialPayout().text();
         i.createdAt = created;
         i.rejectionCode = o.rejectionCode();
-        ArrayNode claims = Json.array();
-        o.claims().forEach(c -> claims.addObject().put("scope", c.scope().name()).put("scopeKey", c.scopeKey())
-                .put("bucket", c.bucket()).put("amount", c.amount().toPlainString()));
-        i.claims = Json.write(claims);
+        i.claims = OrderClaims.encode(o.claims(), o.ownerSub(), o.eventId(), o.selectionId());
         ObjectNode funds = Json.object();
         o.funds().forEach((f, a) -> funds.put(f.name(), a.text()));
         i.funds = Json.write(funds);
         i.responseStatus = o.responseStatus();
-        i.responseBody = o.responseBody();
+        // an accepted order's answer is its view, made again from these fields on a replay: not stored twice
+        i.responseBody = o.status() == OrderStatus.ACCEPTED ? null : o.responseBody();
         return i;
     }
 
     static Order fromItem(OrderItem i) {
-        List<ExposureClaim> claims = new ArrayList<>();
-        for (JsonNode c : Json.parseTrusted(i.claims)) {
-            claims.add(new ExposureClaim(LimitScope.valueOf(c.path("scope").asText()), c.path("scopeKey").asText(),
-                    c.path("bucket").asInt(), new BigDecimal(c.path("amount").asText())));
-        }
+        List<ExposureClaim> claims = OrderClaims.decode(i.claims, i.owner, i.eventId, i.selectionId);
         Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
         Json.parseTrusted(i.funds).fields().forEachRemaining(e -> funds.put(Fund.valueOf(e.getKey()), Amount.parse(e.getValue().asText())));
         return new Order(i.orderId, i.owner, i.idempotencyKey, i.fingerprint, OrderStatus.valueOf(i.status), i.marketId,

@@ -331,7 +331,7 @@ public final class ReconciliationReader {
     private List<OpenOrder> openOrders(ExecutorService pool, Progress progress) {
         ScanRequest.Builder scan = ScanRequest.builder().tableName(orders).consistentRead(true)
                 .filterExpression("sk = :settlement OR (sk = :order AND #status = :accepted)")
-                .projectionExpression("pk, sk, #owner, #stake, #claims")
+                .projectionExpression("pk, sk, #owner, #stake, #claims, eventId, selectionId")
                 .expressionAttributeNames(Map.of("#status", "status", "#owner", "owner", "#stake", "stake", "#claims", "claims"))
                 .expressionAttributeValues(Map.of(":settlement", AttributeValue.fromS(SettlementItem.SK),
                         ":order", AttributeValue.fromS("ORDER"), ":accepted", AttributeValue.fromS("ACCEPTED")));
@@ -357,14 +357,8 @@ public final class ReconciliationReader {
         if (SettlementItem.SK.equals(s(item, "sk"))) {
             return new OrderRow(orderId, true, null);
         }
-        List<ExposureClaim> claims = new ArrayList<>();
-        String json = s(item, "claims");
-        if (json != null) {
-            for (JsonNode c : Json.parseTrusted(json)) {
-                claims.add(new ExposureClaim(LimitScope.valueOf(c.path("scope").asText()), c.path("scopeKey").asText(),
-                        c.path("bucket").asInt(), new BigDecimal(c.path("amount").asText())));
-            }
-        }
+        List<ExposureClaim> claims = OrderClaims.decode(s(item, "claims"), s(item, "owner"), s(item, "eventId"),
+                s(item, "selectionId"));
         return new OrderRow(orderId, false, new OpenOrder(orderId, s(item, "owner"), new BigDecimal(s(item, "stake")), claims));
     }
 

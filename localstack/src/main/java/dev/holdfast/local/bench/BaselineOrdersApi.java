@@ -223,8 +223,9 @@ public final class BaselineOrdersApi extends HttpFunction {
             throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was used for a different order; use a new key for a new attempt");
         }
-        return HttpResponse.of(existing.responseStatus(), Json.parseTrusted(existing.responseBody()))
-                .withHeader("Idempotent-Replayed", "true");
+        // an accepted order's answer is its view (not stored twice); a rejection's is stored as sent
+        ObjectNode body = existing.responseBody() == null ? OrderJson.view(existing) : (ObjectNode) Json.parseTrusted(existing.responseBody());
+        return HttpResponse.of(existing.responseStatus(), body).withHeader("Idempotent-Replayed", "true");
     }
 
     /** A business rejection, recorded as an outcome of its key. */

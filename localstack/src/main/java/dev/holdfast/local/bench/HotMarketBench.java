@@ -110,6 +110,8 @@ public final class HotMarketBench {
             // a short warm-up of each path (JIT, connections, the bucket reads each container does once)
             phase("warm-up", "broadcast", today::handleRequest, f.users, List.of(f.todayHot), f, Math.max(3, seconds / 4), threads, faithful, calls);
             phase("warm-up", "broadcast", baseline::handleRequest, f.baselineUsers, List.of(f.baselineHot), f, Math.max(3, seconds / 4), threads, faithful, calls);
+            phase("warm-up", "spread", today::handleRequest, f.users, f.todaySpread, f, Math.max(3, seconds / 4), threads, faithful, calls);
+            phase("warm-up", "spread", baseline::handleRequest, f.baselineUsers, f.baselineSpread, f, Math.max(3, seconds / 4), threads, faithful, calls);
             phases.add(phase("baseline", "broadcast", baseline::handleRequest, f.baselineUsers, List.of(f.baselineHot), f, seconds, threads, faithful, calls));
             phases.add(phase("Holdfast", "broadcast", today::handleRequest, f.users, List.of(f.todayHot), f, seconds, threads, faithful, calls));
             phases.add(phase("baseline", "spread", baseline::handleRequest, f.baselineUsers, f.baselineSpread, f, seconds, threads, faithful, calls));
