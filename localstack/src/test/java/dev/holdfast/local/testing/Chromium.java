@@ -76,6 +76,31 @@ public final class Chromium implements AutoCloseable {
 
     /** Starts a headless browser whose one page is a phone of {@code width} × {@code height} CSS pixels. */
     public static Chromium phone(Path binary, int width, int height) throws IOException, InterruptedException {
+        return start(binary, width, height, true);
+    }
+
+    /** Starts a headless browser whose one page is a laptop screen of {@code width} × {@code height} CSS pixels (scale 1). */
+    public static Chromium laptop(Path binary, int width, int height) throws IOException, InterruptedException {
+        return start(binary, width, height, false);
+    }
+
+    /** Changes the page's screen: a phone ({@code mobile}, scale 2, touch) or a desktop one (scale 1). */
+    public void screen(int width, int height, boolean mobile) {
+        ObjectNode metrics = Json.object();
+        metrics.put("width", width);
+        metrics.put("height", height);
+        metrics.put("deviceScaleFactor", mobile ? 2 : 1);
+        metrics.put("mobile", mobile);
+        call("Emulation.setDeviceMetricsOverride", metrics);
+        ObjectNode touch = Json.object();
+        touch.put("enabled", mobile);
+        if (mobile) {
+            touch.put("maxTouchPoints", 5);
+        }
+        call("Emulation.setTouchEmulationEnabled", touch);
+    }
+
+    private static Chromium start(Path binary, int width, int height, boolean mobile) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("holdfast-chromium");
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
@@ -91,16 +116,7 @@ public final class Chromium implements AutoCloseable {
             Chromium c = new Chromium(process, profile, pageWs);
             c.call("Page.enable", Json.object());
             c.call("Runtime.enable", Json.object());
-            ObjectNode metrics = Json.object();
-            metrics.put("width", width);
-            metrics.put("height", height);
-            metrics.put("deviceScaleFactor", 2);
-            metrics.put("mobile", true);
-            c.call("Emulation.setDeviceMetricsOverride", metrics);
-            ObjectNode touch = Json.object();
-            touch.put("enabled", true);
-            touch.put("maxTouchPoints", 5);
-            c.call("Emulation.setTouchEmulationEnabled", touch);
+            c.screen(width, height, mobile);
             return c;
         } catch (IOException | RuntimeException | InterruptedException e) {
             process.destroyForcibly();
