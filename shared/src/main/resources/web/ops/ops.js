@@ -124,7 +124,7 @@
     return crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)).then(function (d) {
       var q = new URLSearchParams({ response_type: 'code', client_id: S.config.clientId, redirect_uri: S.config.redirectUri,
         scope: 'openid email profile', state: state, code_challenge_method: 'S256', code_challenge: b64url(new Uint8Array(d)) });
-      location.assign('https://' + S.config.domain + '/oauth2/authorize?' + q);
+      location.assign(S.config.authBase + '/oauth2/authorize?' + q);
     });
   }
   /** Back from the hosted UI with ?code=&state=: trade the code (and the PKCE verifier) for tokens. */
@@ -136,7 +136,7 @@
     if (!saved || saved.state !== p.get('state')) { return Promise.reject(new Error('the sign-in answer does not match this browser; sign in again')); }
     var form = new URLSearchParams({ grant_type: 'authorization_code', client_id: S.config.clientId, code: p.get('code'),
       redirect_uri: S.config.redirectUri, code_verifier: saved.verifier });
-    return fetch('https://' + S.config.domain + '/oauth2/token', { method: 'POST', cache: 'no-store',
+    return fetch(S.config.authBase + '/oauth2/token', { method: 'POST', cache: 'no-store',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() })
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) { throw new Error(j.error || 'token exchange failed'); } return j; }); })
       .then(function (j) { if (useToken(j.access_token)) { start(); } });
@@ -622,9 +622,13 @@
       return lookUp();
     });
   }
-  function withdrawal() {
-    return api('GET', '/admin/withdrawals/' + encodeURIComponent($('wd-id').value.trim())).then(function (r) {
+  /** A withdrawal's status; a PENDING one is read again every 2 s while the Money page is open. */
+  function withdrawal(id) {
+    id = id || $('wd-id').value.trim();
+    S.watchWithdrawal = null;
+    return api('GET', '/admin/withdrawals/' + encodeURIComponent(id)).then(function (r) {
       var w = r.json, dl = $('wd-out');
+      if (w.status === 'PENDING') { S.watchWithdrawal = id; }
       dl.textContent = '';
       [['Status', w.status + (w.failureReason ? ' (' + w.failureReason + ')' : '')], ['Account', w.accountId], ['Amount', money(w.amount) + ' ' + w.currency],
         ['Destination', w.destination.bank + ' ' + w.destination.account], ['Created', when(w.createdAt)], ['Finished', when(w.finishedAt)],
@@ -669,7 +673,12 @@
 
   function wire() {
     submit('f-signin', 'signin-go', 'signin-err', signIn);
-    on('signout', 'click', function () { signOut(); });
+    on('signout', 'click', function () {
+      signOut();
+      if (S.config && S.config.auth === 'cognito') { // end the hosted UI's session too
+        location.assign(S.config.authBase + '/logout?' + new URLSearchParams({ client_id: S.config.clientId, logout_uri: S.config.redirectUri }));
+      }
+    });
     window.addEventListener('hashchange', route);
 
     ['mode-halt', 'mode-readonly', 'mode-resume'].forEach(function (id) {
@@ -751,7 +760,7 @@
     submit('f-credit', 'cr-go', 'cr-err', askCredit);
     on('cr-yes', 'click', function () { act($('cr-yes'), 'cr-err', credit); });
     on('cr-no', 'click', function () { $('cr-confirm').hidden = true; });
-    submit('f-wd', 'wd-go', 'wd-err', withdrawal);
+    submit('f-wd', 'wd-go', 'wd-err', function () { return withdrawal(); });
 
     submit('f-audit', 'au-go', 'au-err', function () { S.audit = { cursors: [null], index: 0 }; return loadAudit(); });
     on('au-next', 'click', function () { if (S.audit.cursors.length > S.audit.index + 1) { S.audit.index++; loadAudit(); } });
@@ -762,6 +771,7 @@
       if (!S.token) { return; }
       if (S.page === 'now') { loadNow(); } else { refreshMode(); }
       if (S.page === 'rollouts') { pollRollout(); }
+      if (S.page === 'money' && S.watchWithdrawal) { withdrawal(S.watchWithdrawal).catch(function (e) { showErr('wd-err', e); }); }
     }, 2000);
     setInterval(function () { if (S.page === 'now') { tickAges(); } }, 250);
   }

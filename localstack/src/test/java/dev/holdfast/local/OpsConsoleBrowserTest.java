@@ -317,7 +317,7 @@ class OpsConsoleBrowserTest {
         assertEquals(202, w.status(), w.raw());
         set("wd-id", w.json().path("withdrawalId").asText());
         click("wd-go");
-        String wd = browser.await("document.getElementById('wd-out').textContent", v -> v.contains("COMPLETED"), STEP,
+        String wd = browser.await("document.getElementById('wd-out').textContent", v -> v.contains("COMPLETED"), Duration.ofSeconds(45),
                 "the withdrawal paid, with its bank attempts");
         assertTrue(wd.contains(user) && wd.contains("#1 at "), wd);
         click("ac-go");

@@ -168,8 +168,13 @@ public final class Chromium implements AutoCloseable {
     private static String pageTarget(int port) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         for (int attempt = 0; attempt < 50; attempt++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException slow) {
+                continue; // a loaded machine: the browser answers a little later
+            }
             for (JsonNode t : Json.parse(r.body())) {
                 if ("page".equals(t.path("type").asText())) {
                     return t.path("webSocketDebuggerUrl").asText();
