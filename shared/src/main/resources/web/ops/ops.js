@@ -657,9 +657,14 @@
       $('au-page').textContent = 'page ' + (a.index + 1);
     }).catch(function (e) { showErr('au-err', e); });
   }
+  /** What a record changed: the leaves that differ between before and after (the first few). */
   function summary(x) {
-    var s = JSON.stringify(x.after);
-    return s && s.length > 160 ? s.slice(0, 157) + '…' : s;
+    var obj = function (v) { return v && typeof v === 'object' ? v : { value: v }; };
+    var changes = diff(x.before == null ? {} : obj(x.before), obj(x.after));
+    var s = changes.slice(0, 5).map(function (c) {
+      return c.path + ': ' + (c.before === undefined ? '∅' : c.before) + ' → ' + (c.after === undefined ? '∅' : c.after);
+    }).join('; ') + (changes.length > 5 ? '; +' + (changes.length - 5) + ' more' : '');
+    return s.length > 300 ? s.slice(0, 297) + '…' : s;
   }
 
   var LOAD = { now: loadNow, markets: loadMarkets, exposure: loadExposure, rollouts: loadRollouts, money: loadMoney, audit: loadAudit };

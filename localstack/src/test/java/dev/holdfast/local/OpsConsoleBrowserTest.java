@@ -48,6 +48,8 @@ class OpsConsoleBrowserTest {
     static Markets markets;
     static Rollouts rollouts;
     static Chromium browser;
+    /** A token of the operator the browser signed in as (same sub). */
+    static String operator;
 
     @BeforeAll
     static void start() throws Exception {
@@ -100,13 +102,15 @@ class OpsConsoleBrowserTest {
         assumeTrue(browser != null, "no chromium binary (install Debian's chromium package)");
         String sub = "ops-" + UUID.randomUUID().toString().substring(0, 8);
         String admin = api.token(sub, "admin");
+        operator = admin;
         JsonNode riskBefore = api.get("/admin/risk/config", admin).json();
         try {
             signIn(sub);
-            haltAndResume();
             String marketId = openAMarketTheFeedPriced();
+            haltAndResume(marketId);
             editALimit();
             watchARollout();
+            settle(marketId);
             creditAnAccount();
             findEachActionInTheAudit(sub);
             phone(marketId);
@@ -135,13 +139,15 @@ class OpsConsoleBrowserTest {
         assertEquals(sub, text("who"));
     }
 
-    private void haltAndResume() throws Exception {
+    private void haltAndResume(String marketId) throws Exception {
+        js("location.hash = 'now'");
+        browser.await("document.body.dataset.page", "now"::equals, STEP, "the Now page");
         String notice = "Console drill " + UUID.randomUUID().toString().substring(0, 6) + ": back at 10:00";
         set("mode-notice", notice);
         click("mode-halt");
         assertEquals("false", js("String(document.getElementById('mode-confirm').hidden)"), "a confirmation step");
         assertEquals("NORMAL", api.get("/status", null).json().path("mode").asText(), "nothing happens before confirming");
-        shot("1-now-confirm-halt");
+        shot("2-now-confirm-halt");
         click("mode-confirm-yes");
         browser.await("document.getElementById('now-mode').textContent", "TRADING_HALTED"::equals, STEP, "halted");
         JsonNode status = api.get("/status", null).json();
@@ -151,7 +157,13 @@ class OpsConsoleBrowserTest {
         assertEquals("TRADING_HALTED", text("mode-badge"));
         browser.await("document.getElementById('now-alarms').textContent", v -> v.contains("Trading mode is TRADING_HALTED"), STEP,
                 "the halt among the alarms");
-        shot("2-now-halted");
+        browser.await("document.querySelector('#now-markets tbody').textContent", v -> v.contains(marketId), STEP,
+                "the open market on Now");
+        browser.await("(function () { var c = document.querySelector('#now-markets tr[data-market=\"" + marketId + "\"] td.age');"
+                + " return c ? c.className : ''; })()", v -> v.contains("stale") || v.contains("fresh"), STEP, "its price age");
+        browser.await("document.querySelector('#now-markets tr[data-market=\"" + marketId + "\"] td.last').textContent",
+                v -> v.contains(" by "), STEP, "its last transition");
+        shot("3-now-halted");
 
         // a refused action shows the API's code and message: a credit while halted
         js("location.hash = 'money'");
@@ -207,13 +219,8 @@ class OpsConsoleBrowserTest {
         assertEquals("OPEN", markets.get(marketId).path("state").asText());
         browser.await("document.querySelector('#md-transitions tbody').textContent", v -> v.contains("feed priced it"), STEP,
                 "the transition with its reason");
-        shot("3-markets-opened");
+        shot("1-markets-opened");
 
-        js("location.hash = 'now'");
-        browser.await("document.querySelector('#now-markets tbody').textContent", v -> v.contains(marketId), STEP,
-                "the open market on Now");
-        browser.await("(function () { var c = document.querySelector('#now-markets tr[data-market=\"" + marketId + "\"] td.age');"
-                + " return c ? c.className : ''; })()", v -> v.contains("stale") || v.contains("fresh"), STEP, "its price age");
         return marketId;
     }
 
@@ -287,6 +294,30 @@ class OpsConsoleBrowserTest {
         shot("6-rollouts-chart");
     }
 
+    private void settle(String marketId) throws Exception {
+        js("location.hash = 'markets'");
+        browser.await("document.querySelectorAll('[data-open=\"" + marketId + "\"]').length", "1"::equals, STEP, "the market listed");
+        js("document.querySelector('[data-open=\"" + marketId + "\"]').click()");
+        browser.await("document.getElementById('md-id').textContent", marketId::equals, STEP, "its panel");
+        set("md-to", "CLOSED");
+        set("md-reason", "full time");
+        click("md-apply");
+        browser.await("document.getElementById('md-state').textContent", "CLOSED"::equals, STEP, "closed");
+        String key = browser.await("document.getElementById('md-key').textContent", v -> v.matches("[A-Za-z0-9_-]{1,64}"), STEP,
+                "a generated Idempotency-Key");
+        String home = Markets.selectionIds(markets.get(marketId)).get(0);
+        set("md-winner", home);
+        click("md-declare");
+        String out = browser.await("document.getElementById('md-rout').textContent", v -> !v.isEmpty(), STEP, "the declaration accepted");
+        assertEquals("Accepted: SETTLING", out);
+        // the key the page generated is the one the API stored: the same declaration again is a replay
+        Reply replay = api.send("POST", "/admin/markets/" + marketId + "/result", operator, "{\"winningSelectionId\":\"" + home + "\"}",
+                "Idempotency-Key", key);
+        assertEquals(202, replay.status(), replay.raw());
+        assertEquals("true", replay.header("Idempotent-Replayed"), "the page sent the key it showed");
+        markets.await(marketId, m -> m.path("state").asText().equals("SETTLED"));
+    }
+
     private void creditAnAccount() throws Exception {
         String user = "u-" + UUID.randomUUID();
         js("location.hash = 'money'");
@@ -331,7 +362,7 @@ class OpsConsoleBrowserTest {
         browser.await("document.body.dataset.page", "audit"::equals, STEP, "the Audit page");
         set("au-actor", sub);
         click("au-go");
-        Set<String> wanted = Set.of("MAINTENANCE_SET", "EVENT_CREATED", "MARKET_CREATED", "MARKET_STATE_SET", "RISK_CONFIG_SET",
+        Set<String> wanted = Set.of("MAINTENANCE_SET", "EVENT_CREATED", "MARKET_CREATED", "MARKET_STATE_SET", "MARKET_RESULT_DECLARED", "RISK_CONFIG_SET",
                 "ROLLOUT_CREATED", "ACCOUNT_CREDITED");
         browser.await("Array.prototype.map.call(document.querySelectorAll('#au-list tbody tr'), function (r) { return r.dataset.action; }).join(',')",
                 v -> new HashSet<>(List.of(v.split(","))).containsAll(wanted), STEP, "every action of this operator");
