@@ -164,6 +164,14 @@ class OpsConsoleBrowserTest {
         browser.await("document.querySelector('#now-markets tr[data-market=\"" + marketId + "\"] td.last').textContent",
                 v -> v.contains(" by "), STEP, "its last transition");
         shot("3-now-halted");
+        // the market gets no more prices: its age turns red past keepSeconds, and the alarms say so
+        browser.await("document.querySelector('#now-markets tr[data-market=\"" + marketId + "\"] td.age').className",
+                v -> v.contains("stale"), STEP, "the price age red past keepSeconds");
+        browser.await("document.getElementById('now-alarms').textContent", v -> v.contains("with a stale price") || v.contains("suspended"), STEP,
+                "the stale price among the alarms");
+        browser.screen(1100, 470, false);
+        shot("0-now-halted-stale-price"); // the README's picture (docs/ops-console.png)
+        browser.screen(1280, 860, false);
 
         // a refused action shows the API's code and message: a credit while halted
         js("location.hash = 'money'");
