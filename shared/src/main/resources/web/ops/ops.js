@@ -249,6 +249,7 @@
       list.textContent = '';
       if (!alarms.length) { list.appendChild(el('li', { cls: 'quiet', text: 'Nothing firing' })); }
       alarms.forEach(function (a) { list.appendChild(el('li', { cls: 'firing', text: a })); });
+      $('p-now').dataset.loads = String(Number($('p-now').dataset.loads || 0) + 1);
     });
   }
   function tickAges() {
@@ -646,7 +647,10 @@
     var cursor = a.cursors[a.index];
     if (cursor) { q.set('cursor', cursor); }
     clearErr('au-err');
+    var seq = S.auditSeq = (S.auditSeq || 0) + 1;
     return api('GET', '/admin/audit?' + q).then(function (r) {
+      if (seq !== S.auditSeq) { return; } // a newer read (other filters, another page) is under way: it wins
+      $('au-list').dataset.query = q.toString();
       fill($('au-list').tBodies[0], (r.json.records || []).map(function (x) {
         return el('tr', { 'data-action': x.action }, [td(when(x.at)), td(x.actor), td(x.action), el('td', null, [code(x.target)]),
           el('td', { cls: 'small', text: summary(x) })]);

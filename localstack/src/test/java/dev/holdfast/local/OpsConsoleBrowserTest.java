@@ -372,6 +372,7 @@ class OpsConsoleBrowserTest {
         click("au-go");
         Set<String> wanted = Set.of("MAINTENANCE_SET", "EVENT_CREATED", "MARKET_CREATED", "MARKET_STATE_SET", "MARKET_RESULT_DECLARED", "RISK_CONFIG_SET",
                 "ROLLOUT_CREATED", "ACCOUNT_CREDITED");
+        browser.await("document.getElementById('au-list').dataset.query || ''", v -> v.contains("actor=" + sub), STEP, "the filtered read");
         browser.await("Array.prototype.map.call(document.querySelectorAll('#au-list tbody tr'), function (r) { return r.dataset.action; }).join(',')",
                 v -> new HashSet<>(List.of(v.split(","))).containsAll(wanted), STEP, "every action of this operator");
         String actors = js("Array.prototype.map.call(document.querySelectorAll('#au-list tbody tr td:nth-child(2)'), function (c) { return c.textContent; }).join(',')");
@@ -379,6 +380,8 @@ class OpsConsoleBrowserTest {
         shot("8-audit");
         set("au-action", "ACCOUNT_CREDITED");
         click("au-go");
+        browser.await("document.getElementById('au-list').dataset.query || ''", v -> v.contains("action=ACCOUNT_CREDITED"), STEP,
+                "the read filtered by action too");
         browser.await("Array.prototype.map.call(document.querySelectorAll('#au-list tbody tr'), function (r) { return r.dataset.action; }).join(',')",
                 "ACCOUNT_CREDITED"::equals, STEP, "the credit alone");
     }
@@ -386,8 +389,10 @@ class OpsConsoleBrowserTest {
     private void phone(String marketId) throws Exception {
         browser.screen(390, 844, true);
         try {
+            int loads = Integer.parseInt(js("document.getElementById('p-now').dataset.loads || '0'"));
             js("location.hash = 'now'");
-            browser.await("document.querySelector('#now-markets tbody').textContent", v -> v.contains(marketId), STEP, "Now on a phone");
+            browser.await("document.getElementById('p-now').dataset.loads || '0'", v -> Integer.parseInt(v) > loads, STEP, "Now on a phone");
+            assertTrue(!text("now-markets").contains(marketId), "the settled market is no longer among the open ones");
             assertEquals("true", js("String(document.documentElement.scrollWidth <= window.innerWidth + 1)"),
                     "no sideways scrolling of the page on a phone (wide tables scroll inside their cards)");
             shot("9-phone-now");
