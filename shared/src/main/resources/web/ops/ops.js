@@ -74,6 +74,9 @@
     $(id).textContent = t;
     if (!(e instanceof ApiFailure)) { console.error(e); }
   }
+  /** A read's ticket: true while no newer read of the same kind has started (older answers are dropped). */
+  var SEQ = {};
+  function ticket(kind) { var n = SEQ[kind] = (SEQ[kind] || 0) + 1; return function () { return SEQ[kind] === n; }; }
   function clearErr(id) { $(id).textContent = ''; }
   /** Runs an action with its button disabled; errors land in errId. */
   function act(btn, errId, fn) {
@@ -287,9 +290,11 @@
     return Promise.all([listMarkets(), loadQuarantine()]);
   }
   function listMarkets() {
+    var current = ticket('markets');
     return Promise.all(STATES.map(function (s) {
       return api('GET', '/markets?state=' + s + '&limit=50').then(function (r) { return r.json.markets; });
     })).then(function (lists) {
+      if (!current()) { return; }
       var all = [].concat.apply([], lists);
       S.markets = {};
       all.forEach(function (m) { S.markets[m.marketId] = m; });
@@ -314,12 +319,14 @@
     }).catch(function (e) { showErr('q-err', e); });
   }
   function showMarket(id) {
+    var current = ticket('market');
     S.market = id;
     var m = S.markets[id];
     $('mk-detail').hidden = false;
     $('md-id').textContent = id;
     document.querySelectorAll('#mk-list tr').forEach(function (tr) { tr.classList.toggle('selected', tr.dataset.market === id); });
     var p1 = api('GET', '/markets/' + encodeURIComponent(id)).then(function (r) {
+      if (!current()) { return; }
       m = r.json; S.markets[id] = m;
       $('md-state').textContent = m.state; $('md-state').className = 'badge ' + m.state;
       $('md-price').textContent = m.price
@@ -336,6 +343,7 @@
       $('md-key').textContent = S.resultKey;
     });
     var p2 = api('GET', '/admin/markets/' + encodeURIComponent(id) + '/transitions').then(function (r) {
+      if (!current()) { return; }
       fill($('md-transitions').tBodies[0], (r.json.transitions || []).slice().reverse().map(function (t) {
         return el('tr', null, [td(when(t.at)), td(t.from), td(t.to), td(t.cause), td(t.reason)]);
       }));
@@ -578,7 +586,9 @@
   function account() { return $('ac-id').value.trim(); }
   function lookUp() {
     var id = account();
+    var current = ticket('account');
     return api('GET', '/admin/accounts/' + encodeURIComponent(id)).then(function (r) {
+      if (!current()) { return; }
       var a = r.json, dl = $('ac-wallet');
       dl.textContent = '';
       [['Account', a.accountId], ['Exists', a.exists ? 'yes, opened ' + when(a.openedAt) : 'not yet (a credit opens it)'],
@@ -589,13 +599,14 @@
       S.ledgerCursor = null;
       fill($('lg-list').tBodies[0], []);
       $('lg-acct').textContent = id;
-      return ledgerPage();
+      return ledgerPage(current);
     });
   }
-  function ledgerPage() {
+  function ledgerPage(current) {
     var id = account();
     var q = '?limit=25' + (S.ledgerCursor ? '&cursor=' + encodeURIComponent(S.ledgerCursor) : '');
     return api('GET', '/admin/accounts/' + encodeURIComponent(id) + '/ledger' + q).then(function (r) {
+      if (current && !current()) { return; }
       var body = $('lg-list').tBodies[0];
       (r.json.entries || []).forEach(function (e) {
         body.appendChild(el('tr', { 'data-entry': e.entryId }, [el('td', null, [code(e.entryId)]), td(e.type), td(e.fund), td(money(e.amount), 'num'),
@@ -765,7 +776,7 @@
     });
 
     submit('f-acct', 'ac-go', 'ac-err', lookUp);
-    on('lg-more', 'click', function () { act($('lg-more'), 'ac-err', ledgerPage); });
+    on('lg-more', 'click', function () { act($('lg-more'), 'ac-err', function () { return ledgerPage(); }); });
     submit('f-credit', 'cr-go', 'cr-err', askCredit);
     on('cr-yes', 'click', function () { act($('cr-yes'), 'cr-err', credit); });
     on('cr-no', 'click', function () { $('cr-confirm').hidden = true; });
