@@ -752,7 +752,10 @@
     submit('f-exp', 'exp-go', 'exp-err', showExposure);
     on('rc-review', 'click', function () { $('rc-out').textContent = ''; act($('rc-review'), 'rc-err', review); });
     on('rc-apply', 'click', function () { act($('rc-apply'), 'rc-err', applyConfig); });
-    on('rc-reload', 'click', function () { act(null, 'rc-err', function () { return loadRisk().then(showConfig); }); });
+    on('rc-reload', 'click', function () {
+      $('rc-out').textContent = '';
+      act(null, 'rc-err', function () { return Promise.all([loadRisk().then(showConfig), loadHistory()]); });
+    });
 
     var n = 1;
     $('ro-cohorts').appendChild(cohortRow(n));

@@ -263,11 +263,20 @@ class OpsConsoleBrowserTest {
         click("rc-apply");
         String conflict = browser.await("document.getElementById('rc-err').textContent", v -> !v.isEmpty(), STEP, "the conflict");
         assertTrue(conflict.startsWith("409 VERSION_CONFLICT: "), conflict);
+        js("document.getElementById('rc-err').scrollIntoView({block: 'center'}), true");
+        shot("5a-exposure-conflict");
+        click("rc-reload");
+        browser.await("document.getElementById('rc-text').value", v -> v.contains("\"" + user + "\": \"12345000\""), STEP,
+                "the current config again");
+        browser.await("document.querySelector('#rc-history tbody tr').textContent", v -> v.contains("a concurrent edit"), STEP,
+                "the history with the other operator's change on top");
+        assertEquals(text("rc-version"), js("document.querySelector('#rc-history tbody tr').dataset.version"));
 
         set("exp-user", user);
         click("exp-go");
         browser.await("document.querySelectorAll('#exp-bars .bar').length", v -> v.equals("2"), STEP, "GLOBAL and USER bars");
         assertTrue(text("exp-bars").contains("of 12,345,000"), text("exp-bars"));
+        js("document.getElementById('rc-history').scrollIntoView({block: 'end'}), true");
         shot("5-exposure-history");
     }
 
