@@ -70,6 +70,8 @@ public final class ApiStack extends Stack {
                 HttpApiConstruct.Throttle.fromContext(getNode().tryGetContext(HttpApiConstruct.THROTTLE_RATE_CONTEXT),
                         getNode().tryGetContext(HttpApiConstruct.THROTTLE_BURST_CONTEXT)));
         waitingPage = new WaitingPageConstruct(this, "WaitingPage", api.domainName(), waitingPageSource);
+        users.opsConsoleAt(waitingPage.opsConsoleUrl());
+        waitingPage.serveOpsConsole(waitingPageSource, users);
 
         Map<FunctionDef, Map<String, String>> settings = new LinkedHashMap<>(settings(
                 getNode().tryGetContext(BANK_URL_CONTEXT), getNode().tryGetContext(VERIFIER_URL_CONTEXT)));
@@ -95,6 +97,7 @@ public final class ApiStack extends Stack {
         CfnOutput.Builder.create(this, "WaitingPageUrl").value(waitingPage.url()).description("Waiting page (CloudFront)").build();
         CfnOutput.Builder.create(this, "UserPoolId").value(users.pool().getUserPoolId()).build();
         CfnOutput.Builder.create(this, "UserPoolClientId").value(users.client().getUserPoolClientId()).build();
+        CfnOutput.Builder.create(this, "OpsConsoleUrl").value(waitingPage.opsConsoleUrl()).description("Ops console (CloudFront, Cognito sign-in)").build();
     }
 
     public FunctionsConstruct functions() {

@@ -136,7 +136,7 @@ public final class HttpApiConstruct extends Construct {
                 })
                 .build();
         jwt = HttpJwtAuthorizer.Builder.create("Jwt", users.issuerUrl())
-                .jwtAudience(List.of(users.client().getUserPoolClientId()))
+                .jwtAudience(users.audiences())
                 .build();
     }
 

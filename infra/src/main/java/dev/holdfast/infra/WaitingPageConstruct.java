@@ -4,7 +4,22 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudfront.AddBehaviorOptions;
 import software.amazon.awscdk.services.cloudfront.AllowedMethods;
+import software.amazon.awscdk.services.cloudfront.FunctionCode;
+import software.amazon.awscdk.services.cloudfront.FunctionEventType;
+import software.amazon.awscdk.services.cloudfront.FunctionAssociation;
+import software.amazon.awscdk.services.cloudfront.FunctionRuntime;
+import software.amazon.awscdk.services.cloudfront.HeadersFrameOption;
+import software.amazon.awscdk.services.cloudfront.HeadersReferrerPolicy;
+import software.amazon.awscdk.services.cloudfront.IOrigin;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersContentTypeOptions;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersFrameOptions;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersPolicy;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersReferrerPolicy;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersStrictTransportSecurity;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersXSSProtection;
+import software.amazon.awscdk.services.cloudfront.ResponseSecurityHeadersBehavior;
 import software.amazon.awscdk.services.cloudfront.BehaviorOptions;
 import software.amazon.awscdk.services.cloudfront.CachePolicy;
 import software.amazon.awscdk.services.cloudfront.Distribution;
@@ -22,6 +37,7 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
+import software.amazon.awscdk.services.s3.deployment.CacheControl;
 import software.amazon.awscdk.services.s3.deployment.Source;
 import software.constructs.Construct;
 
@@ -45,6 +61,15 @@ import java.util.Map;
  *       every method, and everything the viewer sent except {@code Host} (API Gateway routes by its
  *       own host name) — with caching disabled, that includes {@code Authorization} and the query
  *       string.</li>
+ *   <li>Security headers on every answer, page and API alike ({@link #securityHeaders()}): HSTS
+ *       (two years, subdomains), {@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options:
+ *       DENY}, {@code Referrer-Policy: no-referrer}, {@code X-XSS-Protection: 1; mode=block}; each page
+ *       carries its own Content-Security-Policy.</li>
+ *   <li>The ops console ({@link #serveOpsConsole}): {@value #OPS_PATH} from the {@code ops/} prefix of
+ *       the same bucket, uncached at the edge and {@code Cache-Control: no-store} in browsers (it must
+ *       never show a stale trading mode), with the same security headers; the admin API paths it
+ *       calls ({@value #ADMIN_PATH}, {@value #STATUS_PATH}, {@value #MARKETS_PATH}) go to the HTTP API
+ *       as the waiting page's do, so the console too talks to the API same-origin.</li>
  *   <li>Logs: the bucket's server access logs and CloudFront's standard logs go to a log bucket,
  *       kept {@value #LOG_DAYS} days.</li>
  * </ul>
@@ -52,6 +77,13 @@ import java.util.Map;
 public final class WaitingPageConstruct extends Construct {
     public static final String WAITING_ROOM_PATH = "/waiting-room/*";
     public static final String SIGNUP_PATH = "/signup*";
+    public static final String ADMIN_PATH = "/admin/*";
+    public static final String STATUS_PATH = "/status";
+    public static final String MARKETS_PATH = "/markets*";
+    /** The console's files; {@code /ops} itself redirects to {@code /ops/}. */
+    public static final String OPS_PATH = "/ops*";
+    /** The ops console's files, relative to the page's directory (and the key prefix in the bucket). */
+    static final String OPS_DIR = "ops";
     static final int LOG_DAYS = 365;
     /**
      * How long edges keep the page: a new page is live everywhere within a minute of a deploy
@@ -65,6 +97,8 @@ public final class WaitingPageConstruct extends Construct {
 
     private final Distribution distribution;
     private final Bucket site;
+    private final IOrigin siteOrigin;
+    private final ResponseHeadersPolicy headers;
 
     /**
      * @param apiDomain the HTTP API's host name ({@link HttpApiConstruct#domainName()})
@@ -100,24 +134,34 @@ public final class WaitingPageConstruct extends Construct {
                 .protocolPolicy(OriginProtocolPolicy.HTTPS_ONLY)
                 .originSslProtocols(List.of(OriginSslPolicy.TLS_V1_2))
                 .build();
+        headers = ResponseHeadersPolicy.Builder.create(this, "SecurityHeaders")
+                .comment("Holdfast pages and API paths: HSTS, nosniff, no framing, no referrer")
+                .securityHeadersBehavior(securityHeaders())
+                .build();
         BehaviorOptions toApi = BehaviorOptions.builder()
                 .origin(api)
                 .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
                 .allowedMethods(AllowedMethods.ALLOW_ALL)
                 .cachePolicy(CachePolicy.CACHING_DISABLED)
                 .originRequestPolicy(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)
+                .responseHeadersPolicy(headers)
                 .build();
         Map<String, BehaviorOptions> apiPaths = new LinkedHashMap<>();
         apiPaths.put(WAITING_ROOM_PATH, toApi);
         apiPaths.put(SIGNUP_PATH, toApi);
+        apiPaths.put(ADMIN_PATH, toApi);
+        apiPaths.put(STATUS_PATH, toApi);
+        apiPaths.put(MARKETS_PATH, toApi);
+        siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
 
         distribution = Distribution.Builder.create(this, "Distribution")
                 .comment("Holdfast waiting page and the API paths it calls")
                 .defaultRootObject("index.html")
                 .defaultBehavior(BehaviorOptions.builder()
-                        .origin(S3BucketOrigin.withOriginAccessControl(site))
+                        .origin(siteOrigin)
                         .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
                         .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                        .responseHeadersPolicy(headers)
                         .cachePolicy(CachePolicy.Builder.create(this, "PageCache")
                                 .comment("The waiting page: edges keep it at most " + PAGE_TTL_SECONDS + " s")
                                 .defaultTtl(Duration.seconds(PAGE_TTL_SECONDS))
@@ -156,8 +200,72 @@ public final class WaitingPageConstruct extends Construct {
         BucketDeployment.Builder.create(this, "Content")
                 .sources(List.of(Source.asset(source.toString())))
                 .destinationBucket(site)
+                // the console has its own deployment (its config, no-store); excluded keys are not pruned
+                .exclude(List.of(OPS_DIR + "/*"))
                 .build();
     }
+
+    /** The security headers of every answer of the distribution. */
+    static ResponseSecurityHeadersBehavior securityHeaders() {
+        return ResponseSecurityHeadersBehavior.builder()
+                .strictTransportSecurity(ResponseHeadersStrictTransportSecurity.builder()
+                        .accessControlMaxAge(Duration.days(730)).includeSubdomains(true).override(true).build())
+                .contentTypeOptions(ResponseHeadersContentTypeOptions.builder().override(true).build())
+                .frameOptions(ResponseHeadersFrameOptions.builder().frameOption(HeadersFrameOption.DENY).override(true).build())
+                .referrerPolicy(ResponseHeadersReferrerPolicy.builder().referrerPolicy(HeadersReferrerPolicy.NO_REFERRER).override(true).build())
+                .xssProtection(ResponseHeadersXSSProtection.builder().protection(true).modeBlock(true).override(true).build())
+                .build();
+    }
+
+    /** {@code https://<distribution domain>/ops/}: the ops console. */
+    public String opsConsoleUrl() {
+        return url() + OPS_DIR + "/";
+    }
+
+    /**
+     * The ops console: its files from {@code <source>/ops} under the bucket's {@code ops/} prefix,
+     * with a {@code config.json} that names the hosted UI and the console's app client, all stored
+     * with {@code Cache-Control: no-store}; the {@value #OPS_PATH} behavior serves them uncached, with
+     * the page's security headers, {@code /ops/} answered with {@code /ops/index.html} by a
+     * CloudFront Function.
+     */
+    public void serveOpsConsole(Path source, UserPoolConstruct users) {
+        software.amazon.awscdk.services.cloudfront.Function index = software.amazon.awscdk.services.cloudfront.Function.Builder
+                .create(this, "OpsIndex")
+                .comment("The ops console: /ops redirects to /ops/, a directory answers with its index.html")
+                .runtime(FunctionRuntime.JS_2_0)
+                .code(FunctionCode.fromInline(OPS_INDEX_FUNCTION))
+                .build();
+        distribution.addBehavior(OPS_PATH, siteOrigin, AddBehaviorOptions.builder()
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                .cachePolicy(CachePolicy.CACHING_DISABLED)
+                .responseHeadersPolicy(headers)
+                .functionAssociations(List.of(FunctionAssociation.builder()
+                        .eventType(FunctionEventType.VIEWER_REQUEST).function(index).build()))
+                .build());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("auth", "cognito");
+        config.put("authBase", users.hostedUiUrl());
+        config.put("clientId", users.opsClient().getUserPoolClientId());
+        config.put("redirectUri", opsConsoleUrl());
+        BucketDeployment.Builder.create(this, "OpsConsoleContent")
+                .sources(List.of(Source.asset(source.resolve(OPS_DIR).toString()), Source.jsonData("config.json", config)))
+                .destinationBucket(site)
+                .destinationKeyPrefix(OPS_DIR + "/")
+                .cacheControl(List.of(CacheControl.fromString(OPS_CACHE_CONTROL)))
+                .build();
+    }
+
+    static final String OPS_CACHE_CONTROL = "no-store";
+    static final String OPS_INDEX_FUNCTION = "function handler(event) {\n"
+            + "  var r = event.request;\n"
+            + "  if (r.uri === '/ops') {\n"
+            + "    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/ops/' } } };\n"
+            + "  }\n"
+            + "  if (r.uri.endsWith('/')) { r.uri += 'index.html'; }\n"
+            + "  return r;\n"
+            + "}\n";
 
     /** {@code https://<distribution domain>/}: the address of the page, and the base of cohort links. */
     public String url() {

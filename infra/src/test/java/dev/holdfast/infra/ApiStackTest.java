@@ -165,17 +165,22 @@ class ApiStackTest extends DevApiTemplate {
     @Test
     void jwtAuthorizerTrustsTheUserPoolAndItsClient() {
         String pool = lookup.logicalId("AWS::Cognito::UserPool", Map.of());
-        String client = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("UserPoolId", ref(pool)));
+        String client = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("UserPoolId", ref(pool),
+                "ClientName", Match.stringLikeRegexp(".*api")));
+        String opsClient = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("UserPoolId", ref(pool),
+                "ClientName", Match.stringLikeRegexp(".*ops-console")));
         Map<String, Object> props = lookup.properties("AWS::ApiGatewayV2::Authorizer", Map.of("AuthorizerType", "JWT"));
         assertEquals(List.of("$request.header.Authorization"), props.get("IdentitySource"));
         @SuppressWarnings("unchecked")
         Map<String, Object> jwt = (Map<String, Object>) props.get("JwtConfiguration");
-        assertEquals(List.of(ref(client)), jwt.get("Audience"));
+        assertEquals(List.of(ref(client), ref(opsClient)), jwt.get("Audience"), "the app's client and the ops console's");
         assertTrue(String.valueOf(jwt.get("Issuer")).contains(pool), "issuer names the pool: " + jwt.get("Issuer"));
-        template.hasResourceProperties("AWS::Cognito::UserPoolClient", Match.objectLike(Map.of(
-                "GenerateSecret", false,
-                "AllowedOAuthFlows", Match.absent(),
-                "CallbackURLs", Match.absent())));
+        // the app's client has no OAuth (no hosted UI); the console's is checked in WaitingPageTest
+        Map<String, Object> app = lookup.properties("AWS::Cognito::UserPoolClient", Map.of("UserPoolId", ref(pool),
+                "ClientName", Match.stringLikeRegexp(".*api")));
+        assertEquals(false, app.get("GenerateSecret"));
+        assertFalse(app.containsKey("AllowedOAuthFlows"), String.valueOf(app));
+        assertFalse(app.containsKey("CallbackURLs"), String.valueOf(app));
     }
 
     @Test

@@ -56,10 +56,15 @@ class WaitingPageTest extends DevApiTemplate {
     @Test
     void theApiPathsGoToTheHttpApiUncachedWithEverythingButHost() {
         List<Map<String, Object>> behaviors = TemplateLookup.listOfMaps(distributionConfig().get("CacheBehaviors"));
-        assertEquals(List.of(WaitingPageConstruct.WAITING_ROOM_PATH, WaitingPageConstruct.SIGNUP_PATH),
-                behaviors.stream().map(b -> b.get("PathPattern")).toList());
+        List<String> apiPaths = List.of(WaitingPageConstruct.WAITING_ROOM_PATH, WaitingPageConstruct.SIGNUP_PATH,
+                WaitingPageConstruct.ADMIN_PATH, WaitingPageConstruct.STATUS_PATH, WaitingPageConstruct.MARKETS_PATH);
+        assertEquals(apiPaths, behaviors.stream().map(b -> b.get("PathPattern"))
+                .filter(p -> !p.equals(WaitingPageConstruct.OPS_PATH)).toList());
         String api = lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of());
         for (Map<String, Object> b : behaviors) {
+            if (b.get("PathPattern").equals(WaitingPageConstruct.OPS_PATH)) {
+                continue;
+            }
             String path = (String) b.get("PathPattern");
             assertEquals("https-only", b.get("ViewerProtocolPolicy"), path);
             assertEquals(ALL_METHODS, b.get("AllowedMethods"), path);
@@ -110,6 +115,84 @@ class WaitingPageTest extends DevApiTemplate {
                 assertFalse(policies.contains("secretsmanager"), def.id() + " reads no secret");
             }
         }
+    }
+
+    @Test
+    void everyBehaviorCarriesTheSameSecurityHeaders() {
+        template.resourceCountIs("AWS::CloudFront::ResponseHeadersPolicy", 1);
+        String policy = lookup.logicalId("AWS::CloudFront::ResponseHeadersPolicy", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) lookup.properties("AWS::CloudFront::ResponseHeadersPolicy", Map.of())
+                .get("ResponseHeadersPolicyConfig");
+        assertEquals(Map.of(
+                "StrictTransportSecurity", Map.of("AccessControlMaxAgeSec", 63072000, "IncludeSubdomains", true, "Override", true),
+                "ContentTypeOptions", Map.of("Override", true),
+                "FrameOptions", Map.of("FrameOption", "DENY", "Override", true),
+                "ReferrerPolicy", Map.of("ReferrerPolicy", "no-referrer", "Override", true),
+                "XSSProtection", Map.of("ModeBlock", true, "Protection", true, "Override", true)),
+                config.get("SecurityHeadersConfig"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> def = (Map<String, Object>) distributionConfig().get("DefaultCacheBehavior");
+        assertEquals(Map.of("Ref", policy), def.get("ResponseHeadersPolicyId"), "the waiting page");
+        for (Map<String, Object> b : TemplateLookup.listOfMaps(distributionConfig().get("CacheBehaviors"))) {
+            assertEquals(Map.of("Ref", policy), b.get("ResponseHeadersPolicyId"), String.valueOf(b.get("PathPattern")));
+        }
+    }
+
+    @Test
+    void theOpsConsoleIsServedFromTheSameBucketUncachedWithItsIndexFunction() {
+        Map<String, Object> ops = TemplateLookup.listOfMaps(distributionConfig().get("CacheBehaviors")).stream()
+                .filter(b -> b.get("PathPattern").equals(WaitingPageConstruct.OPS_PATH)).findFirst().orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> def = (Map<String, Object>) distributionConfig().get("DefaultCacheBehavior");
+        assertEquals(def.get("TargetOriginId"), ops.get("TargetOriginId"), "the site bucket, through the same OAC");
+        assertEquals("https-only", ops.get("ViewerProtocolPolicy"));
+        assertEquals(List.of("GET", "HEAD"), ops.get("AllowedMethods"));
+        assertEquals(CachePolicy.CACHING_DISABLED.getCachePolicyId(), ops.get("CachePolicyId"), "never cached at the edge");
+        List<Map<String, Object>> functions = TemplateLookup.listOfMaps(ops.get("FunctionAssociations"));
+        assertEquals(1, functions.size());
+        assertEquals("viewer-request", functions.get(0).get("EventType"));
+        Map<String, Object> fn = lookup.properties("AWS::CloudFront::Function", Map.of());
+        assertEquals(WaitingPageConstruct.OPS_INDEX_FUNCTION, fn.get("FunctionCode"));
+
+        // its own deployment: the ops/ prefix, no-store, and a config naming the hosted UI and the console's client
+        Map<String, Object> content = lookup.properties("Custom::CDKBucketDeployment",
+                Map.of("DestinationBucketKeyPrefix", "ops/"));
+        assertEquals(ref(siteBucket()), content.get("DestinationBucketName"));
+        assertEquals(Map.of("cache-control", "no-store"), content.get("SystemMetadata"), "browsers never keep a console file");
+        String markers = String.valueOf(content.get("SourceMarkers"));
+        String opsClient = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("AllowedOAuthFlows", List.of("code")));
+        assertTrue(markers.contains(opsClient), "config.json carries the console's client id: " + markers);
+        assertTrue(markers.contains("DomainName"), "and the console's address: " + markers);
+        Map<String, Object> pageContent = lookup.properties("Custom::CDKBucketDeployment", Map.of("Exclude", List.of("ops/*")));
+        assertEquals(ref(siteBucket()), pageContent.get("DestinationBucketName"), "the page's deployment leaves ops/ alone");
+        template.hasOutput("OpsConsoleUrl", Match.anyValue());
+    }
+
+    @Test
+    void theOpsConsoleHasItsOwnCognitoClientCodeGrantWithPkceAndIsAnApiAudience() {
+        String distribution = lookup.logicalId("AWS::CloudFront::Distribution", Map.of());
+        Map<String, Object> client = lookup.properties("AWS::Cognito::UserPoolClient", Map.of("AllowedOAuthFlows", List.of("code")));
+        Object consoleUrl = Map.of("Fn::Join", List.of("", List.of("https://",
+                Map.of("Fn::GetAtt", List.of(distribution, "DomainName")), "/ops/")));
+        assertEquals(List.of(consoleUrl), client.get("CallbackURLs"), "one callback: the console");
+        assertEquals(List.of(consoleUrl), client.get("LogoutURLs"));
+        assertEquals(true, client.get("AllowedOAuthFlowsUserPoolClient"));
+        assertEquals(false, client.get("GenerateSecret"), "a public client: PKCE, no secret in a browser");
+        assertEquals(List.of("openid", "email", "profile"), client.get("AllowedOAuthScopes"));
+        assertEquals(List.of("COGNITO"), client.get("SupportedIdentityProviders"));
+        assertEquals(60, client.get("AccessTokenValidity"));
+        assertEquals("ENABLED", client.get("PreventUserExistenceErrors"));
+        template.resourceCountIs("AWS::Cognito::UserPoolDomain", 1);
+        Map<String, Object> domain = lookup.properties("AWS::Cognito::UserPoolDomain", Map.of());
+        assertTrue(String.valueOf(domain.get("Domain")).contains("ops-"), String.valueOf(domain.get("Domain")));
+
+        // the API's JWT authorizer takes the console's tokens too
+        String opsClient = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("AllowedOAuthFlows", List.of("code")));
+        Map<String, Object> authorizer = lookup.properties("AWS::ApiGatewayV2::Authorizer", Map.of());
+        String audience = String.valueOf(((Map<?, ?>) authorizer.get("JwtConfiguration")).get("Audience"));
+        assertTrue(audience.contains(opsClient), audience);
+        assertEquals(2, ((List<?>) ((Map<?, ?>) authorizer.get("JwtConfiguration")).get("Audience")).size(), audience);
     }
 
     private static Map<String, Object> environment(FunctionDef def) {

@@ -136,6 +136,9 @@ public final class LocalApiGateway {
         if (method.equals("GET") && (path.equals("/") || path.equals("/" + WAITING_PAGE_FILE))) {
             return waitingPage();
         }
+        if ((method.equals("GET") || method.equals("HEAD")) && (path.equals(OPS_PREFIX) || path.startsWith(OPS_PREFIX + "/"))) {
+            return opsConsole(path);
+        }
         byte[] bodyBytes = readBody(exchange.getRequestBody());
         String body = bodyBytes.length == 0 ? null : new String(bodyBytes, StandardCharsets.UTF_8);
 
@@ -179,6 +182,56 @@ public final class LocalApiGateway {
             waitingPageHtml = page;
         }
         return new Answer(200, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-cache"), page);
+    }
+
+    /** Where the ops console is served (in AWS: the {@code ops/} prefix of the waiting page's bucket). */
+    static final String OPS_PREFIX = "/ops";
+    /** The console's files: flat names under {@code web/ops/} on the classpath. */
+    private static final java.util.regex.Pattern OPS_FILE = java.util.regex.Pattern.compile("[a-z0-9-]+\\.(html|js|css|svg)");
+    /**
+     * The console's settings, answered here; in AWS the CDK app writes {@code ops/config.json} with
+     * the Cognito hosted UI's domain and the console's app client.
+     */
+    static final String OPS_LOCAL_CONFIG = "{\"auth\":\"local\"}";
+
+    /**
+     * The ops console ({@code GET /ops/…}) as S3 + CloudFront serve it in AWS, with
+     * {@code Cache-Control: no-store}: the console must never show a stale trading mode, and a
+     * redeploy must reach it at once.
+     */
+    private Answer opsConsole(String path) throws IOException {
+        if (path.equals(OPS_PREFIX)) {
+            return new Answer(301, Map.of("Location", OPS_PREFIX + "/", "Cache-Control", "no-store"), "");
+        }
+        String name = path.substring(OPS_PREFIX.length() + 1);
+        if (name.isEmpty()) {
+            name = "index.html";
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Referrer-Policy", "no-referrer");
+        if (name.equals("config.json")) {
+            headers.put("Content-Type", "application/json");
+            return new Answer(200, headers, OPS_LOCAL_CONFIG);
+        }
+        if (!OPS_FILE.matcher(name).matches()) {
+            throw new ApiError(ErrorCode.NOT_FOUND, "no such console file");
+        }
+        try (InputStream in = LocalApiGateway.class.getClassLoader().getResourceAsStream("web/ops/" + name)) {
+            if (in == null) {
+                throw new ApiError(ErrorCode.NOT_FOUND, "no such console file");
+            }
+            String ext = name.substring(name.lastIndexOf('.') + 1);
+            headers.put("Content-Type", switch (ext) {
+                case "html" -> "text/html; charset=utf-8";
+                case "js" -> "text/javascript; charset=utf-8";
+                case "css" -> "text/css; charset=utf-8";
+                default -> "image/svg+xml";
+            });
+            return new Answer(200, headers, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     private static byte[] readBody(InputStream in) throws IOException {

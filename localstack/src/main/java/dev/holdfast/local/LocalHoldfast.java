@@ -366,6 +366,7 @@ public final class LocalHoldfast implements AutoCloseable {
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(env.endpoints()));
         out.println("Get a token:  curl -s -XPOST " + env.apiBaseUrl()
                 + "/local/token -d '{\"sub\":\"ops-1\",\"groups\":[\"admin\"]}'");
+        out.println("Ops console:  " + env.apiBaseUrl() + "/ops/");
         out.println("Press Ctrl-C to stop.");
         stopped.await();
     }

@@ -92,6 +92,72 @@ public final class AuditLog {
         return new AuditPage(records, next);
     }
 
+    /** What a filtered read keeps: each present field must equal the record's (target: or be a prefix of it ending in '/'). */
+    public record Filter(Optional<String> actor, Optional<String> action, Optional<String> target) {
+        public static final Filter NONE = new Filter(Optional.empty(), Optional.empty(), Optional.empty());
+
+        public boolean isEmpty() {
+            return actor.isEmpty() && action.isEmpty() && target.isEmpty();
+        }
+
+        public boolean test(AuditRecord r) {
+            return actor.map(a -> a.equals(r.actor())).orElse(true)
+                    && action.map(a -> a.equals(r.action())).orElse(true)
+                    && target.map(t -> t.equals(r.target()) || (t.endsWith("/") && r.target() != null && r.target().startsWith(t)))
+                            .orElse(true);
+        }
+    }
+
+    /** How many records one filtered read examines at most before it answers with what it found and a cursor. */
+    static final int FILTER_SCAN_MAX = 2_000;
+
+    /**
+     * Reads a page of the records that pass {@code filter}, newest first. The trail is one
+     * partition sorted by time, so the filter is applied while reading it backwards; a read
+     * examines at most {@value #FILTER_SCAN_MAX} records, and when it stops there (or when the page
+     * is full) {@code nextCursor} continues after the last record examined — so a page may hold
+     * fewer than {@code limit} records and still have a next one.
+     */
+    public AuditPage page(Optional<String> cursor, int limit, Filter filter) {
+        if (filter.isEmpty()) {
+            return page(cursor, limit);
+        }
+        List<AuditRecord> found = new java.util.ArrayList<>();
+        Optional<String> from = cursor;
+        int examined = 0;
+        while (true) {
+            int batch = Math.min(200, FILTER_SCAN_MAX - examined);
+            QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
+                    .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(PK).build()))
+                    .scanIndexForward(false)
+                    .consistentRead(true)
+                    .limit(batch);
+            from.ifPresent(c -> q.exclusiveStartKey(Map.of(
+                    "pk", AttributeValue.fromS(PK), "sk", AttributeValue.fromS(decodeCursor(c)))));
+            Page<AuditItem> page = table().query(q.build()).iterator().next();
+            String lastSk = null;
+            for (AuditItem item : page.items()) {
+                examined++;
+                lastSk = item.sk;
+                AuditRecord r = fromItem(item);
+                if (filter.test(r)) {
+                    found.add(r);
+                    if (found.size() == limit) {
+                        return new AuditPage(found, Optional.of(encodeCursor(item.sk)));
+                    }
+                }
+            }
+            boolean more = page.lastEvaluatedKey() != null && !page.lastEvaluatedKey().isEmpty() && lastSk != null;
+            if (!more) {
+                return new AuditPage(found, Optional.empty());
+            }
+            if (examined >= FILTER_SCAN_MAX) {
+                return new AuditPage(found, Optional.of(encodeCursor(lastSk)));
+            }
+            from = Optional.of(encodeCursor(lastSk));
+        }
+    }
+
     static String encodeCursor(String sk) {
         return Cursors.encode(sk);
     }

@@ -85,8 +85,19 @@ public final class PlatformApi extends HttpFunction {
 
     private HttpResponse auditTrail(HttpRequest request) {
         int limit = request.limit(50, 200);
-        AuditLog.AuditPage page = audit.page(request.queryParam("cursor"), limit);
+        AuditLog.Filter filter = new AuditLog.Filter(filterParam(request, "actor"), filterParam(request, "action"),
+                filterParam(request, "target"));
+        AuditLog.AuditPage page = audit.page(request.queryParam("cursor"), limit, filter);
         return HttpResponse.page("records", page.records(), PlatformApi::auditJson, page.nextCursor());
+    }
+
+    /** An audit filter's value: absent or empty means "any"; at most 200 characters. */
+    private static Optional<String> filterParam(HttpRequest request, String name) {
+        Optional<String> v = request.queryParam(name).filter(x -> !x.isEmpty());
+        if (v.isPresent() && v.get().length() > 200) {
+            throw ApiError.validation(name, "'" + name + "' is at most 200 characters");
+        }
+        return v;
     }
 
     private static ObjectNode auditJson(AuditRecord r) {

@@ -21,6 +21,7 @@ import dev.holdfast.persistence.RiskConfigStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +35,7 @@ public final class RiskApi extends HttpFunction {
     /** {@code 3} or {@code "3"}; a version is 1 to 18 digits. */
     private static final Pattern IF_MATCH = Pattern.compile("\\s*(\"?)([0-9]{1,18})\\1\\s*");
 
+    private final dev.holdfast.persistence.RiskLagStore lag;
     private final ExposureStore exposure;
     private final dev.holdfast.persistence.PostTradeStore postTrade;
     private final RiskConfigStore store;
@@ -63,6 +65,25 @@ public final class RiskApi extends HttpFunction {
         serve("GET /admin/risk/config/history", r -> HttpResponse.of(200, history(store.history())));
         this.postTrade = new dev.holdfast.persistence.PostTradeStore(deployment);
         serve("GET /admin/risk/flags", this::flags);
+        this.lag = new dev.holdfast.persistence.RiskLagStore(deployment);
+        serve("GET /admin/risk/lag", this::lag);
+    }
+
+    /**
+     * {@code GET /admin/risk/lag}: the post-trade processor's last lag report, the bound it is held
+     * to, and whether orders are refused for it right now ({@code failClosed}).
+     */
+    private HttpResponse lag(HttpRequest request) {
+        var current = lag.current();
+        int max = store.current().failClose().maxRiskLagSeconds();
+        Instant now = clock.instant();
+        ObjectNode out = Json.object();
+        out.put("reported", current.isPresent());
+        out.put("lagSeconds", current.map(l -> java.math.BigDecimal.valueOf(l.lag().toMillis(), 3)).orElse(null));
+        out.put("measuredAt", current.map(l -> dev.holdfast.domain.Rfc3339.format(l.measuredAt())).orElse(null));
+        out.put("maxRiskLagSeconds", max);
+        out.put("failClosed", dev.holdfast.persistence.RiskLagStore.failClosed(current, max, now));
+        return HttpResponse.of(200, out);
     }
 
     /**

@@ -82,6 +82,38 @@ public final class WalletApi extends HttpFunction {
         Withdrawals w = new Withdrawals(deployment, wallet, status);
         serve("POST /wallet/withdrawals", w::create);
         serve("GET /wallet/withdrawals/{withdrawalId}", w::get);
+        serve("GET /admin/accounts/{accountId}", this::adminAccount);
+        serve("GET /admin/accounts/{accountId}/ledger", this::adminLedger);
+        serve("GET /admin/withdrawals/{withdrawalId}", w::adminGet);
+    }
+
+    // ---- admin reads (the ops console's account lookup) ----
+
+    private String adminAccountId(HttpRequest request) {
+        String accountId = request.pathParameter("accountId");
+        if (!ACCOUNT_ID.matcher(accountId).matches()) {
+            throw ApiError.validation("accountId", "'accountId' is not an account id");
+        }
+        return accountId;
+    }
+
+    /** {@code GET /admin/accounts/{accountId}}: the account's balances as its owner sees them, and whether it exists. */
+    private HttpResponse adminAccount(HttpRequest request) {
+        String accountId = adminAccountId(request);
+        ObjectNode n = Json.object();
+        n.put("accountId", accountId);
+        var openedAt = wallet.openedAt(accountId);
+        n.put("exists", openedAt.isPresent());
+        n.put("openedAt", openedAt.map(dev.holdfast.domain.Rfc3339::format).orElse(null));
+        n.setAll(WalletJson.balances(wallet.account(accountId)));
+        return HttpResponse.of(200, n);
+    }
+
+    /** {@code GET /admin/accounts/{accountId}/ledger?limit=&cursor=}: that account's ledger, as {@code GET /wallet/ledger}. */
+    private HttpResponse adminLedger(HttpRequest request) {
+        String accountId = adminAccountId(request);
+        WalletStore.LedgerPage page = wallet.ledger(accountId, request.queryParam("cursor"), request.limit(50, 200));
+        return HttpResponse.page("entries", page.entries(), WalletJson::entry, page.nextCursor());
     }
 
     private HttpResponse ledger(HttpRequest request) {

@@ -77,6 +77,22 @@ final class Withdrawals {
                 .orElseThrow(() -> new ApiError(ErrorCode.WITHDRAWAL_NOT_FOUND, "no such withdrawal"));
     }
 
+    /** {@code GET /admin/withdrawals/{id}}: any account's withdrawal, with its owner and the bank attempts so far. */
+    HttpResponse adminGet(HttpRequest request) {
+        String id = request.pathParameter("withdrawalId");
+        Optional<WithdrawalStore.Progress> p = WithdrawalIds.wellFormed(id) ? withdrawals.progress(id) : Optional.empty();
+        WithdrawalStore.Progress progress = p.orElseThrow(() -> new ApiError(ErrorCode.WITHDRAWAL_NOT_FOUND, "no such withdrawal"));
+        ObjectNode n = WithdrawalJson.view(progress.withdrawal());
+        n.put("accountId", progress.withdrawal().accountId());
+        var attempts = n.putArray("bankAttempts");
+        for (WithdrawalStore.Attempt a : progress.attempts()) {
+            ObjectNode o = attempts.addObject();
+            o.put("attempt", a.number());
+            o.put("startedAt", dev.holdfast.domain.Rfc3339.format(a.startedAt()));
+        }
+        return HttpResponse.of(200, n);
+    }
+
     HttpResponse create(HttpRequest request) {
         String sub = request.requireCaller().sub();
         String key = request.idempotencyKey();

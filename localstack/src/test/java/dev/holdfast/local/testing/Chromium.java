@@ -76,6 +76,31 @@ public final class Chromium implements AutoCloseable {
 
     /** Starts a headless browser whose one page is a phone of {@code width} × {@code height} CSS pixels. */
     public static Chromium phone(Path binary, int width, int height) throws IOException, InterruptedException {
+        return start(binary, width, height, true);
+    }
+
+    /** Starts a headless browser whose one page is a laptop screen of {@code width} × {@code height} CSS pixels (scale 1). */
+    public static Chromium laptop(Path binary, int width, int height) throws IOException, InterruptedException {
+        return start(binary, width, height, false);
+    }
+
+    /** Changes the page's screen: a phone ({@code mobile}, scale 2, touch) or a desktop one (scale 1). */
+    public void screen(int width, int height, boolean mobile) {
+        ObjectNode metrics = Json.object();
+        metrics.put("width", width);
+        metrics.put("height", height);
+        metrics.put("deviceScaleFactor", mobile ? 2 : 1);
+        metrics.put("mobile", mobile);
+        call("Emulation.setDeviceMetricsOverride", metrics);
+        ObjectNode touch = Json.object();
+        touch.put("enabled", mobile);
+        if (mobile) {
+            touch.put("maxTouchPoints", 5);
+        }
+        call("Emulation.setTouchEmulationEnabled", touch);
+    }
+
+    private static Chromium start(Path binary, int width, int height, boolean mobile) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("holdfast-chromium");
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
@@ -91,11 +116,7 @@ public final class Chromium implements AutoCloseable {
             Chromium c = new Chromium(process, profile, pageWs);
             c.call("Page.enable", Json.object());
             c.call("Runtime.enable", Json.object());
-            c.viewport(width, height);
-            ObjectNode touch = Json.object();
-            touch.put("enabled", true);
-            touch.put("maxTouchPoints", 5);
-            c.call("Emulation.setTouchEmulationEnabled", touch);
+            c.screen(width, height, mobile);
             return c;
         } catch (IOException | RuntimeException | InterruptedException e) {
             process.destroyForcibly();
@@ -147,8 +168,13 @@ public final class Chromium implements AutoCloseable {
     private static String pageTarget(int port) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         for (int attempt = 0; attempt < 50; attempt++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException slow) {
+                continue; // a loaded machine: the browser answers a little later
+            }
             for (JsonNode t : Json.parse(r.body())) {
                 if ("page".equals(t.path("type").asText())) {
                     return t.path("webSocketDebuggerUrl").asText();
