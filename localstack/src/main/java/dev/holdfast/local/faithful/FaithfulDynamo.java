@@ -6,12 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,10 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -133,9 +124,7 @@ public final class FaithfulDynamo implements AutoCloseable {
 
     private final URI target;
     private final Settings settings;
-    private final ServerSocket server;
-    private final ExecutorService executor;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final LoopbackHttp server;
     private final HttpClient http;
     private final FaithfulMeter meter = new FaithfulMeter();
     private final PartitionBuckets buckets;
@@ -150,19 +139,9 @@ public final class FaithfulDynamo implements AutoCloseable {
         this.target = target;
         this.settings = settings;
         this.buckets = new PartitionBuckets(settings.writeUnitsPerSecond(), settings.readUnitsPerSecond());
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "faithful-dynamo-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
-        Thread acceptor = new Thread(this::accept, "faithful-dynamo-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = LoopbackHttp.start(port, "faithful-dynamo", this::handle);
     }
 
     /** Starts a proxy on a free loopback port in front of {@code target}. */
@@ -172,7 +151,7 @@ public final class FaithfulDynamo implements AutoCloseable {
 
     /** The endpoint clients use instead of the target's. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     /** The DynamoDB endpoint requests are forwarded to. */
@@ -190,19 +169,7 @@ public final class FaithfulDynamo implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------- request handling
@@ -215,138 +182,22 @@ public final class FaithfulDynamo implements AutoCloseable {
         }
     }
 
-    // A minimal HTTP/1.1 server (keep-alive, Content-Length or chunked bodies), not the JDK's
-    // HttpServer: that one sends a response's headers and body in two segments without TCP_NODELAY,
-    // which costs a delayed ACK (about 40 ms) per request on loopback.
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                s.setTcpNoDelay(true);
-                s.setSoTimeout(300_000);
-                open.add(s);
-                executor.execute(() -> serve(s));
-            } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
-                if (server.isClosed()) {
-                    return;
-                }
-            }
+    private LoopbackHttp.Response handle(LoopbackHttp.Request r) throws InterruptedException {
+        Answer a;
+        try {
+            a = dispatch(new Incoming(r.method(), r.path(), r.headers(), r.body()));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            a = error(500, "InternalServerError", "faithful proxy: " + e);
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            OutputStream out = socket.getOutputStream();
-            while (true) {
-                String requestLine = line(in);
-                if (requestLine == null) {
-                    return;
-                }
-                if (requestLine.isEmpty()) {
-                    continue;
-                }
-                String[] parts = requestLine.split(" ");
-                if (parts.length < 3) {
-                    return;
-                }
-                Map<String, List<String>> headers = new LinkedHashMap<>();
-                String h;
-                while ((h = line(in)) != null && !h.isEmpty()) {
-                    int colon = h.indexOf(':');
-                    if (colon > 0) {
-                        headers.computeIfAbsent(h.substring(0, colon).trim(), k -> new ArrayList<>())
-                                .add(h.substring(colon + 1).trim());
-                    }
-                }
-                if (h == null) {
-                    return;
-                }
-                Incoming probe = new Incoming(parts[0], parts[1], headers, new byte[0]);
-                if ("100-continue".equalsIgnoreCase(header(probe, "Expect"))) {
-                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-                byte[] body;
-                String length = header(probe, "Content-Length");
-                if (length != null) {
-                    body = in.readNBytes(Integer.parseInt(length.trim()));
-                } else if ("chunked".equalsIgnoreCase(header(probe, "Transfer-Encoding"))) {
-                    body = chunked(in);
-                } else {
-                    body = new byte[0];
-                }
-                Answer a;
-                try {
-                    a = dispatch(new Incoming(parts[0], parts[1], headers, body));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    a = error(500, "InternalServerError", "faithful proxy: " + e);
-                }
-                StringBuilder head = new StringBuilder("HTTP/1.1 ").append(a.status()).append(' ')
-                        .append(a.status() == 200 ? "OK" : a.status() == 400 ? "Bad Request" : "Error").append("\r\n");
-                a.headers().forEach((k, vs) -> {
-                    if (k != null && !NOT_RETURNED.contains(k.toLowerCase())) {
-                        vs.forEach(v -> head.append(k).append(": ").append(v).append("\r\n"));
-                    }
-                });
-                head.append("Content-Length: ").append(a.body().length).append("\r\n\r\n");
-                byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-                byte[] all = new byte[headBytes.length + a.body().length];
-                System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-                System.arraycopy(a.body(), 0, all, headBytes.length, a.body().length);
-                out.write(all); // one write: headers and body leave together
-                out.flush();
-                if ("close".equalsIgnoreCase(header(probe, "Connection"))) {
-                    return;
-                }
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        a.headers().forEach((k, v) -> {
+            if (k != null && !NOT_RETURNED.contains(k.toLowerCase())) {
+                h.put(k, v);
             }
-        } catch (IOException | RuntimeException e) {
-            // the client went away, or sent something that is not HTTP: drop the connection
-        } finally {
-            open.remove(socket);
-        }
-    }
-
-    /** One CRLF-terminated line (ISO-8859-1), or null at the end of the stream. */
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                int len = b.length();
-                return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
-            }
-            b.append((char) c);
-            if (b.length() > 65_536) {
-                throw new IOException("header line too long");
-            }
-        }
-        return b.length() == 0 ? null : b.toString();
-    }
-
-    private static byte[] chunked(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        while (true) {
-            String size = line(in);
-            if (size == null) {
-                throw new IOException("truncated chunked body");
-            }
-            int semi = size.indexOf(';');
-            int n = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
-            if (n == 0) {
-                String trailer;
-                while ((trailer = line(in)) != null && !trailer.isEmpty()) {
-                    // trailers are not used by DynamoDB clients
-                }
-                return body.toByteArray();
-            }
-            body.write(in.readNBytes(n));
-            line(in);
-        }
+        });
+        return new LoopbackHttp.Response(a.status(), h, a.body());
     }
 
     private Answer dispatch(Incoming in) throws Exception {
