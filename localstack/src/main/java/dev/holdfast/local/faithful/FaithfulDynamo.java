@@ -4,13 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,11 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -133,8 +124,7 @@ public final class FaithfulDynamo implements AutoCloseable {
 
     private final URI target;
     private final Settings settings;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttp server;
     private final HttpClient http;
     private final FaithfulMeter meter = new FaithfulMeter();
     private final PartitionBuckets buckets;
@@ -149,20 +139,9 @@ public final class FaithfulDynamo implements AutoCloseable {
         this.target = target;
         this.settings = settings;
         this.buckets = new PartitionBuckets(settings.writeUnitsPerSecond(), settings.readUnitsPerSecond());
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(192, 192, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "faithful-dynamo-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        this.executor = pool;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+        this.server = LoopbackHttp.start(port, "faithful-dynamo", this::handle);
     }
 
     /** Starts a proxy on a free loopback port in front of {@code target}. */
@@ -172,7 +151,7 @@ public final class FaithfulDynamo implements AutoCloseable {
 
     /** The endpoint clients use instead of the target's. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     /** The DynamoDB endpoint requests are forwarded to. */
@@ -190,8 +169,7 @@ public final class FaithfulDynamo implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // ---------------------------------------------------------------- request handling
@@ -204,32 +182,22 @@ public final class FaithfulDynamo implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            Incoming in;
-            try (InputStream is = ex.getRequestBody()) {
-                in = new Incoming(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                        ex.getRequestHeaders(), is.readAllBytes());
-            }
-            Answer a;
-            try {
-                a = dispatch(in);
-            } catch (Exception e) {
-                a = error(500, "InternalServerError", "faithful proxy: " + e);
-            }
-            ex.getResponseHeaders().clear();
-            a.headers().forEach((k, v) -> {
-                if (!NOT_RETURNED.contains(k.toLowerCase())) {
-                    ex.getResponseHeaders().put(k, v);
-                }
-            });
-            ex.sendResponseHeaders(a.status(), a.body().length == 0 ? -1 : a.body().length);
-            if (a.body().length > 0) {
-                try (OutputStream os = ex.getResponseBody()) {
-                    os.write(a.body());
-                }
-            }
+    private LoopbackHttp.Response handle(LoopbackHttp.Request r) throws InterruptedException {
+        Answer a;
+        try {
+            a = dispatch(new Incoming(r.method(), r.path(), r.headers(), r.body()));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            a = error(500, "InternalServerError", "faithful proxy: " + e);
         }
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        a.headers().forEach((k, v) -> {
+            if (k != null && !NOT_RETURNED.contains(k.toLowerCase())) {
+                h.put(k, v);
+            }
+        });
+        return new LoopbackHttp.Response(a.status(), h, a.body());
     }
 
     private Answer dispatch(Incoming in) throws Exception {

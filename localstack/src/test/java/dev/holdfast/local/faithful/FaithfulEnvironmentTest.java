@@ -60,9 +60,9 @@ class FaithfulEnvironmentTest {
                     .key(Map.of("pk", dev.holdfast.local.faithful.FaithfulFixture.s("x"), "sk", FaithfulFixture.s("y"))));
             assertTrue(proxy.meter().snapshot().requests("GetItem") >= before + 1, "the deployment's client goes through the proxy");
         }
-        try (LocalHoldfast plain = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
-            assertTrue(plain.faithful().isEmpty());
-            assertFalse(plain.endpoints().path("awsFaithful").asBoolean());
-        }
+        // the suite's shared environment is not faithful
+        LocalHoldfast plain = dev.holdfast.local.testing.SharedEnvironment.get();
+        assertTrue(plain.faithful().isEmpty());
+        assertFalse(plain.endpoints().path("awsFaithful").asBoolean());
     }
 }
