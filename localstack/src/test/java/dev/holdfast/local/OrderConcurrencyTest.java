@@ -119,4 +119,32 @@ class OrderConcurrencyTest {
         assertEquals(10, replies.stream().filter(r -> "INSUFFICIENT_FUNDS".equals(r.code())).count(), answers.toString());
         assertEquals(0, new BigDecimal(trading.wallet(token).path("cash").asText()).signum());
     }
+
+    /**
+     * The same on AWS's rules (the AWS-faithful mode: concurrent transactions on the account item
+     * conflict and are cancelled, as on AWS): ten concurrent orders of one account all end in their
+     * business outcome. Dilation 5 (holds of 50 ms) keeps the test short; the rules are the same.
+     */
+    @Test
+    void tenConcurrentOrdersOfOneAccountOnAwsRulesEndInTheirBusinessOutcome() throws Exception {
+        try (LocalHoldfast faithful = LocalHoldfast.startFaithful(5, 10)) {
+            Trading t = new Trading(faithful);
+            JsonNode before = t.changeRiskConfig(c -> {
+                ((ObjectNode) c.path("feed")).put("keepSeconds", 600);
+                ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 900);
+            });
+            JsonNode market = t.openMarket();
+            String token = t.fundedUser("u-" + UUID.randomUUID(), "8000", "CASH");
+            String body = Trading.orderBody(market, 0, "1000");
+            List<Reply> replies = atOnce(10, i -> t.order(token, "f-" + i, body));
+            Map<String, Integer> answers = byAnswer(replies);
+            assertTrue(replies.stream().noneMatch(r -> r.status() >= 500), answers.toString());
+            assertEquals(8, replies.stream().filter(r -> r.status() == 201).count(), answers.toString());
+            assertEquals(2, replies.stream().filter(r -> "INSUFFICIENT_FUNDS".equals(r.code())).count(), answers.toString());
+            var meter = faithful.faithful().orElseThrow().meter().snapshot();
+            System.out.println("ten orders of one account on AWS's rules: " + answers + ", conflict cancellations "
+                    + meter.conflictCancellations() + ", plain-write conflicts " + meter.plainWriteConflicts());
+            t.restoreRiskConfig(before);
+        }
+    }
 }

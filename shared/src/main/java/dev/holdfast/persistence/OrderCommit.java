@@ -63,6 +63,7 @@ public final class OrderCommit {
     private final String walletTable;
     private final Clock clock;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.CompletableFuture<Map<Integer, BigDecimal>>> reading = new ConcurrentHashMap<>();
 
     public OrderCommit(Deployment deployment, OrderStore orders, WalletStore wallet, ExposureStore exposure,
                        RateLimiter rates) {
@@ -137,7 +138,24 @@ public final class OrderCommit {
         return new OrderDecision.Buckets() {
             @Override
             public Map<Integer, BigDecimal> read(LimitScope scope, String scopeKey) {
-                return exposure.buckets(scope, scopeKey);
+                // one read per scope at a time in a container: concurrent orders that need the same
+                // scope's buckets share the read in flight (in Lambda a container serves one order at a time)
+                String key = scope + "|" + scopeKey;
+                java.util.concurrent.CompletableFuture<Map<Integer, BigDecimal>> mine = new java.util.concurrent.CompletableFuture<>();
+                java.util.concurrent.CompletableFuture<Map<Integer, BigDecimal>> running = reading.putIfAbsent(key, mine);
+                if (running != null) {
+                    return running.join();
+                }
+                try {
+                    Map<Integer, BigDecimal> used = exposure.buckets(scope, scopeKey);
+                    mine.complete(used);
+                    return used;
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e);
+                    throw e;
+                } finally {
+                    reading.remove(key, mine);
+                }
             }
 
             @Override
@@ -171,11 +189,12 @@ public final class OrderCommit {
 
     /**
      * Nothing committed; decide again with what changed: the account as it is now (when it had
-     * changed), the scopes whose picked bucket was full, and whether it was contention (a
-     * transaction conflict or throttling, named by {@code reasons}) that calls for a back-off.
+     * changed), the scopes whose picked bucket was full, whether it was contention (a transaction
+     * conflict or throttling, named by {@code reasons}) that calls for a back-off, and whether the
+     * account was among the contended items (then it is read again).
      */
     public record Retry(boolean accountChanged, Optional<Account> account, Set<LimitScope> fullScopes, boolean contended,
-                        List<String> reasons) implements Result {}
+                        boolean accountBusy, List<String> reasons) implements Result {}
 
     /** The transaction actions of an accepted order, with the index of each claim's action. */
     public record Plan(List<TransactWriteItem> actions, int accountIndex, int rateFrom, int rateTo,
@@ -257,6 +276,8 @@ public final class OrderCommit {
         if (!contended && !accountChanged && full.isEmpty()) {
             contended = true; // a cancellation without a reason we know: back off and decide again
         }
-        return new Retry(accountChanged, account, full, contended, reasons);
+        // the account itself was in a concurrent transaction: it is likely to have changed by the retry
+        boolean accountBusy = accountIndex >= 0 && Contention.TRANSACTION_CONFLICT.equals(Contention.reason(e, accountIndex));
+        return new Retry(accountChanged, account, full, contended, accountBusy, reasons);
     }
 }

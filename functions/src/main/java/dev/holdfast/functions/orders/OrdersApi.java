@@ -124,7 +124,7 @@ public final class OrdersApi extends HttpFunction {
         this.clock = deployment.clock();
         this.readGuard = dilation.stretch(READ_GUARD);
         this.budget = CONTENTION_BUDGET; // not stretched: a client's patience, not a bound (pessimistic when dilated)
-        this.backoffBase = dilation.stretch(Duration.ofMillis(5));
+        this.backoffBase = dilation.stretch(Duration.ofMillis(10));
         serve("POST /orders", this::placeCounted);
         serve("GET /orders/{orderId}", this::get);
         serve("GET /orders", this::list);
@@ -147,7 +147,7 @@ public final class OrdersApi extends HttpFunction {
         Instant now = clock.instant();
         String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
         OrderCommit.Inputs in = commit.read(orderId, Priming.ABSENT_KEY, Priming.SUB);
-        gate.current();
+        // not the trading gate: its first read creates the status item of a new platform (priming writes nothing)
         OrderRequest req = new OrderRequest("m-1", "s-1", Amount.parse("10000"), 1);
         Account account = Account.empty(Priming.SUB).credit(Fund.CASH, Amount.parse("50000"), now).after();
         OrderDecision.Outcome outcome = OrderDecision.decide(
@@ -268,25 +268,32 @@ public final class OrdersApi extends HttpFunction {
                 return rateLimited(window);
             }
             OrderCommit.Retry retry = (OrderCommit.Retry) result;
-            if (retry.accountChanged()) {
-                in = in.withAccount(retry.account().orElseGet(() -> commit.read(orderId, req.marketId(), caller.sub()).account()));
-            }
             split.addAll(retry.fullScopes());
             if (clock.instant().isAfter(deadline)) {
                 metrics.ordersRejected("CONTENTION");
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
             }
-            if (retry.contended()) {
+            if (retry.contended() || retry.accountChanged()) {
+                // contention, or another posting to this account won the race: back off before trying
+                // again (all at once, many orders of one account would only collide again)
                 pause(attempt);
                 haltedCheck(cfg, gate.current());
+            }
+            if (retry.accountChanged() || retry.accountBusy()) {
+                // the account changed (it came back with the cancellation) or was being written: read it again
+                in = in.withAccount(retry.account().orElseGet(() -> commit.read(orderId, req.marketId(), caller.sub()).account()));
             }
         }
     }
 
-    /** Jittered exponential back-off ("full jitter"): uniform in [0, min(cap, base·2^attempt)]. */
+    /**
+     * Jittered exponential back-off ("full jitter"): uniform in [0, min(cap, base·2^attempt)], base
+     * 10 ms, cap 1 s (both stretched by the time dilation): wide enough that many concurrent orders
+     * of one account (the one item they all write) spread out instead of colliding again.
+     */
     private void pause(int attempt) {
-        long capNanos = backoffBase.toNanos() * 40;
+        long capNanos = backoffBase.toNanos() * 100;
         long ceiling = Math.min(capNanos, backoffBase.toNanos() << Math.min(attempt, 10));
         long nanos = ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
         try {

@@ -417,6 +417,15 @@ public final class HotMarketBench {
             BenchRecord.figure(BENCH, name + ": write units per accepted order", s.totalWcu() / a, "WCU");
             BenchRecord.figure(BENCH, name + ": partition ceiling", ceiling, "orders/s");
         }
+        System.out.println();
+        System.out.println("DynamoDB requests per accepted order, by operation (the warm path is one BatchGetItem and one TransactWriteItems;"
+                + " more come from retries after conflicts, market re-reads past the read guard, cache refreshes and first bucket reads):");
+        for (Phase p : phases) {
+            int a = Math.max(1, p.accepted());
+            StringBuilder ops = new StringBuilder();
+            p.meter().requests().forEach((op, n) -> ops.append(String.format(Locale.ROOT, " %s %.2f", op, (double) n / a)));
+            System.out.printf("  %s, %s:%s%n", p.path(), p.load(), ops);
+        }
         for (Phase p : phases) {
             int a = Math.max(1, p.accepted());
             System.out.println();

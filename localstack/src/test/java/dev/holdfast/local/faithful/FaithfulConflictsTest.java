@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
  */
 class FaithfulConflictsTest {
-    /** Hold H × F = 800 ms (long enough for a loaded machine) with no throughput limit in reach (F = 1). */
+    /** Hold H × F = 3 s (long enough for a loaded machine) with no throughput limit in reach (F = 1). */
     private FaithfulDynamo proxy;
     private DynamoDbClient ddb;
     private final String a = unique("a");
@@ -38,7 +38,7 @@ class FaithfulConflictsTest {
 
     @BeforeEach
     void start() throws Exception {
-        proxy = FaithfulFixture.proxy(1, 800);
+        proxy = FaithfulFixture.proxy(1, 3000); // long holds: the checks below must land inside one even on a loaded machine
         ddb = FaithfulFixture.client(proxy.endpoint(), false);
         ddb.putItem(p -> p.tableName(TABLE).item(indexed(a, "s", "group-" + a, 200)));
     }
