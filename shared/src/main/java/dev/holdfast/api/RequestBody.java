@@ -30,7 +30,13 @@ public final class RequestBody {
         JsonNode node;
         try {
             node = Json.parse(text);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (JsonProcessingException e) {
+            java.util.Optional<String> duplicate = Json.duplicateKey(e);
+            if (duplicate.isPresent()) {
+                throw ApiError.validation(duplicate.get(), "the key '" + duplicate.get() + "' appears more than once");
+            }
+            throw ApiError.validation("body", "the body is not valid JSON");
+        } catch (RuntimeException e) {
             throw ApiError.validation("body", "the body is not valid JSON");
         }
         if (node == null || !node.isObject()) {
