@@ -22,6 +22,20 @@ public final class RequestBody {
         this.root = root;
     }
 
+    /** Whether a Content-Type names JSON: {@code application/json} or {@code application/*+json}, any parameters. */
+    public static boolean isJsonContentType(String contentType) {
+        String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+    }
+
+    /** {@code 415 UNSUPPORTED_MEDIA_TYPE}: a body was sent as something other than JSON. */
+    public static ApiError unsupportedMediaType(String contentType) {
+        com.fasterxml.jackson.databind.node.ObjectNode d = Json.object();
+        d.put("field", "Content-Type");
+        d.put("contentType", contentType.length() > 100 ? contentType.substring(0, 100) : contentType);
+        return new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "bodies are JSON: send Content-Type: application/json", d);
+    }
+
     /** Parses a body that must be one JSON object. */
     public static RequestBody parse(String text) {
         if (text == null || text.isBlank()) {

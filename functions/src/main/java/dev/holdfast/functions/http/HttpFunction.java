@@ -150,8 +150,13 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         Map<String, String> pathParameters = orEmpty(event.getPathParameters());
         Map<String, String> query = orEmpty(event.getQueryStringParameters());
         checkIds(pathParameters, query);
-        return route.handle(new HttpRequest(routeKey, pathParameters, query,
-                lowerCaseKeys(event.getHeaders()), body(event), caller, requestId, sourceIp(event)));
+        Map<String, String> headers = lowerCaseKeys(event.getHeaders());
+        String body = body(event);
+        String contentType = headers.get("content-type");
+        if (body != null && !body.isEmpty() && contentType != null && !dev.holdfast.api.RequestBody.isJsonContentType(contentType)) {
+            throw dev.holdfast.api.RequestBody.unsupportedMediaType(contentType);
+        }
+        return route.handle(new HttpRequest(routeKey, pathParameters, query, headers, body, caller, requestId, sourceIp(event)));
     }
 
     /** What a path id may look like: every id Holdfast issues fits, and far under DynamoDB's 2,048-byte key bound. */
