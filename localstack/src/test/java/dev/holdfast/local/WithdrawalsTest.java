@@ -6,6 +6,7 @@ import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.Withdrawing;
+import dev.holdfast.local.testing.Signing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,6 +235,68 @@ class WithdrawalsTest {
         }
         Api.Reply after = w.withdraw(token, "halted", "1000");
         assertEquals(202, after.status(), "nothing was recorded for the key: " + after.raw());
+    }
+
+    /**
+     * Issue 14 #2: while the mode is not NORMAL no new transfer goes to the bank; a transfer the bank
+     * already has is still asked about and finished by its status; once NORMAL returns the held
+     * ones proceed by themselves. Both halting modes.
+     */
+    @Test
+    void whileHaltedNoNewTransferIsSentAndTheHeldOnesProceedOnceNormal() {
+        for (String mode : List.of("TRADING_HALTED", "READ_ONLY")) {
+            // one transfer the bank already has: booked at once, its answer lost (late)
+            String lateSub = user();
+            String lateToken = trading.fundedUser(lateSub, "100000", "CASH");
+            env.bank().mode(StandInBank.Mode.LATE).lateMillis(3_000);
+            Api.Reply late = w.withdraw(lateToken, "late", "1000");
+            assertEquals(202, late.status(), late.raw());
+            String lateId = late.json().path("withdrawalId").asText();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (!env.bank().paid(lateId) && System.nanoTime() < until) {
+                Signing.sleep(20);
+            }
+            assertTrue(env.bank().paid(lateId), "the bank booked the late transfer");
+            env.bank().mode(StandInBank.Mode.SUCCEED);
+
+            // ten accepted, then the halt
+            String sub = user();
+            String token = trading.fundedUser(sub, "100000", "CASH");
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Api.Reply r = w.withdraw(token, "held-" + i, "1000");
+                assertEquals(202, r.status(), r.raw());
+                ids.add(r.json().path("withdrawalId").asText());
+            }
+            Api.Reply halt = api.post("/admin/maintenance", trading.admin(), "{\"mode\":\"" + mode + "\"}");
+            assertEquals(200, halt.status(), halt.raw());
+            long sendsAtHalt = env.bank().sendsReceived();
+            long paidAtHalt = ids.stream().filter(env.bank()::paid).count();
+            try {
+                // the transfer the bank already had is finished by its status, halt or not
+                JsonNode lateView = w.awaitFinished(lateToken, lateId, Duration.ofSeconds(8));
+                assertEquals("COMPLETED", lateView.path("status").asText(), lateView.toString());
+                Signing.sleep(1_500);
+                long sentWhileHalted = env.bank().sendsReceived() - sendsAtHalt;
+                // one send may have passed its mode check just before the halt committed
+                assertTrue(sentWhileHalted <= 1, mode + ": " + sentWhileHalted + " new transfers sent while halted");
+                for (String id : ids) {
+                    if (!env.bank().paid(id)) {
+                        assertEquals("PENDING", w.status(token, id).path("status").asText(), mode + " " + id + " held");
+                    }
+                }
+                assertTrue(ids.stream().filter(env.bank()::paid).count() <= paidAtHalt + 1, mode + ": paid while halted");
+            } finally {
+                Api.Reply normal = api.post("/admin/maintenance", trading.admin(), "{\"mode\":\"NORMAL\"}");
+                assertEquals(200, normal.status(), normal.raw());
+            }
+            for (String id : ids) {
+                JsonNode v = w.awaitFinished(token, id, Duration.ofSeconds(20));
+                assertEquals("COMPLETED", v.path("status").asText(), mode + ": the held one proceeds once NORMAL: " + v);
+            }
+            assertEquals(0, env.bank().doublePayments());
+            assertEquals("90000", trading.wallet(token).path("cash").asText());
+        }
     }
 
     @Test
