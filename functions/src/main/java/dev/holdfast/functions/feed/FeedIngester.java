@@ -26,9 +26,11 @@ import java.util.Optional;
  * it), prices it, and stores the outcome: nothing for a duplicate or older sequence, a refreshed
  * age for unchanged odds, or a new immutable snapshot with the next {@code priceVersion}.
  *
- * <p>A message that cannot be parsed fails alone (partial batch response) and reaches the DLQ after
- * the queue's receive count; messages after it in the same group fail too, so a group's order is
- * never broken, while other groups in the batch are applied.
+ * <p>A message that can never be applied (not the contract's shape: not JSON, a probability
+ * {@code "abc"}, a sequence as a string …) is quarantined at once with {@code MALFORMED_MESSAGE}
+ * and its raw body, so the next update of its group is not held up. Only transient failures (a
+ * store error, a market that kept changing) fail the message: it fails alone (partial batch
+ * response), messages after it in the same group fail too, so a group's order is never broken.
  */
 public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final int ATTEMPTS = 20;
@@ -79,7 +81,15 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     /** Applies one message body; {@code messageId} and {@code sentAt} identify it in the quarantine. */
     public Applied apply(String messageId, Instant sentAt, String body) {
         Instant receivedAt = clock.instant();
-        FeedUpdate update = FeedMessage.parse(body);
+        FeedUpdate update;
+        try {
+            update = FeedMessage.parse(body);
+        } catch (FeedMessage.Poison poison) {
+            // it can never be applied: quarantined at once (reason + raw body), so the group moves on
+            markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.MALFORMED_MESSAGE.name(),
+                    poison.getMessage(), rawForQuarantine(body), receivedAt);
+            return Applied.QUARANTINED;
+        }
         Optional<String> marketId = markets.marketIdForFeed(update.provider(), update.providerMarketId());
         if (marketId.isEmpty()) {
             markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.UNKNOWN_PROVIDER_MARKET.name(),
@@ -112,6 +122,17 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             }
         }
         throw new IllegalStateException("market " + marketId.get() + " kept changing; the message will be retried");
+    }
+
+    /** The longest raw body kept in the quarantine (an SQS message is at most 256 KiB; a DynamoDB item 400 KB). */
+    static final int MAX_QUARANTINED_BODY = 64 * 1024;
+
+    static String rawForQuarantine(String body) {
+        if (body == null) {
+            return "";
+        }
+        return body.length() <= MAX_QUARANTINED_BODY ? body
+                : body.substring(0, MAX_QUARANTINED_BODY) + "…(" + body.length() + " characters)";
     }
 
     /** How old the price was when it was applied: received at minus the provider's timestamp (never negative). */

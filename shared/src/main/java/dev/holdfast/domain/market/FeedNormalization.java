@@ -17,7 +17,9 @@ public final class FeedNormalization {
 
     /** Why an update was quarantined. */
     public enum QuarantineReason {
-        UNKNOWN_PROVIDER_MARKET, UNKNOWN_SELECTION, MISSING_SELECTION, DUPLICATE_SELECTION, INVALID_PROBABILITY
+        UNKNOWN_PROVIDER_MARKET, UNKNOWN_SELECTION, MISSING_SELECTION, DUPLICATE_SELECTION, INVALID_PROBABILITY,
+        /** Not the contract's message shape at all (not JSON, a field missing or ill-typed): never applicable. */
+        MALFORMED_MESSAGE
     }
 
     /** Either probabilities per selection id (in the market's order) or a quarantine reason. */
