@@ -71,6 +71,66 @@ class FeedHostileTest {
         assertEquals(List.of(), failures);
     }
 
+    @Test
+    void anAbsurdSequenceIsQuarantinedOlderOnesAreCountedAndAnAdminCanResetTheSequence() {
+        String pm = Markets.newProviderMarketId();
+        String id = markets.market(pm).path("marketId").asText();
+        String admin = markets.admin();
+
+        // an absurd first sequence wedges nothing either
+        String absurdFirst = Markets.feedBody(pm, Long.MAX_VALUE, "0.4", "0.4", "0.2");
+        markets.send(pm, Long.MAX_VALUE, absurdFirst);
+        markets.send(pm, 100, "0.5", "0.3", "0.2");
+        markets.await(id, m -> m.path("price").path("priceVersion").asLong() == 1);
+        assertEquals("SEQUENCE_JUMP", quarantined(absurdFirst).orElseThrow().path("reason").asText());
+
+        String absurd = Markets.feedBody(pm, Long.MAX_VALUE - 1, "0.4", "0.4", "0.2");
+        markets.send(pm, Long.MAX_VALUE - 1, absurd);
+        markets.send(pm, 101, "0.7", "0.2", "0.1");
+        markets.await(id, m -> m.path("price").path("priceVersion").asLong() == 2);
+        JsonNode q = quarantined(absurd).orElseThrow();
+        assertEquals("SEQUENCE_JUMP", q.path("reason").asText());
+        assertTrue(q.path("detail").asText().contains("maxSequenceJump"), q.toString());
+
+        // an older sequence is ignored, and counted where an admin sees it
+        markets.send(pm, 50, "0.1", "0.1", "0.8");
+        JsonNode info = awaitFeed(id, f -> f.path("ignoredOlderSequences").asLong() == 1);
+        assertEquals(101, info.path("lastSequence").asLong());
+        assertEquals(50, info.path("lastIgnoredSequence").asLong());
+        assertTrue(info.path("lastIgnoredAt").isTextual(), info.toString());
+        assertEquals(2, markets.get(id).path("price").path("priceVersion").asLong(), "the older one changed nothing");
+
+        // the admin reset (audited): the provider restarted its numbering at 11
+        Api.Reply reset = api.post("/admin/markets/" + id + "/feed/sequence", admin, "{\"sequence\":10,\"reason\":\"provider restarted\"}");
+        assertEquals(200, reset.status(), reset.raw());
+        assertEquals(10, reset.json().path("lastSequence").asLong());
+        markets.send(pm, 11, "0.6", "0.3", "0.1");
+        markets.await(id, m -> m.path("price").path("priceVersion").asLong() == 3);
+        boolean audited = false;
+        for (JsonNode r : api.get("/admin/audit?limit=200", admin).json().path("records")) {
+            audited |= r.path("action").asText().equals("FEED_SEQUENCE_RESET") && r.path("target").asText().equals("market/" + id);
+        }
+        assertTrue(audited, "the reset is audited");
+
+        // the reset's own refusals
+        assertEquals(400, api.post("/admin/markets/" + id + "/feed/sequence", admin, "{\"sequence\":-1,\"reason\":\"x\"}").status());
+        assertEquals(400, api.post("/admin/markets/" + id + "/feed/sequence", admin, "{\"sequence\":1}").status());
+        assertEquals("MARKET_NOT_FOUND", api.post("/admin/markets/m-nope/feed/sequence", admin, "{\"sequence\":1,\"reason\":\"x\"}").code());
+        assertEquals(403, api.post("/admin/markets/" + id + "/feed/sequence", api.token("feed-user"), "{\"sequence\":1,\"reason\":\"x\"}").status());
+        assertEquals("MARKET_NOT_FOUND", api.get("/admin/markets/m-nope/feed", admin).code());
+    }
+
+    static JsonNode awaitFeed(String marketId, java.util.function.Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode f = api.get("/admin/markets/" + marketId + "/feed", markets.admin()).json();
+        while (!condition.test(f) && System.nanoTime() < deadline) {
+            Markets.sleep(50);
+            f = api.get("/admin/markets/" + marketId + "/feed", markets.admin()).json();
+        }
+        assertTrue(condition.test(f), f.toString());
+        return f;
+    }
+
     /** The quarantine entry whose raw message is exactly {@code body} (waits up to 10 s). */
     static Optional<JsonNode> quarantined(String body) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -39,6 +39,7 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     private final Clock clock;
     private final JsonLog log = new JsonLog("feed-ingester");
     private final Metrics metrics = new Metrics("feed-ingester");
+    private final dev.holdfast.persistence.RiskConfigCache config;
 
     public FeedIngester() {
         this(Deployment.fromEnvironment());
@@ -57,8 +58,11 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     }
 
     public FeedIngester(Deployment deployment) {
-        this.markets = new MarketStore(deployment, new AuditLog(deployment));
+        AuditLog audit = new AuditLog(deployment);
+        this.markets = new MarketStore(deployment, audit);
         this.clock = deployment.clock();
+        this.config = new dev.holdfast.persistence.RiskConfigCache(
+                new dev.holdfast.persistence.RiskConfigStore(deployment, audit), deployment.clock());
     }
 
     /** What one message did. */
@@ -102,6 +106,17 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             if (normalized.quarantined()) {
                 markets.quarantine(messageId, sentAt, normalized.quarantine().name(), normalized.detail(), body, receivedAt);
                 return Applied.QUARANTINED;
+            }
+            dev.holdfast.domain.market.FeedFreshness bounds = config.current().feed();
+            if (bounds.implausibleJump(market.lastSequence(), update.sequence())) {
+                markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.SEQUENCE_JUMP.name(),
+                        "sequence " + update.sequence() + " after " + market.lastSequence() + " jumps more than feed.maxSequenceJump "
+                                + bounds.maxSequenceJump(), body, receivedAt);
+                return Applied.QUARANTINED;
+            }
+            if (update.sequence() <= market.lastSequence()) {
+                markets.countIgnoredOlder(market.marketId(), update.sequence(), receivedAt);
+                return Applied.IGNORED;
             }
             Market.FeedOutcome outcome = market.applyFeed(update.sequence(), normalized.probabilities(),
                     update.sourceTimestamp(), receivedAt);

@@ -222,7 +222,8 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
     private static final Set<String> LIMITS = Set.of("global", "event", "user", "segment");
     private static final Set<String> SCOPED = Set.of("default", "overrides");
     private static final Set<String> RATES = Set.of("ordersPerUserPerMinute", "ordersPerAddressPerMinute");
-    private static final Set<String> FEED = Set.of("keepSeconds", "suspendAfterSeconds");
+    private static final Set<String> FEED = Set.of("keepSeconds", "suspendAfterSeconds", "maxSequenceJump",
+            "maxFutureSkewSeconds");
     private static final Set<String> FAIL_CLOSE = Set.of("maxRiskLagSeconds");
     private static final Set<String> POST_TRADE = Set.of("suspendMarkets", "suspendAtShareOfEventLimit", "maxStakeBurst",
             "sharedDevice", "sharedAddress");
@@ -268,6 +269,20 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         if (keep > suspend) {
             throw ApiError.validation("feed.keepSeconds", "'feed.keepSeconds' must be at most 'feed.suspendAfterSeconds'");
         }
+        // optional (added later): absent means the default bound
+        long maxJump = FeedFreshness.DEFAULT_MAX_SEQUENCE_JUMP;
+        if (feedNode.hasNonNull("maxSequenceJump")) {
+            JsonNode j = feedNode.get("maxSequenceJump");
+            if (!j.isIntegralNumber() || !j.canConvertToLong() || j.longValue() < 1
+                    || j.longValue() > FeedFreshness.MAX_MAX_SEQUENCE_JUMP) {
+                throw ApiError.validation("feed.maxSequenceJump",
+                        "'feed.maxSequenceJump' must be a whole number from 1 to " + FeedFreshness.MAX_MAX_SEQUENCE_JUMP);
+            }
+            maxJump = j.longValue();
+        }
+        int maxSkew = feedNode.hasNonNull("maxFutureSkewSeconds")
+                ? integer(feedNode, "feed", "maxFutureSkewSeconds", 0, FeedFreshness.MAX_MAX_FUTURE_SKEW_SECONDS)
+                : FeedFreshness.DEFAULT_MAX_FUTURE_SKEW_SECONDS;
 
         ObjectNode failNode = object(root, "", "failClose", FAIL_CLOSE);
         int maxLag = integer(failNode, "failClose", "maxRiskLagSeconds", 1, MAX_SECONDS);
@@ -275,7 +290,7 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         PostTrade postTrade = root.hasNonNull("postTrade") ? postTrade(root) : PostTrade.DEFAULT;
 
         return new RiskConfig(version, new StakeRange(min, max), new Limits(global, event, user, segment),
-                new RateLimits(perUser, perAddress), new FeedFreshness(keep, suspend), new FailClose(maxLag), postTrade);
+                new RateLimits(perUser, perAddress), new FeedFreshness(keep, suspend, maxJump, maxSkew), new FailClose(maxLag), postTrade);
     }
 
     private static PostTrade postTrade(ObjectNode root) {
@@ -349,6 +364,8 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         ObjectNode f = n.putObject("feed");
         f.put("keepSeconds", feed.keepSeconds());
         f.put("suspendAfterSeconds", feed.suspendAfterSeconds());
+        f.put("maxSequenceJump", feed.maxSequenceJump());
+        f.put("maxFutureSkewSeconds", feed.maxFutureSkewSeconds());
         n.putObject("failClose").put("maxRiskLagSeconds", failClose.maxRiskLagSeconds());
         ObjectNode p = n.putObject("postTrade");
         p.put("suspendMarkets", postTrade.suspendMarkets());

@@ -80,7 +80,7 @@ class RiskConfigTest {
                            "user":{"default":"50000000","overrides":{}},
                            "segment":{"default":"200000000","overrides":{}}},
                  "rateLimits":{"ordersPerUserPerMinute":60,"ordersPerAddressPerMinute":600},
-                 "feed":{"keepSeconds":3,"suspendAfterSeconds":10},
+                 "feed":{"keepSeconds":3,"suspendAfterSeconds":10,"maxSequenceJump":1000000,"maxFutureSkewSeconds":300},
                  "failClose":{"maxRiskLagSeconds":30},
                  "postTrade":{"suspendMarkets":true,"suspendAtShareOfEventLimit":"0.9",
                               "maxStakeBurst":{"orders":5,"windowSeconds":600,"accountAgeHours":24},
