@@ -120,6 +120,47 @@ class FeedHostileTest {
         assertEquals("MARKET_NOT_FOUND", api.get("/admin/markets/m-nope/feed", admin).code());
     }
 
+    @Test
+    void aSourceTimeOutOfRangeOrTooFarAheadIsQuarantined() {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("+10000-01-01T00:00:00Z", "MALFORMED_MESSAGE");
+        cases.put("+999999999-12-31T23:59:59Z", "MALFORMED_MESSAGE");
+        cases.put("10000-01-01T00:00:00Z", "MALFORMED_MESSAGE");
+        cases.put("1999-12-31T23:59:59.999Z", "MALFORMED_MESSAGE");
+        cases.put("0001-01-01T00:00:00Z", "MALFORMED_MESSAGE");
+        cases.put("2026-12-07T05:00Z", "MALFORMED_MESSAGE");
+        cases.put("2026-12-07 05:00:00Z", "MALFORMED_MESSAGE");
+        cases.put(now.plus(Duration.ofDays(366)).toString(), "SOURCE_TIME_IN_FUTURE");
+        cases.put(now.plus(Duration.ofMinutes(10)).toString(), "SOURCE_TIME_IN_FUTURE");
+        cases.put(dev.holdfast.domain.Rfc3339.format(now.plus(Duration.ofHours(2))).replace("Z", "+00:00"), "SOURCE_TIME_IN_FUTURE");
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            String pm = Markets.newProviderMarketId();
+            String id = markets.market(pm).path("marketId").asText();
+            String bad = Markets.feedBody(pm, 1, "0.5", "0.3", "0.2")
+                    .replaceFirst("\"sourceTimestamp\":\"[^\"]+\"", "\"sourceTimestamp\":\"" + c.getKey() + "\"");
+            markets.send(pm, 1, bad);
+            markets.send(pm, 2, "0.6", "0.3", "0.1");
+            JsonNode m = markets.await(id, x -> x.path("price").path("priceVersion").asLong() == 1);
+            Optional<JsonNode> q = quarantined(bad);
+            if (q.isEmpty() || !q.get().path("reason").asText().equals(c.getValue())) {
+                failures.add(c.getKey() + " -> " + q);
+            }
+            // what is stored and shown is the good message's time, four-digit year and milliseconds
+            if (!m.path("price").path("sourceTimestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z")) {
+                failures.add(c.getKey() + " shown " + m.path("price"));
+            }
+        }
+        // a little ahead (inside the skew) is a provider's clock, and applies
+        String pm = Markets.newProviderMarketId();
+        String id = markets.market(pm).path("marketId").asText();
+        markets.send(pm, 1, Markets.feedBody(pm, 1, "0.5", "0.3", "0.2")
+                .replaceFirst("\"sourceTimestamp\":\"[^\"]+\"", "\"sourceTimestamp\":\"" + now.plusSeconds(30) + "\""));
+        markets.await(id, x -> x.path("price").path("priceVersion").asLong() == 1);
+        assertEquals(List.of(), failures);
+    }
+
     static JsonNode awaitFeed(String marketId, java.util.function.Predicate<JsonNode> condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode f = api.get("/admin/markets/" + marketId + "/feed", markets.admin()).json();

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.market.FeedNormalization;
 import dev.holdfast.domain.market.FeedUpdate;
 import dev.holdfast.domain.market.Market;
@@ -108,6 +109,12 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
                 return Applied.QUARANTINED;
             }
             dev.holdfast.domain.market.FeedFreshness bounds = config.current().feed();
+            if (bounds.tooFarAhead(update.sourceTimestamp(), receivedAt)) {
+                markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.SOURCE_TIME_IN_FUTURE.name(),
+                        "sourceTimestamp " + update.sourceTimestamp() + " is more than feed.maxFutureSkewSeconds "
+                                + bounds.maxFutureSkewSeconds() + " ahead of " + Rfc3339.format(receivedAt), body, receivedAt);
+                return Applied.QUARANTINED;
+            }
             if (bounds.implausibleJump(market.lastSequence(), update.sequence())) {
                 markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.SEQUENCE_JUMP.name(),
                         "sequence " + update.sequence() + " after " + market.lastSequence() + " jumps more than feed.maxSequenceJump "

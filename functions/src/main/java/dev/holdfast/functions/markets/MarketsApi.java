@@ -290,13 +290,19 @@ public final class MarketsApi extends HttpFunction {
         return v.asText();
     }
 
-    private static Instant time(RequestBody body, String field) {
+    private Instant time(RequestBody body, String field) {
         String s = body.requiredString(field, 40);
+        Instant t;
         try {
-            return Rfc3339.parse(s);
+            t = Rfc3339.parse(s);
         } catch (DateTimeParseException e) {
             throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
         }
+        if (!Rfc3339.sane(t, clock.instant())) {
+            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
+                    + " to ten years from now");
+        }
+        return t;
     }
 
     private Market find(String marketId) {

@@ -131,7 +131,7 @@ public final class WaitingRoomApi extends HttpFunction {
         return HttpResponse.of(201, view);
     }
 
-    private static List<Cohort> cohorts(JsonNode node) {
+    private List<Cohort> cohorts(JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty() || node.size() > Rollout.MAX_COHORTS) {
             throw ApiError.validation("cohorts", "'cohorts' must be an array of 1 to " + Rollout.MAX_COHORTS + " cohorts");
         }
@@ -163,12 +163,18 @@ public final class WaitingRoomApi extends HttpFunction {
         }
     }
 
-    private static Instant time(String field, String text) {
+    private Instant time(String field, String text) {
+        Instant t;
         try {
-            return Rfc3339.parse(text);
+            t = Rfc3339.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
         }
+        if (!Rfc3339.sane(t, clock.instant())) {
+            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
+                    + " to ten years from now");
+        }
+        return t;
     }
 
     private ObjectNode rolloutJson(Rollout r, HttpRequest request) {
