@@ -263,13 +263,44 @@ public final class WaitingRoomApi extends HttpFunction {
             }
             case OPEN -> { }
         }
+        // claim the device's ticket first: of one device's concurrent enters only the claimant takes
+        // a number, so no place is allocated that nobody holds
+        Instant expires = state.cohort().closesAt().plus(TICKET_KEPT_AFTER_CLOSE);
+        if (!store.claim(ticketId, cohort.rolloutId(), cohort.cohortId(), now, expires)) {
+            Optional<Ticket> theirs = awaitPosition(ticketId);
+            if (theirs.isPresent()) {
+                return HttpResponse.of(201, entered(theirs.get(), state)).withHeader("Idempotent-Replayed", "true");
+            }
+            // the claimant never finished (it failed between its two writes): finish it here
+        }
         int stripe = Math.floorMod(nextStripe.computeIfAbsent(cohort.rolloutId() + "#" + cohort.cohortId(),
                 k -> new AtomicInteger()).getAndIncrement(), stripes.stripes());
         long n = store.allocate(cohort.rolloutId(), cohort.cohortId(), stripe);
         Ticket t = new Ticket(ticketId, cohort.rolloutId(), cohort.cohortId(), stripes.position(stripe, n), now, Optional.empty());
-        WaitingRoomStore.TicketPut put = store.put(t, state.cohort().closesAt().plus(TICKET_KEPT_AFTER_CLOSE));
+        WaitingRoomStore.TicketPut put = store.assignPosition(t);
         HttpResponse r = HttpResponse.of(201, entered(put.ticket(), state));
         return put.created() ? r : r.withHeader("Idempotent-Replayed", "true");
+    }
+
+    /** How long a duplicate enter waits for the claimant's position before finishing the ticket itself. */
+    private static final long CLAIM_WAIT_MILLIS = 3_000;
+
+    private Optional<Ticket> awaitPosition(String ticketId) {
+        long until = System.nanoTime() + CLAIM_WAIT_MILLIS * 1_000_000;
+        long pause = 5;
+        while (true) {
+            Optional<Ticket> t = store.ticket(ticketId);
+            if (t.isPresent() || System.nanoTime() > until) {
+                return t;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            pause = Math.min(100, pause * 2);
+        }
     }
 
     private ObjectNode entered(Ticket t, CohortState state) {
