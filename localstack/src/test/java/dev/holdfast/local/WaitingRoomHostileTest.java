@@ -106,4 +106,66 @@ class WaitingRoomHostileTest {
         assertEquals(5, view.path("entered").asLong(), view.toString());
         assertEquals(view.path("entered").asLong() - view.path("admitted").asLong(), view.path("waiting").asLong());
     }
+
+    @Test
+    void aDeviceIdIsOneDeviceInAnyLetterCase() {
+        Rollouts.Created c = rollouts.create("device-case", 1, null, open("a"));
+        Set<String> tickets = new HashSet<>();
+        Set<Long> positions = new HashSet<>();
+        for (String spelling : List.of("CaseDevice-01", "casedevice-01", "CASEDEVICE-01", "cAsEdEvIcE-01")) {
+            Api.Reply r = rollouts.enter(c.link("a"), spelling);
+            assertEquals(201, r.status(), r.raw());
+            tickets.add(r.json().path("ticketId").asText());
+            positions.add(r.json().path("position").asLong());
+        }
+        assertEquals(1, tickets.size(), "one ticket for one device: " + tickets);
+        assertEquals(1, positions.size());
+        assertEquals(1, cohortView(c.rolloutId(), "a").path("entered").asLong());
+    }
+
+    @Test
+    void entersAreLimitedPerDeviceAndPerAddressWith429AndRetryAfter() {
+        dev.holdfast.local.testing.Trading trading = new dev.holdfast.local.testing.Trading(env);
+        JsonNode before = trading.changeRiskConfig(cfg -> {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) cfg.path("rateLimits")).put("entersPerDevicePerMinute", 5);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) cfg.path("rateLimits")).put("entersPerAddressPerMinute", 20);
+        });
+        try {
+            // one device hammering: refused past its limit (11 calls span at most two windows: one has 6)
+            Rollouts.Created c = rollouts.create("limits", 1, null, open("a"), open("b"));
+            List<Api.Reply> device = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                device.add(rollouts.enter(c.link("a"), "hammer-device-01"));
+            }
+            assertLimited(device);
+            assertTrue(device.stream().filter(r -> r.status() == 201).map(r -> r.json().path("ticketId").asText())
+                    .distinct().count() == 1, "one place at most");
+
+            // one address with generated devices: no more than the limit of new places per window
+            List<Api.Reply> stuffing = new ArrayList<>();
+            for (int i = 0; i < 41; i++) {
+                stuffing.add(rollouts.enter(c.link("b"), "generated-" + String.format("%04d", i) + "-x"));
+            }
+            assertLimited(stuffing);
+            long places = stuffing.stream().filter(r -> r.status() == 201).count();
+            assertTrue(places <= 40, places + " places from one address");
+            assertEquals(places, cohortView(c.rolloutId(), "b").path("entered").asLong(), "a refused enter takes no place");
+        } finally {
+            trading.restoreRiskConfig(before);
+        }
+    }
+
+    private static void assertLimited(List<Api.Reply> replies) {
+        List<Api.Reply> refused = replies.stream().filter(r -> r.status() == 429).toList();
+        assertTrue(!refused.isEmpty(), "some were refused");
+        for (Api.Reply r : replies) {
+            assertTrue(r.status() == 201 || r.status() == 429, r.raw());
+        }
+        for (Api.Reply r : refused) {
+            assertEquals("RATE_LIMITED", r.code(), r.raw());
+            long after = Long.parseLong(r.header("Retry-After"));
+            assertTrue(after >= 1 && after <= 60, r.header("Retry-After"));
+            assertEquals(after, r.json().path("error").path("details").path("retryAfterSeconds").asLong());
+        }
+    }
 }

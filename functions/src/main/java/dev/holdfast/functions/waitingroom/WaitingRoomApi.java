@@ -68,6 +68,8 @@ public final class WaitingRoomApi extends HttpFunction {
     private static final Set<String> COHORT_FIELDS = Set.of("cohortId", "label", "opensAt", "closesAt");
 
     private final WaitingRoomStore store;
+    private final dev.holdfast.persistence.EnterLimiter limits;
+    private final dev.holdfast.persistence.RiskConfigCache config;
     private final SigningSecret secret;
     private final Clock clock;
     private final Optional<String> pageUrl;
@@ -100,6 +102,9 @@ public final class WaitingRoomApi extends HttpFunction {
     public WaitingRoomApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.WAITING_ROOM);
         this.store = new WaitingRoomStore(deployment, new AuditLog(deployment));
+        this.limits = new dev.holdfast.persistence.EnterLimiter(deployment);
+        this.config = new dev.holdfast.persistence.RiskConfigCache(
+                new dev.holdfast.persistence.RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
         this.secret = SigningSecret.from(environment);
         this.clock = deployment.clock();
         this.pageUrl = Optional.ofNullable(environment.get(PAGE_URL_VARIABLE)).filter(s -> !s.isBlank());
@@ -236,9 +241,16 @@ public final class WaitingRoomApi extends HttpFunction {
     private HttpResponse enter(HttpRequest request) {
         RequestBody body = request.jsonBody().allowOnly(Set.of("link", "deviceId"));
         String link = body.requiredString("link", 8192);
-        String device = body.requiredString("deviceId", 128);
-        if (!DEVICE_ID.matcher(device).matches()) {
+        String rawDevice = body.requiredString("deviceId", 128);
+        if (!DEVICE_ID.matcher(rawDevice).matches()) {
             throw ApiError.validation("deviceId", "'deviceId' must be 8 to 128 of A-Z a-z 0-9 _ -");
+        }
+        // one device, one spelling: ids are compared (and hashed into the ticket id) in lower case
+        String device = rawDevice.toLowerCase(java.util.Locale.ROOT);
+        dev.holdfast.domain.risk.RiskConfig.RateLimits rates = config.current().rateLimits();
+        java.util.OptionalLong deviceWait = limits.device(device, rates.entersPerDevicePerMinute(), clock.instant());
+        if (deviceWait.isPresent()) {
+            return rateLimited(deviceWait.getAsLong(), "this device entered too often; retry later");
         }
         CohortLink cohort = CohortLink.verify(link, secret.key())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link is not one Holdfast issued"));
@@ -263,6 +275,12 @@ public final class WaitingRoomApi extends HttpFunction {
             }
             case OPEN -> { }
         }
+        // a new place: limited per source address and cohort (queue stuffing from one address)
+        java.util.OptionalLong addressWait = limits.address(request.sourceIp(), cohort.rolloutId(), cohort.cohortId(),
+                rates.entersPerAddressPerMinute(), now);
+        if (addressWait.isPresent()) {
+            return rateLimited(addressWait.getAsLong(), "too many new places from this address; retry later");
+        }
         // claim the device's ticket first: of one device's concurrent enters only the claimant takes
         // a number, so no place is allocated that nobody holds
         Instant expires = state.cohort().closesAt().plus(TICKET_KEPT_AFTER_CLOSE);
@@ -280,6 +298,14 @@ public final class WaitingRoomApi extends HttpFunction {
         WaitingRoomStore.TicketPut put = store.assignPosition(t);
         HttpResponse r = HttpResponse.of(201, entered(put.ticket(), state));
         return put.created() ? r : r.withHeader("Idempotent-Replayed", "true");
+    }
+
+    /** {@code 429 RATE_LIMITED} with {@code Retry-After} and {@code details.retryAfterSeconds}. */
+    private static HttpResponse rateLimited(long retryAfterSeconds, String message) {
+        ObjectNode d = Json.object();
+        d.put("retryAfterSeconds", retryAfterSeconds);
+        return HttpResponse.of(429, new ApiError(ErrorCode.RATE_LIMITED, message, d).body())
+                .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 
     /** How long a duplicate enter waits for the claimant's position before finishing the ticket itself. */

@@ -112,12 +112,27 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
     }
 
     /** Orders per fixed one-minute window, per user ({@code sub}) and per source address. */
-    public record RateLimits(int ordersPerUserPerMinute, int ordersPerAddressPerMinute) {
+    /**
+     * Per-minute limits. Orders per user and per source address; waiting-room enters per device
+     * (every call) and new places per source address in one cohort (queue stuffing).
+     */
+    public record RateLimits(int ordersPerUserPerMinute, int ordersPerAddressPerMinute,
+                             int entersPerDevicePerMinute, int entersPerAddressPerMinute) {
+        public static final int DEFAULT_ENTERS_PER_DEVICE = 30;
+        public static final int DEFAULT_ENTERS_PER_ADDRESS = 120;
+
         public RateLimits {
             if (ordersPerUserPerMinute < 1 || ordersPerUserPerMinute > MAX_RATE
-                    || ordersPerAddressPerMinute < 1 || ordersPerAddressPerMinute > MAX_RATE) {
+                    || ordersPerAddressPerMinute < 1 || ordersPerAddressPerMinute > MAX_RATE
+                    || entersPerDevicePerMinute < 1 || entersPerDevicePerMinute > MAX_RATE
+                    || entersPerAddressPerMinute < 1 || entersPerAddressPerMinute > MAX_RATE) {
                 throw new IllegalArgumentException("rate limits are 1 to " + MAX_RATE);
             }
+        }
+
+        /** Order limits with the default enter limits. */
+        public RateLimits(int ordersPerUserPerMinute, int ordersPerAddressPerMinute) {
+            this(ordersPerUserPerMinute, ordersPerAddressPerMinute, DEFAULT_ENTERS_PER_DEVICE, DEFAULT_ENTERS_PER_ADDRESS);
         }
     }
 
@@ -221,7 +236,8 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
     private static final Set<String> STAKE = Set.of("min", "max");
     private static final Set<String> LIMITS = Set.of("global", "event", "user", "segment");
     private static final Set<String> SCOPED = Set.of("default", "overrides");
-    private static final Set<String> RATES = Set.of("ordersPerUserPerMinute", "ordersPerAddressPerMinute");
+    private static final Set<String> RATES = Set.of("ordersPerUserPerMinute", "ordersPerAddressPerMinute",
+            "entersPerDevicePerMinute", "entersPerAddressPerMinute");
     private static final Set<String> FEED = Set.of("keepSeconds", "suspendAfterSeconds", "maxSequenceJump",
             "maxFutureSkewSeconds");
     private static final Set<String> FAIL_CLOSE = Set.of("maxRiskLagSeconds");
@@ -262,6 +278,11 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         ObjectNode ratesNode = object(root, "", "rateLimits", RATES);
         int perUser = integer(ratesNode, "rateLimits", "ordersPerUserPerMinute", 1, MAX_RATE);
         int perAddress = integer(ratesNode, "rateLimits", "ordersPerAddressPerMinute", 1, MAX_RATE);
+        // optional (added later): absent means the default
+        int entersPerDevice = ratesNode.hasNonNull("entersPerDevicePerMinute")
+                ? integer(ratesNode, "rateLimits", "entersPerDevicePerMinute", 1, MAX_RATE) : RateLimits.DEFAULT_ENTERS_PER_DEVICE;
+        int entersPerAddress = ratesNode.hasNonNull("entersPerAddressPerMinute")
+                ? integer(ratesNode, "rateLimits", "entersPerAddressPerMinute", 1, MAX_RATE) : RateLimits.DEFAULT_ENTERS_PER_ADDRESS;
 
         ObjectNode feedNode = object(root, "", "feed", FEED);
         int keep = integer(feedNode, "feed", "keepSeconds", 1, MAX_SECONDS);
@@ -290,7 +311,7 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         PostTrade postTrade = root.hasNonNull("postTrade") ? postTrade(root) : PostTrade.DEFAULT;
 
         return new RiskConfig(version, new StakeRange(min, max), new Limits(global, event, user, segment),
-                new RateLimits(perUser, perAddress), new FeedFreshness(keep, suspend, maxJump, maxSkew), new FailClose(maxLag), postTrade);
+                new RateLimits(perUser, perAddress, entersPerDevice, entersPerAddress), new FeedFreshness(keep, suspend, maxJump, maxSkew), new FailClose(maxLag), postTrade);
     }
 
     private static PostTrade postTrade(ObjectNode root) {
@@ -361,6 +382,8 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         ObjectNode r = n.putObject("rateLimits");
         r.put("ordersPerUserPerMinute", rateLimits.ordersPerUserPerMinute());
         r.put("ordersPerAddressPerMinute", rateLimits.ordersPerAddressPerMinute());
+        r.put("entersPerDevicePerMinute", rateLimits.entersPerDevicePerMinute());
+        r.put("entersPerAddressPerMinute", rateLimits.entersPerAddressPerMinute());
         ObjectNode f = n.putObject("feed");
         f.put("keepSeconds", feed.keepSeconds());
         f.put("suspendAfterSeconds", feed.suspendAfterSeconds());

@@ -79,7 +79,7 @@ class RiskConfigTest {
                            "event":{"default":"100000000","overrides":{}},
                            "user":{"default":"50000000","overrides":{}},
                            "segment":{"default":"200000000","overrides":{}}},
-                 "rateLimits":{"ordersPerUserPerMinute":60,"ordersPerAddressPerMinute":600},
+                 "rateLimits":{"ordersPerUserPerMinute":60,"ordersPerAddressPerMinute":600,"entersPerDevicePerMinute":30,"entersPerAddressPerMinute":120},
                  "feed":{"keepSeconds":3,"suspendAfterSeconds":10,"maxSequenceJump":1000000,"maxFutureSkewSeconds":300},
                  "failClose":{"maxRiskLagSeconds":30},
                  "postTrade":{"suspendMarkets":true,"suspendAtShareOfEventLimit":"0.9",
