@@ -238,6 +238,52 @@ class WithdrawalsTest {
     }
 
     /**
+     * Issue 14 #10 (withdrawals): one account's own concurrency ends in business outcomes. 50
+     * withdrawals of one account at once: each is 202 or a 4xx (INSUFFICIENT_FUNDS once the cash is
+     * held), never a 5xx; the accepted ones hold exactly their sum.
+     */
+    @Test
+    void fiftyConcurrentWithdrawalsOfOneAccountEndInTheirBusinessOutcome() throws Exception {
+        for (String funding : List.of("500000", "25000")) { // enough for all; enough for 25 of them
+            String sub = user();
+            String token = trading.fundedUser(sub, funding, "CASH");
+            ExecutorService pool = Executors.newFixedThreadPool(50);
+            List<Api.Reply> replies = new ArrayList<>();
+            try {
+                List<Callable<Api.Reply>> calls = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    String key = "burst-" + i;
+                    calls.add(() -> w.withdraw(token, key, "1000"));
+                }
+                for (Future<Api.Reply> f : pool.invokeAll(calls)) {
+                    replies.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long accepted = replies.stream().filter(r -> r.status() == 202).count();
+            String histogram = replies.stream().collect(java.util.stream.Collectors.groupingBy(Api.Reply::status,
+                    java.util.TreeMap::new, java.util.stream.Collectors.counting())).toString();
+            for (Api.Reply r : replies) {
+                assertTrue(r.status() == 202 || (r.status() == 422 && "INSUFFICIENT_FUNDS".equals(r.code())),
+                        funding + ": " + histogram + " " + r.status() + " " + r.raw());
+            }
+            assertEquals(funding.equals("500000") ? 50 : 25, accepted, funding + ": accepted");
+            // the cash left is the funding less exactly the accepted holds (paid or still held)
+            JsonNode wallet = trading.wallet(token);
+            assertEquals(new BigDecimal(1000 * accepted), new BigDecimal(funding).subtract(new BigDecimal(wallet.path("cash").asText())),
+                    "cash left = funding - accepted holds: " + wallet);
+            // let the worker pay them all before the next test reads the bank's totals
+            for (Api.Reply r : replies) {
+                if (r.status() == 202) {
+                    JsonNode v = w.awaitFinished(token, r.json().path("withdrawalId").asText(), Duration.ofSeconds(90));
+                    assertEquals("COMPLETED", v.path("status").asText(), v.toString());
+                }
+            }
+        }
+    }
+
+    /**
      * Issue 14 #2: while the mode is not NORMAL no new transfer goes to the bank; a transfer the bank
      * already has is still asked about and finished by its status; once NORMAL returns the held
      * ones proceed by themselves. Both halting modes.
