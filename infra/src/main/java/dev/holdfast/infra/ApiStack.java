@@ -69,7 +69,9 @@ public final class ApiStack extends Stack {
         HttpApiConstruct api = new HttpApiConstruct(this, "HttpApi", stage, users,
                 HttpApiConstruct.Throttle.fromContext(getNode().tryGetContext(HttpApiConstruct.THROTTLE_RATE_CONTEXT),
                         getNode().tryGetContext(HttpApiConstruct.THROTTLE_BURST_CONTEXT)));
-        waitingPage = new WaitingPageConstruct(this, "WaitingPage", api.domainName(), waitingPageSource);
+        Object webAcl = getNode().tryGetContext(EdgeWafStack.WEB_ACL_ARN_CONTEXT);
+        waitingPage = new WaitingPageConstruct(this, "WaitingPage", api.domainName(), waitingPageSource,
+                webAcl == null || webAcl.toString().isBlank() ? null : webAcl.toString());
         users.opsConsoleAt(waitingPage.opsConsoleUrl());
         waitingPage.serveOpsConsole(waitingPageSource, users);
 

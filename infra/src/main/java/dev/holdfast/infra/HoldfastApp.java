@@ -21,6 +21,9 @@ import java.util.Map;
  *   <li>{@code Holdfast-<stage>-api} ({@link ApiStack}): functions, Cognito, the HTTP API, the
  *       waiting page, canary deployments, alarms and the dashboard. Stateless apart from the user
  *       pool and the logs (retained); redeployed on every code change.</li>
+ *   <li>{@code Holdfast-<stage>-edge} ({@link EdgeWafStack}): the WAF web ACL for the waiting page's
+ *       CloudFront distribution, pinned to us-east-1 (where CloudFront's web ACLs must live); its
+ *       ARN goes to the API stack as context {@code edgeWebAclArn}.</li>
  * </ul>
  *
  * <p>Every synth runs cdk-nag's AwsSolutions pack over every stack ({@link #create}): an unsuppressed
@@ -36,8 +39,8 @@ public final class HoldfastApp {
     public static final String STAGE_CONTEXT = "stage";
     public static final String DEFAULT_STAGE = "dev";
 
-    /** The two stacks of one stage. */
-    public record Stacks(DataStack data, ApiStack api) {}
+    /** The stacks of one stage. */
+    public record Stacks(DataStack data, ApiStack api, EdgeWafStack edge) {}
 
     public static void main(String[] args) {
         App app = new App();
@@ -73,7 +76,14 @@ public final class HoldfastApp {
                 .stackName(api).env(env)
                 .description("Holdfast " + stage + ": functions, user pool, HTTP API").build(),
                 stage, dataStack, code);
-        return new Stacks(dataStack, apiStack);
+        // the CloudFront web ACL must live in us-east-1, whatever region the rest goes to
+        String edge = "Holdfast-" + stage + "-edge";
+        EdgeWafStack edgeStack = new EdgeWafStack(app, edge, StackProps.builder()
+                .stackName(edge)
+                .env(Environment.builder().account(env == null ? null : env.getAccount()).region(EdgeWafStack.REGION).build())
+                .description("Holdfast " + stage + ": WAF web ACL for the waiting page's CloudFront distribution").build(),
+                stage);
+        return new Stacks(dataStack, apiStack, edgeStack);
     }
 
     /**

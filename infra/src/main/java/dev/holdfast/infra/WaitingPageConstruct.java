@@ -105,6 +105,13 @@ public final class WaitingPageConstruct extends Construct {
      * @param source    the directory holding the page ({@link #source(Path)})
      */
     public WaitingPageConstruct(Construct scope, String id, String apiDomain, Path source) {
+        this(scope, id, apiDomain, source, null);
+    }
+
+    /**
+     * @param webAclArn the edge stack's WAF web ACL ({@link EdgeWafStack}), or {@code null} for none yet
+     */
+    public WaitingPageConstruct(Construct scope, String id, String apiDomain, Path source, String webAclArn) {
         super(scope, id);
         Bucket logs = Bucket.Builder.create(this, "Logs")
                 .encryption(BucketEncryption.S3_MANAGED)
@@ -177,23 +184,29 @@ public final class WaitingPageConstruct extends Construct {
                 .enableLogging(true)
                 .logBucket(logs)
                 .logFilePrefix("cloudfront/")
+                .webAclId(webAclArn)
                 .build();
-        NagSuppressions.addResourceSuppressions(distribution, List.of(
+        List<NagPackSuppression> suppressions = new java.util.ArrayList<>(List.of(
                 NagPackSuppression.builder()
                         .id("AwsSolutions-CFR1")
                         .reason("Which countries may sign up is a licensing decision enforced by identity verification at"
                                 + " signup, not by the CDN; a geo restriction here would only hide the page")
-                        .build(),
-                NagPackSuppression.builder()
-                        .id("AwsSolutions-CFR2")
-                        .reason("A WAF web ACL for CloudFront must live in us-east-1 while these stacks are region-agnostic;"
-                                + " the API behind it is protected by stage throttling and the waiting room's admission rate")
-                        .build(),
+                        .build()));
+        if (webAclArn == null) {
+            suppressions.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-CFR2")
+                    .reason("The WAF web ACL lives in the us-east-1 edge stack (EdgeWafStack) and is attached with"
+                            + " -c edgeWebAclArn=<its WebAclArn output>; until then the waiting room's own per-device and"
+                            + " per-address limits and the stage throttle protect the API")
+                    .build());
+        }
+        suppressions.add(
                 NagPackSuppression.builder()
                         .id("AwsSolutions-CFR4")
                         .reason("No custom domain yet: the default *.cloudfront.net certificate cannot pin a minimum TLS"
                                 + " version; origins are reached over TLS 1.2 only")
-                        .build()));
+                        .build());
+        NagSuppressions.addResourceSuppressions(distribution, suppressions);
 
         // no `distribution` here: an invalidation needs cloudfront:CreateInvalidation on "*"; the
         // page's short TTL makes a new page reach every edge within a minute anyway

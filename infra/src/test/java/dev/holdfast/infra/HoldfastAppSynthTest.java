@@ -61,15 +61,17 @@ class HoldfastAppSynthTest {
 
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "staging", "prod"})
-    void stageSynthesizesItsTwoStacks(String stage) {
+    void stageSynthesizesItsStacks(String stage) {
         CloudAssembly assembly = assemblies.get(stage);
         List<String> names = assembly.getStacks().stream().map(CloudFormationStackArtifact::getStackName).sorted().toList();
-        assertEquals(List.of("Holdfast-" + stage + "-api", "Holdfast-" + stage + "-data"), names);
+        assertEquals(List.of("Holdfast-" + stage + "-api", "Holdfast-" + stage + "-data", "Holdfast-" + stage + "-edge"), names);
         for (CloudFormationStackArtifact stack : assembly.getStacks()) {
             assertTrue(Files.isRegularFile(Path.of(stack.getTemplateFullPath())), stack.getTemplateFullPath());
-            // environment-agnostic: neither account nor region is written in the code
+            // environment-agnostic: no account is written in the code, and no region but the edge
+            // stack's (a CloudFront web ACL must live in us-east-1)
             assertEquals("unknown-account", stack.getEnvironment().getAccount(), stack.getStackName());
-            assertEquals("unknown-region", stack.getEnvironment().getRegion(), stack.getStackName());
+            assertEquals(stack.getStackName().endsWith("-edge") ? EdgeWafStack.REGION : "unknown-region",
+                    stack.getEnvironment().getRegion(), stack.getStackName());
         }
     }
 
@@ -116,10 +118,22 @@ class HoldfastAppSynthTest {
 
     @Test
     void theNagPackRanOnEveryStack() {
-        // a suppressed finding is recorded in the template's metadata: proof the pack looked
+        // a suppressed finding is recorded in the template's metadata, and the pack writes a report
+        // per stack into the assembly: proof the pack looked (a stack with nothing to suppress, like
+        // the edge stack, only has its report)
         for (CloudAssembly assembly : assemblies.values()) {
             for (CloudFormationStackArtifact stack : assembly.getStacks()) {
-                assertTrue(String.valueOf(stack.getTemplate()).contains("cdk_nag"), stack.getStackName() + " carries no cdk_nag metadata");
+                boolean metadata = String.valueOf(stack.getTemplate()).contains("cdk_nag");
+                boolean report;
+                try (var files = Files.list(Path.of(assembly.getDirectory()))) {
+                    report = files.anyMatch(f -> f.getFileName().toString().startsWith("AwsSolutions-" + stack.getStackName() + "-NagReport"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                assertTrue(report, stack.getStackName() + " has no cdk-nag report");
+                if (!stack.getStackName().endsWith("-edge")) {
+                    assertTrue(metadata, stack.getStackName() + " carries no cdk_nag metadata");
+                }
             }
         }
     }

@@ -4,8 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
@@ -58,21 +56,13 @@ public final class LocalApiGateway {
     private volatile String waitingPageHtml;
     private final LocalJwt jwt;
     private final Clock clock;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final GatewayHttpServer server;
 
     public LocalApiGateway(FunctionHost host, LocalJwt jwt, Clock clock, String bindHost, int port) throws IOException {
         this.host = host;
         this.jwt = jwt;
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 256);
-        this.executor = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "local-api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = new GatewayHttpServer(bindHost, port, 256, 64, this::handle);
     }
 
     public void start() {
@@ -80,47 +70,46 @@ public final class LocalApiGateway {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public void stop() {
-        server.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.stop();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /**
+     * Every request ends here, malformed ones included (the server hands them over with a
+     * problem), and every answer is the contract's: JSON error shape and {@code X-Request-Id}.
+     */
+    private GatewayHttpServer.Response handle(GatewayHttpServer.Request request) {
         String requestId = UUID.randomUUID().toString();
-        try (exchange) {
-            Answer answer;
-            try {
-                answer = route(exchange, requestId);
-            } catch (ApiError e) {
-                answer = Answer.error(e);
-            } catch (RuntimeException e) {
-                System.err.println("{\"level\":\"ERROR\",\"logger\":\"local-api\",\"requestId\":\"" + requestId
-                        + "\",\"message\":" + Json.MAPPER.valueToTree(String.valueOf(e)) + "}");
-                answer = Answer.error(new ApiError(ErrorCode.INTERNAL_ERROR,
-                        "the local gateway failed; nothing was committed, retrying is safe"));
+        Answer answer;
+        try {
+            if (request.problem() != null) {
+                throw ApiError.validation("request", "the request is malformed: " + request.problem());
             }
-            Headers h = exchange.getResponseHeaders();
-            answer.headers.forEach(h::set);
-            h.set("X-Request-Id", answer.headers.getOrDefault("X-Request-Id", requestId));
-            if (!h.containsKey("Content-Type")) {
-                h.set("Content-Type", "application/json");
-            }
-            byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answer.status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+            answer = route(request, requestId);
+        } catch (ApiError e) {
+            answer = Answer.error(e);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("{\"level\":\"ERROR\",\"logger\":\"local-api\",\"requestId\":\"" + requestId
+                    + "\",\"message\":" + Json.MAPPER.valueToTree(String.valueOf(e)) + "}");
+            answer = Answer.error(new ApiError(ErrorCode.INTERNAL_ERROR,
+                    "the local gateway failed; nothing was committed, retrying is safe"));
         }
+        Map<String, String> h = new LinkedHashMap<>();
+        answer.headers.forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("X-Request-Id") && !k.equalsIgnoreCase("Content-Type")) {
+                h.put(k, v);
+            }
+        });
+        String contentType = answer.headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+                .map(Map.Entry::getValue).findFirst().orElse("application/json");
+        String id = answer.headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("X-Request-Id"))
+                .map(Map.Entry::getValue).findFirst().orElse(requestId);
+        h.put("Content-Type", contentType);
+        h.put("X-Request-Id", id);
+        return new GatewayHttpServer.Response(answer.status, h, answer.body.getBytes(StandardCharsets.UTF_8));
     }
 
     private record Answer(int status, Map<String, String> headers, String body) {
@@ -129,27 +118,33 @@ public final class LocalApiGateway {
         }
     }
 
-    private Answer route(HttpExchange exchange, String requestId) throws IOException {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String rawPath = exchange.getRequestURI().getRawPath();
-        String path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    private Answer route(GatewayHttpServer.Request exchange, String requestId) throws IOException {
+        String method = exchange.method().toUpperCase(Locale.ROOT);
+        String rawPath = exchange.rawPath();
+        String path;
+        try {
+            path = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.validation("path", "the path has a malformed percent-escape");
+        }
         if (method.equals("GET") && (path.equals("/") || path.equals("/" + WAITING_PAGE_FILE))) {
             return waitingPage();
         }
         if ((method.equals("GET") || method.equals("HEAD")) && (path.equals(OPS_PREFIX) || path.startsWith(OPS_PREFIX + "/"))) {
             return opsConsole(path);
         }
-        byte[] bodyBytes = readBody(exchange.getRequestBody());
+        byte[] bodyBytes = readBody(exchange.body());
         String body = bodyBytes.length == 0 ? null : new String(bodyBytes, StandardCharsets.UTF_8);
 
         Optional<Routes.Match> match = Routes.match(method, path);
         RouteDef route = match.map(Routes.Match::route).orElse(null);
         if (route != null && route.access() == Access.LOCAL_ONLY) {
+            requireJson(exchange.headers().getFirst("Content-Type"), body);
             return localRoute(route, body);
         }
         Map<String, String> claims = null;
         if (route != null && route.access().needsToken()) {
-            claims = bearer(exchange.getRequestHeaders()).flatMap(jwt::verify).orElse(null);
+            claims = bearer(exchange.headers()).flatMap(jwt::verify).orElse(null);
             if (claims == null) {
                 ApiError e = new ApiError(ErrorCode.UNAUTHENTICATED, "a valid bearer token is required");
                 return new Answer(401, Map.of("WWW-Authenticate", "Bearer"), Json.write(e.body()));
@@ -256,12 +251,19 @@ public final class LocalApiGateway {
         return Optional.of(auth.substring(7).trim());
     }
 
-    private APIGatewayV2HTTPEvent event(HttpExchange exchange, String requestId, String method, String rawPath,
+    /** A body with a Content-Type other than JSON is {@code 415 UNSUPPORTED_MEDIA_TYPE} (as {@code HttpFunction} answers). */
+    static void requireJson(String contentType, String body) {
+        if (body != null && !body.isEmpty() && contentType != null && !RequestBody.isJsonContentType(contentType)) {
+            throw RequestBody.unsupportedMediaType(contentType);
+        }
+    }
+
+    private APIGatewayV2HTTPEvent event(GatewayHttpServer.Request exchange, String requestId, String method, String rawPath,
                                         String body, String routeKey, Map<String, String> pathParameters,
                                         Map<String, String> claims) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
+        exchange.headers().forEach((name, values) -> {
             String key = name.toLowerCase(Locale.ROOT);
             if (key.equals("cookie")) {
                 for (String v : values) {
@@ -275,12 +277,12 @@ public final class LocalApiGateway {
                 headers.put(key, String.join(",", values));
             }
         });
-        String rawQuery = exchange.getRequestURI().getRawQuery();
+        String rawQuery = exchange.rawQuery();
         Instant now = clock.instant();
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        String sourceIp = exchange.remote().getAddress().getHostAddress();
 
         var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                .withMethod(method).withPath(rawPath).withProtocol(exchange.getProtocol())
+                .withMethod(method).withPath(rawPath).withProtocol(exchange.protocol())
                 .withSourceIp(sourceIp).withUserAgent(headers.getOrDefault("user-agent", "")).build();
         var ctx = APIGatewayV2HTTPEvent.RequestContext.builder()
                 .withAccountId("000000000000").withApiId("local").withStage("$default")

@@ -186,7 +186,8 @@ public final class LocalJwt {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** Only the canonical unpadded base64url spelling of each segment verifies (no malleable twins). */
     private static byte[] unb64(String s) {
-        return Base64.getUrlDecoder().decode(s);
+        return dev.holdfast.domain.waitingroom.SignedToken.decodeCanonical(s);
     }
 }

@@ -208,27 +208,6 @@ class MarketsAndFeedTest {
         }
     }
 
-    @Test
-    void aPoisonMessageFailsAloneAndEndsInTheDlq() {
-        String pm = Markets.newProviderMarketId();
-        String id = markets.market(pm).path("marketId").asText();
-        String poisonGroup = Markets.newProviderMarketId();
-        String poison = "{\"provider\":\"acme\",\"providerMarketId\":\"" + poisonGroup + "\",\"sequence\":\"not a number\"}";
-        markets.send(poisonGroup, 1, poison);
-        markets.send(pm, 1, "0.6", "0.3", "0.1");
-        markets.await(id, m -> m.path("price").path("priceVersion").asLong() == 1);
-
-        String dlq = env.queueUrls(Queues.FEED).dlqUrl();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        boolean found = false;
-        while (!found && System.nanoTime() < deadline) {
-            List<Message> msgs = env.deployment().clients().sqs()
-                    .receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0)).messages();
-            found = msgs.stream().anyMatch(x -> x.body().equals(poison));
-        }
-        assertTrue(found, "the poison message rests in the DLQ");
-    }
-
     private static List<String> iterator(java.util.Iterator<String> it) {
         List<String> out = new ArrayList<>();
         it.forEachRemaining(out::add);

@@ -6,6 +6,7 @@ import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.Withdrawing;
+import dev.holdfast.local.testing.Signing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,6 +235,114 @@ class WithdrawalsTest {
         }
         Api.Reply after = w.withdraw(token, "halted", "1000");
         assertEquals(202, after.status(), "nothing was recorded for the key: " + after.raw());
+    }
+
+    /**
+     * Issue 14 #10 (withdrawals): one account's own concurrency ends in business outcomes. 50
+     * withdrawals of one account at once: each is 202 or a 4xx (INSUFFICIENT_FUNDS once the cash is
+     * held), never a 5xx; the accepted ones hold exactly their sum.
+     */
+    @Test
+    void fiftyConcurrentWithdrawalsOfOneAccountEndInTheirBusinessOutcome() throws Exception {
+        for (String funding : List.of("500000", "25000")) { // enough for all; enough for 25 of them
+            String sub = user();
+            String token = trading.fundedUser(sub, funding, "CASH");
+            ExecutorService pool = Executors.newFixedThreadPool(50);
+            List<Api.Reply> replies = new ArrayList<>();
+            try {
+                List<Callable<Api.Reply>> calls = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    String key = "burst-" + i;
+                    calls.add(() -> w.withdraw(token, key, "1000"));
+                }
+                for (Future<Api.Reply> f : pool.invokeAll(calls)) {
+                    replies.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long accepted = replies.stream().filter(r -> r.status() == 202).count();
+            String histogram = replies.stream().collect(java.util.stream.Collectors.groupingBy(Api.Reply::status,
+                    java.util.TreeMap::new, java.util.stream.Collectors.counting())).toString();
+            for (Api.Reply r : replies) {
+                assertTrue(r.status() == 202 || (r.status() == 422 && "INSUFFICIENT_FUNDS".equals(r.code())),
+                        funding + ": " + histogram + " " + r.status() + " " + r.raw());
+            }
+            assertEquals(funding.equals("500000") ? 50 : 25, accepted, funding + ": accepted");
+            // the cash left is the funding less exactly the accepted holds (paid or still held)
+            JsonNode wallet = trading.wallet(token);
+            assertEquals(new BigDecimal(1000 * accepted), new BigDecimal(funding).subtract(new BigDecimal(wallet.path("cash").asText())),
+                    "cash left = funding - accepted holds: " + wallet);
+            // let the worker pay them all before the next test reads the bank's totals
+            for (Api.Reply r : replies) {
+                if (r.status() == 202) {
+                    JsonNode v = w.awaitFinished(token, r.json().path("withdrawalId").asText(), Duration.ofSeconds(90));
+                    assertEquals("COMPLETED", v.path("status").asText(), v.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Issue 14 #2: while the mode is not NORMAL no new transfer goes to the bank; a transfer the bank
+     * already has is still asked about and finished by its status; once NORMAL returns the held
+     * ones proceed by themselves. Both halting modes.
+     */
+    @Test
+    void whileHaltedNoNewTransferIsSentAndTheHeldOnesProceedOnceNormal() {
+        for (String mode : List.of("TRADING_HALTED", "READ_ONLY")) {
+            // one transfer the bank already has: booked at once, its answer lost (late)
+            String lateSub = user();
+            String lateToken = trading.fundedUser(lateSub, "100000", "CASH");
+            env.bank().mode(StandInBank.Mode.LATE).lateMillis(3_000);
+            Api.Reply late = w.withdraw(lateToken, "late", "1000");
+            assertEquals(202, late.status(), late.raw());
+            String lateId = late.json().path("withdrawalId").asText();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (!env.bank().paid(lateId) && System.nanoTime() < until) {
+                Signing.sleep(20);
+            }
+            assertTrue(env.bank().paid(lateId), "the bank booked the late transfer");
+            env.bank().mode(StandInBank.Mode.SUCCEED);
+
+            // ten accepted, then the halt
+            String sub = user();
+            String token = trading.fundedUser(sub, "100000", "CASH");
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Api.Reply r = w.withdraw(token, "held-" + i, "1000");
+                assertEquals(202, r.status(), r.raw());
+                ids.add(r.json().path("withdrawalId").asText());
+            }
+            Api.Reply halt = api.post("/admin/maintenance", trading.admin(), "{\"mode\":\"" + mode + "\"}");
+            assertEquals(200, halt.status(), halt.raw());
+            long sendsAtHalt = env.bank().sendsReceived();
+            long paidAtHalt = ids.stream().filter(env.bank()::paid).count();
+            try {
+                // the transfer the bank already had is finished by its status, halt or not
+                JsonNode lateView = w.awaitFinished(lateToken, lateId, Duration.ofSeconds(8));
+                assertEquals("COMPLETED", lateView.path("status").asText(), lateView.toString());
+                Signing.sleep(1_500);
+                long sentWhileHalted = env.bank().sendsReceived() - sendsAtHalt;
+                // one send may have passed its mode check just before the halt committed
+                assertTrue(sentWhileHalted <= 1, mode + ": " + sentWhileHalted + " new transfers sent while halted");
+                for (String id : ids) {
+                    if (!env.bank().paid(id)) {
+                        assertEquals("PENDING", w.status(token, id).path("status").asText(), mode + " " + id + " held");
+                    }
+                }
+                assertTrue(ids.stream().filter(env.bank()::paid).count() <= paidAtHalt + 1, mode + ": paid while halted");
+            } finally {
+                Api.Reply normal = api.post("/admin/maintenance", trading.admin(), "{\"mode\":\"NORMAL\"}");
+                assertEquals(200, normal.status(), normal.raw());
+            }
+            for (String id : ids) {
+                JsonNode v = w.awaitFinished(token, id, Duration.ofSeconds(20));
+                assertEquals("COMPLETED", v.path("status").asText(), mode + ": the held one proceeds once NORMAL: " + v);
+            }
+            assertEquals(0, env.bank().doublePayments());
+            assertEquals("90000", trading.wallet(token).path("cash").asText());
+        }
     }
 
     @Test

@@ -36,9 +36,36 @@ public final class Json {
         return MAPPER.createArrayNode();
     }
 
-    /** Parses JSON text; malformed text is a {@link JsonProcessingException}. */
+    /** Outside input is read with duplicate-key detection: {@code {"a":1,"a":2}} is malformed, not "last wins". */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+            MAPPER.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
+    /**
+     * Parses JSON text from outside (bodies, feed messages, token segments); malformed text,
+     * including an object with a repeated key, is a {@link JsonProcessingException}.
+     */
     public static JsonNode parse(String text) throws JsonProcessingException {
-        return MAPPER.readTree(text);
+        return STRICT.readTree(text);
+    }
+
+    /** The repeated key if {@code e} is a duplicate-key refusal of {@link #parse}. */
+    public static java.util.Optional<String> duplicateKey(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m == null || !m.startsWith("Duplicate")) {
+            return java.util.Optional.empty();
+        }
+        if (e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p) {
+            try {
+                String name = p.currentName();
+                if (name != null) {
+                    return java.util.Optional.of(name);
+                }
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // fall through to the message
+            }
+        }
+        java.util.regex.Matcher q = java.util.regex.Pattern.compile("[\"']([^\"']*)[\"']").matcher(m);
+        return java.util.Optional.of(q.find() ? q.group(1) : "body");
     }
 
     /** Parses JSON text that this code wrote itself (stored documents). */

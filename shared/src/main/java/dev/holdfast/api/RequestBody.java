@@ -22,6 +22,20 @@ public final class RequestBody {
         this.root = root;
     }
 
+    /** Whether a Content-Type names JSON: {@code application/json} or {@code application/*+json}, any parameters. */
+    public static boolean isJsonContentType(String contentType) {
+        String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+    }
+
+    /** {@code 415 UNSUPPORTED_MEDIA_TYPE}: a body was sent as something other than JSON. */
+    public static ApiError unsupportedMediaType(String contentType) {
+        com.fasterxml.jackson.databind.node.ObjectNode d = Json.object();
+        d.put("field", "Content-Type");
+        d.put("contentType", contentType.length() > 100 ? contentType.substring(0, 100) : contentType);
+        return new ApiError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "bodies are JSON: send Content-Type: application/json", d);
+    }
+
     /** Parses a body that must be one JSON object. */
     public static RequestBody parse(String text) {
         if (text == null || text.isBlank()) {
@@ -30,7 +44,13 @@ public final class RequestBody {
         JsonNode node;
         try {
             node = Json.parse(text);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (JsonProcessingException e) {
+            java.util.Optional<String> duplicate = Json.duplicateKey(e);
+            if (duplicate.isPresent()) {
+                throw ApiError.validation(duplicate.get(), "the key '" + duplicate.get() + "' appears more than once");
+            }
+            throw ApiError.validation("body", "the body is not valid JSON");
+        } catch (RuntimeException e) {
             throw ApiError.validation("body", "the body is not valid JSON");
         }
         if (node == null || !node.isObject()) {

@@ -20,8 +20,10 @@ public final class Cursors {
     /** The position a cursor carries, if it decodes and {@code valid} accepts it. */
     public static String decode(String cursor, Predicate<String> valid) {
         try {
-            String position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (valid.test(position)) {
+            byte[] bytes = Base64.getUrlDecoder().decode(cursor);
+            String position = new String(bytes, StandardCharsets.UTF_8);
+            // only the canonical spelling: one cursor, one text
+            if (Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(cursor) && valid.test(position)) {
                 return position;
             }
         } catch (IllegalArgumentException e) {

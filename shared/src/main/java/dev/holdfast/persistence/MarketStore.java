@@ -50,10 +50,14 @@ public final class MarketStore {
     private final DynamoDbTable<MarketItems.SnapshotItem> snapshots;
     private final DynamoDbTable<MarketItems.RecordItem> records;
     private final AuditLog audit;
+    private final software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo;
+    private final String tableName;
 
     public MarketStore(Deployment deployment, AuditLog audit) {
         this.enhanced = deployment.clients().enhanced();
         String name = deployment.names().table(Tables.MARKETS);
+        this.dynamo = deployment.clients().dynamo();
+        this.tableName = name;
         this.markets = enhanced.table(name, MarketItems.MarketItem.SCHEMA);
         this.byState = markets.index(MarketItems.BY_STATE);
         this.snapshots = enhanced.table(name, MarketItems.SnapshotItem.SCHEMA);
@@ -277,6 +281,41 @@ public final class MarketStore {
         b.put("reason", t.reason());
         return MarketItems.RecordItem.of(MarketCodec.marketPk(marketId), MarketCodec.transitionSk(revision), "TRANSITION",
                 Json.write(b), Rfc3339.format(t.at()));
+    }
+
+    // ---- feed sequence bookkeeping ----
+
+    /** pk {@code MARKET#id}, sk {@value #FEED_STATS_SK}: counts of the feed messages the market ignored. */
+    static final String FEED_STATS_SK = "FEEDSTATS";
+
+    /** What the feed did to a market that is not in the market item itself. */
+    public record FeedStats(long ignoredOlder, long lastIgnoredSequence, Optional<Instant> lastIgnoredAt) {
+        public static final FeedStats NONE = new FeedStats(0, 0, Optional.empty());
+    }
+
+    /**
+     * Counts a message whose sequence was not newer than the market's last one (ignored): one
+     * atomic {@code ADD}, so concurrent ingesters never lose a count and the market item is untouched.
+     */
+    public void countIgnoredOlder(String marketId, long sequence, Instant at) {
+        dynamo.updateItem(b -> b.tableName(tableName)
+                .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK)))
+                .updateExpression("ADD ignoredOlder :one SET lastIgnoredSequence = :s, lastIgnoredAt = :at, kind = :k")
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":s", AttributeValue.fromN(Long.toString(sequence)),
+                        ":at", AttributeValue.fromS(Rfc3339.format(at)), ":k", AttributeValue.fromS("FEED_STATS"))));
+    }
+
+    public FeedStats feedStats(String marketId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK))))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return FeedStats.NONE;
+        }
+        return new FeedStats(Long.parseLong(item.getOrDefault("ignoredOlder", AttributeValue.fromN("0")).n()),
+                Long.parseLong(item.getOrDefault("lastIgnoredSequence", AttributeValue.fromN("0")).n()),
+                Optional.ofNullable(item.get("lastIgnoredAt")).map(v -> Rfc3339.parse(v.s())));
     }
 
     // ---- quarantine ----

@@ -236,8 +236,44 @@ public final class SignupStore {
                         .key(ShardedCounters.key(counterPk, ThreadLocalRandom.current().nextInt(COHORT_COUNTER_SHARDS)))
                         .updateExpression("ADD signedUp :one")
                         .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build()).build(),
-                removeMarkAction(s));
-        commitFinish(s.signupId(), actions);
+                removeMarkAction(s),
+                personAction(s, accountId, at));
+        try {
+            commitFinish(s.signupId(), actions);
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, PERSON_ACTION)) {
+                throw new DuplicatePerson(s.signupId());
+            }
+            throw e;
+        }
+    }
+
+    /** The index of {@link #personAction} in {@link #verify}'s transaction. */
+    private static final int PERSON_ACTION = 4;
+
+    /** The reason a second signup of a verified person is rejected with. */
+    public static final String DUPLICATE_PERSON = "DUPLICATE_PERSON";
+
+    /** This person already has an account (another signup of theirs was verified first). */
+    public static final class DuplicatePerson extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicatePerson(String signupId) {
+            super("signup " + signupId + ": this person already has an account", null, false, false);
+        }
+    }
+
+    /**
+     * The uniqueness item of a verified person ({@code PERSON#<identity key>}): put only if absent,
+     * in the VERIFIED transaction, so of one person's racing signups exactly one opens an account.
+     */
+    private TransactWriteItem personAction(Signup s, String accountId, Instant at) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(key("PERSON#" + s.person().identityKey(), "PERSON"));
+        item.put("signupId", AttributeValue.fromS(s.signupId()));
+        item.put("accountId", AttributeValue.fromS(accountId));
+        item.put("verifiedAt", AttributeValue.fromS(Rfc3339.format(at)));
+        return TransactWriteItem.builder().put(software.amazon.awssdk.services.dynamodb.model.Put.builder()
+                .tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build()).build();
     }
 
     /**
@@ -262,7 +298,7 @@ public final class SignupStore {
             if (Contention.conflicted(e)) {
                 throw new Raced("signup " + signupId);
             }
-            throw e; // e.g. the account already exists: a bug, never retried into success
+            throw e; // e.g. the account already exists (a bug) or the person does (the caller decides)
         }
     }
 

@@ -197,9 +197,54 @@ public final class WaitingRoomStore {
         return signups.sum(signupsCounter(rolloutId, cohortId)).getOrDefault("signedUp", 0L);
     }
 
+    /** A ticket that holds its place; a bare claim (an enter still allocating its position) is not one yet. */
     public Optional<Ticket> ticket(String ticketId) {
         GetItemResponse r = db.getItem(b -> b.tableName(table).key(key("TICKET#" + ticketId, "TICKET")).consistentRead(true));
-        return r.hasItem() && !r.item().isEmpty() ? Optional.of(ticket(r.item())) : Optional.empty();
+        return r.hasItem() && !r.item().isEmpty() && r.item().containsKey("position")
+                ? Optional.of(ticket(r.item())) : Optional.empty();
+    }
+
+    /**
+     * Claims a device's ticket before any position is allocated: one conditional put of the ticket
+     * item without a position. Only the enter that wins the claim takes a number, so one device's
+     * concurrent enters allocate one position (no place nobody holds, true counts).
+     *
+     * @return whether this call claimed it (false: another enter of the same device did, or it exists)
+     */
+    public boolean claim(String ticketId, String rolloutId, String cohortId, Instant enteredAt, Instant expiresAt) {
+        Map<String, AttributeValue> item = key("TICKET#" + ticketId, "TICKET");
+        item.put("ticketId", s(ticketId));
+        item.put("rolloutId", s(rolloutId));
+        item.put("cohortId", s(cohortId));
+        item.put("enteredAt", s(Rfc3339.format(enteredAt)));
+        item.put("expiresAt", n(expiresAt.getEpochSecond()));
+        try {
+            db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives a claimed ticket its position, unless it already has one (then the stored ticket wins):
+     * {@code SET position} conditional on the claim existing without a position.
+     */
+    public TicketPut assignPosition(Ticket t) {
+        try {
+            db.updateItem(b -> b.tableName(table).key(key("TICKET#" + t.ticketId(), "TICKET"))
+                    .updateExpression("SET #p = :p")
+                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(#p)")
+                    .expressionAttributeNames(Map.of("#p", "position"))
+                    .expressionAttributeValues(Map.of(":p", n(t.position())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new TicketPut(ticket(t.ticketId()).orElse(t), true);
+        } catch (ConditionalCheckFailedException taken) {
+            if (taken.hasItem() && taken.item().containsKey("position")) {
+                return new TicketPut(ticket(taken.item()), false);
+            }
+            return new TicketPut(ticket(t.ticketId()).orElseThrow(), false);
+        }
     }
 
     /**

@@ -20,7 +20,7 @@ public final class Functions {
     /** Applies odds-feed messages: snapshots, price pointer, quarantine. */
     public static final FunctionDef FEED_INGESTER = new FunctionDef("feed-ingester",
             "dev.holdfast.functions.feed.FeedIngester", 1024, 10,
-            List.of(Tables.MARKETS), List.of(Tables.MARKETS), List.of());
+            List.of(Tables.MARKETS, Tables.PLATFORM), List.of(Tables.MARKETS), List.of());
 
     /** Suspends markets whose feed went stale and reopens them (loops for a minute per invocation). */
     public static final FunctionDef FEED_WATCHDOG = new FunctionDef("feed-watchdog",
@@ -102,7 +102,8 @@ public final class Functions {
      */
     public static final FunctionDef WAITING_ROOM = new FunctionDef("waiting-room",
             "dev.holdfast.functions.waitingroom.WaitingRoomApi", 1024, 10,
-            List.of(Tables.WAITING_ROOM, Tables.AUDIT), List.of(Tables.WAITING_ROOM, Tables.AUDIT), List.of());
+            List.of(Tables.WAITING_ROOM, Tables.AUDIT, Tables.PLATFORM),
+            List.of(Tables.WAITING_ROOM, Tables.AUDIT, Tables.PLATFORM), List.of());
 
     /**
      * Advances each open cohort's serving position at no more than its admission rate, slowed by the

@@ -29,6 +29,8 @@ public final class Routes {
             new RouteDef("POST", "/admin/markets/{marketId}/result", Access.ADMIN, Functions.MARKETS),
             new RouteDef("GET", "/admin/markets/{marketId}/settlement", Access.ADMIN, Functions.MARKETS),
             new RouteDef("GET", "/admin/feed/quarantine", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("GET", "/admin/markets/{marketId}/feed", Access.ADMIN, Functions.MARKETS),
+            new RouteDef("POST", "/admin/markets/{marketId}/feed/sequence", Access.ADMIN, Functions.MARKETS),
             new RouteDef("GET", "/admin/risk/config", Access.ADMIN, Functions.RISK),
             new RouteDef("PUT", "/admin/risk/config", Access.ADMIN, Functions.RISK),
             new RouteDef("GET", "/admin/risk/config/history", Access.ADMIN, Functions.RISK),

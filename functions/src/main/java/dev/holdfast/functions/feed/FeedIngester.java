@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.market.FeedNormalization;
 import dev.holdfast.domain.market.FeedUpdate;
 import dev.holdfast.domain.market.Market;
@@ -26,9 +27,11 @@ import java.util.Optional;
  * it), prices it, and stores the outcome: nothing for a duplicate or older sequence, a refreshed
  * age for unchanged odds, or a new immutable snapshot with the next {@code priceVersion}.
  *
- * <p>A message that cannot be parsed fails alone (partial batch response) and reaches the DLQ after
- * the queue's receive count; messages after it in the same group fail too, so a group's order is
- * never broken, while other groups in the batch are applied.
+ * <p>A message that can never be applied (not the contract's shape: not JSON, a probability
+ * {@code "abc"}, a sequence as a string …) is quarantined at once with {@code MALFORMED_MESSAGE}
+ * and its raw body, so the next update of its group is not held up. Only transient failures (a
+ * store error, a market that kept changing) fail the message: it fails alone (partial batch
+ * response), messages after it in the same group fail too, so a group's order is never broken.
  */
 public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final int ATTEMPTS = 20;
@@ -37,6 +40,7 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     private final Clock clock;
     private final JsonLog log = new JsonLog("feed-ingester");
     private final Metrics metrics = new Metrics("feed-ingester");
+    private final dev.holdfast.persistence.RiskConfigCache config;
 
     public FeedIngester() {
         this(Deployment.fromEnvironment());
@@ -55,8 +59,11 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     }
 
     public FeedIngester(Deployment deployment) {
-        this.markets = new MarketStore(deployment, new AuditLog(deployment));
+        AuditLog audit = new AuditLog(deployment);
+        this.markets = new MarketStore(deployment, audit);
         this.clock = deployment.clock();
+        this.config = new dev.holdfast.persistence.RiskConfigCache(
+                new dev.holdfast.persistence.RiskConfigStore(deployment, audit), deployment.clock());
     }
 
     /** What one message did. */
@@ -79,7 +86,15 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     /** Applies one message body; {@code messageId} and {@code sentAt} identify it in the quarantine. */
     public Applied apply(String messageId, Instant sentAt, String body) {
         Instant receivedAt = clock.instant();
-        FeedUpdate update = FeedMessage.parse(body);
+        FeedUpdate update;
+        try {
+            update = FeedMessage.parse(body);
+        } catch (FeedMessage.Poison poison) {
+            // it can never be applied: quarantined at once (reason + raw body), so the group moves on
+            markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.MALFORMED_MESSAGE.name(),
+                    poison.getMessage(), rawForQuarantine(body), receivedAt);
+            return Applied.QUARANTINED;
+        }
         Optional<String> marketId = markets.marketIdForFeed(update.provider(), update.providerMarketId());
         if (marketId.isEmpty()) {
             markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.UNKNOWN_PROVIDER_MARKET.name(),
@@ -92,6 +107,23 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             if (normalized.quarantined()) {
                 markets.quarantine(messageId, sentAt, normalized.quarantine().name(), normalized.detail(), body, receivedAt);
                 return Applied.QUARANTINED;
+            }
+            dev.holdfast.domain.market.FeedFreshness bounds = config.current().feed();
+            if (bounds.tooFarAhead(update.sourceTimestamp(), receivedAt)) {
+                markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.SOURCE_TIME_IN_FUTURE.name(),
+                        "sourceTimestamp " + update.sourceTimestamp() + " is more than feed.maxFutureSkewSeconds "
+                                + bounds.maxFutureSkewSeconds() + " ahead of " + Rfc3339.format(receivedAt), body, receivedAt);
+                return Applied.QUARANTINED;
+            }
+            if (bounds.implausibleJump(market.lastSequence(), update.sequence())) {
+                markets.quarantine(messageId, sentAt, FeedNormalization.QuarantineReason.SEQUENCE_JUMP.name(),
+                        "sequence " + update.sequence() + " after " + market.lastSequence() + " jumps more than feed.maxSequenceJump "
+                                + bounds.maxSequenceJump(), body, receivedAt);
+                return Applied.QUARANTINED;
+            }
+            if (update.sequence() <= market.lastSequence()) {
+                markets.countIgnoredOlder(market.marketId(), update.sequence(), receivedAt);
+                return Applied.IGNORED;
             }
             Market.FeedOutcome outcome = market.applyFeed(update.sequence(), normalized.probabilities(),
                     update.sourceTimestamp(), receivedAt);
@@ -112,6 +144,17 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             }
         }
         throw new IllegalStateException("market " + marketId.get() + " kept changing; the message will be retried");
+    }
+
+    /** The longest raw body kept in the quarantine (an SQS message is at most 256 KiB; a DynamoDB item 400 KB). */
+    static final int MAX_QUARANTINED_BODY = 64 * 1024;
+
+    static String rawForQuarantine(String body) {
+        if (body == null) {
+            return "";
+        }
+        return body.length() <= MAX_QUARANTINED_BODY ? body
+                : body.substring(0, MAX_QUARANTINED_BODY) + "…(" + body.length() + " characters)";
     }
 
     /** How old the price was when it was applied: received at minus the provider's timestamp (never negative). */

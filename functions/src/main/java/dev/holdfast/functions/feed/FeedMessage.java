@@ -46,7 +46,10 @@ final class FeedMessage {
         try {
             sourceTimestamp = Rfc3339.parse(text(n, "sourceTimestamp"));
         } catch (RuntimeException e) {
-            throw new Poison("'sourceTimestamp' must be an RFC 3339 time");
+            throw new Poison("'sourceTimestamp' must be an RFC 3339 time with a four-digit year");
+        }
+        if (sourceTimestamp.isBefore(Rfc3339.EARLIEST)) {
+            throw new Poison("'sourceTimestamp' is before " + Rfc3339.format(Rfc3339.EARLIEST));
         }
         JsonNode selections = n.get("selections");
         if (selections == null || !selections.isArray() || selections.isEmpty() || selections.size() > 100) {

@@ -147,9 +147,80 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         if (def.access() == Access.ADMIN && !caller.isAdmin()) {
             throw new ApiError(ErrorCode.FORBIDDEN, "this call needs the admin group");
         }
-        return route.handle(new HttpRequest(routeKey,
-                orEmpty(event.getPathParameters()), orEmpty(event.getQueryStringParameters()),
-                lowerCaseKeys(event.getHeaders()), body(event), caller, requestId, sourceIp(event)));
+        Map<String, String> pathParameters = orEmpty(event.getPathParameters());
+        Map<String, String> query = orEmpty(event.getQueryStringParameters());
+        checkIds(pathParameters, query);
+        Map<String, String> headers = lowerCaseKeys(event.getHeaders());
+        String body = body(event);
+        String contentType = headers.get("content-type");
+        if (body != null && !body.isEmpty() && contentType != null && !dev.holdfast.api.RequestBody.isJsonContentType(contentType)) {
+            throw dev.holdfast.api.RequestBody.unsupportedMediaType(contentType);
+        }
+        return route.handle(new HttpRequest(routeKey, pathParameters, query, headers, body, caller, requestId, sourceIp(event)));
+    }
+
+    /** What a path id may look like: every id Holdfast issues fits, and far under DynamoDB's 2,048-byte key bound. */
+    static final java.util.regex.Pattern PATH_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:~-]{1,128}");
+    /** Account ids are subjects (any printable text without spaces or '#'), still bounded. */
+    static final java.util.regex.Pattern ACCOUNT_ID = java.util.regex.Pattern.compile("[^\\p{Cntrl}\\s#]{1,128}");
+    static final java.util.regex.Pattern PRICE_VERSION = java.util.regex.Pattern.compile("[1-9][0-9]{0,17}");
+    /** Id-like query parameters: printable, no spaces, bounded. */
+    static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[^\\p{Cntrl}\\s]{1,200}");
+    static final Set<String> ID_QUERY_PARAMETERS = Set.of("id", "selectionId", "marketId", "eventId", "accountId");
+    /** The longest query parameter name or value (cursors are far shorter). */
+    static final int MAX_QUERY_VALUE = 1024;
+    /** The route's own "not found" code per path parameter; an impossible id is simply not there. */
+    static final Map<String, ErrorCode> NOT_FOUND_CODES = Map.of(
+            "marketId", ErrorCode.MARKET_NOT_FOUND,
+            "orderId", ErrorCode.ORDER_NOT_FOUND,
+            "withdrawalId", ErrorCode.WITHDRAWAL_NOT_FOUND,
+            "rolloutId", ErrorCode.ROLLOUT_NOT_FOUND,
+            "ticketId", ErrorCode.TICKET_NOT_FOUND,
+            "signupId", ErrorCode.SIGNUP_NOT_FOUND);
+
+    /**
+     * Every path parameter and id-like query parameter is checked here, before any handler, with a
+     * bound and a charset: an impossible id is the route's 404 (or a 400 naming the field), so no
+     * unchecked id ever reaches a store key.
+     */
+    static void checkIds(Map<String, String> pathParameters, Map<String, String> query) {
+        for (Map.Entry<String, String> p : pathParameters.entrySet()) {
+            String name = p.getKey();
+            String value = p.getValue() == null ? "" : p.getValue();
+            switch (name) {
+                case "accountId" -> {
+                    if (!ACCOUNT_ID.matcher(value).matches()) {
+                        throw ApiError.validation("accountId", "'accountId' is not an account id");
+                    }
+                }
+                case "priceVersion" -> {
+                    if (!PRICE_VERSION.matcher(value).matches()) {
+                        throw ApiError.validation("priceVersion", "'priceVersion' must be a positive whole number");
+                    }
+                }
+                default -> {
+                    if (!PATH_ID.matcher(value).matches()) {
+                        ErrorCode code = NOT_FOUND_CODES.getOrDefault(name, ErrorCode.NOT_FOUND);
+                        ObjectNode details = Json.object();
+                        details.put("field", name);
+                        throw new ApiError(code, "no such " + name + " (ids are 1 to 128 of A-Z a-z 0-9 . _ : ~ -)", details);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, String> q : query.entrySet()) {
+            String name = q.getKey();
+            String value = q.getValue() == null ? "" : q.getValue();
+            if (name.length() > 64) {
+                throw ApiError.validation("query", "a query parameter name is longer than 64 characters");
+            }
+            if (value.length() > MAX_QUERY_VALUE) {
+                throw ApiError.validation(name, "'" + name + "' is longer than " + MAX_QUERY_VALUE + " characters");
+            }
+            if (ID_QUERY_PARAMETERS.contains(name) && !value.isEmpty() && !QUERY_ID.matcher(value).matches()) {
+                throw ApiError.validation(name, "'" + name + "' must be 1 to 200 printable characters without spaces");
+            }
+        }
     }
 
     private static Caller verifiedCaller(APIGatewayV2HTTPEvent event) {

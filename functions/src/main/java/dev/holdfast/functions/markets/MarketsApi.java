@@ -103,9 +103,59 @@ public final class MarketsApi extends HttpFunction {
         serve("POST /admin/markets/{marketId}/result", this::declareResult);
         serve("GET /admin/markets/{marketId}/settlement", this::settlementProgress);
         serve("GET /admin/feed/quarantine", this::quarantine);
+        serve("GET /admin/markets/{marketId}/feed", r -> HttpResponse.of(200, feedInfo(find(r.pathParameter("marketId")))));
+        serve("POST /admin/markets/{marketId}/feed/sequence", this::resetFeedSequence);
         serve("GET /markets", this::list);
         serve("GET /markets/{marketId}", r -> HttpResponse.of(200, MarketJson.market(find(r.pathParameter("marketId")))));
         serve("GET /markets/{marketId}/prices/{priceVersion}", this::snapshot);
+    }
+
+    /** A market's feed bookkeeping: the last applied sequence and the ignored older ones. */
+    private ObjectNode feedInfo(Market m) {
+        MarketStore.FeedStats stats = markets.feedStats(m.marketId());
+        ObjectNode n = Json.object();
+        n.put("marketId", m.marketId());
+        n.put("provider", m.feed().provider());
+        n.put("providerMarketId", m.feed().providerMarketId());
+        n.put("lastSequence", m.lastSequence());
+        n.put("ignoredOlderSequences", stats.ignoredOlder());
+        if (stats.lastIgnoredAt().isPresent()) {
+            n.put("lastIgnoredSequence", stats.lastIgnoredSequence());
+            n.put("lastIgnoredAt", Rfc3339.format(stats.lastIgnoredAt().get()));
+        } else {
+            n.putNull("lastIgnoredSequence");
+            n.putNull("lastIgnoredAt");
+        }
+        return n;
+    }
+
+    /**
+     * {@code POST /admin/markets/{id}/feed/sequence {"sequence", "reason"}}: sets the market's last
+     * feed sequence (the next message must be newer), e.g. after an absurd sequence was applied or
+     * the provider restarted its numbering. Audited as {@code FEED_SEQUENCE_RESET}.
+     */
+    private HttpResponse resetFeedSequence(HttpRequest request) {
+        RequestBody body = request.jsonBody().allowOnly(Set.of("sequence", "reason"));
+        long sequence = body.optionalLong("sequence", 0, Long.MAX_VALUE)
+                .orElseThrow(() -> ApiError.validation("sequence", "'sequence' is required: a whole number from 0"));
+        String reason = body.requiredString("reason", 500);
+        String sub = request.requireCaller().sub();
+        String marketId = request.pathParameter("marketId");
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Market before = find(marketId);
+            Instant now = clock.instant();
+            Market.Change change = before.withFeedSequence(sequence);
+            ObjectNode was = Json.object().put("lastSequence", before.lastSequence());
+            ObjectNode is = Json.object().put("lastSequence", sequence).put("reason", reason);
+            try {
+                markets.save(before, change, Optional.empty(), Optional.of(new AuditRecord(AuditLog.newId(), sub,
+                        "FEED_SEQUENCE_RESET", "market/" + marketId, Json.write(was), Json.write(is), now)));
+                return HttpResponse.of(200, feedInfo(change.after()));
+            } catch (MarketStore.Conflict raced) {
+                // the feed moved it meanwhile: set it again on the new revision
+            }
+        }
+        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was changed, retry");
     }
 
     private HttpResponse createEvent(HttpRequest request) {
@@ -240,13 +290,19 @@ public final class MarketsApi extends HttpFunction {
         return v.asText();
     }
 
-    private static Instant time(RequestBody body, String field) {
+    private Instant time(RequestBody body, String field) {
         String s = body.requiredString(field, 40);
+        Instant t;
         try {
-            return Rfc3339.parse(s);
+            t = Rfc3339.parse(s);
         } catch (DateTimeParseException e) {
             throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
         }
+        if (!Rfc3339.sane(t, clock.instant())) {
+            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
+                    + " to ten years from now");
+        }
+        return t;
     }
 
     private Market find(String marketId) {

@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       on the cohort's counter. The account id is derived from the signup id, so every retry
  *       names the same account; the PENDING condition makes the first commit the only one.</li>
  *   <li>REJECTED → the signup PENDING→REJECTED with the reason; no account.</li>
+ *   <li>VERIFIED, but the same person (name, birth date and phone, normalized: {@code Person#identityKey})
+ *       already has an account → REJECTED {@code DUPLICATE_PERSON}. The VERIFIED transaction puts a
+ *       {@code PERSON#<key>} item conditional on absent, so racing signups of one person cannot both win.</li>
  *   <li>Outage, timeout, 429, 5xx → the signup stays PENDING and the message fails alone (partial
  *       batch response); it comes back after the visibility timeout. After {@code maxReceiveCount}
  *       it is dead-lettered and {@link SignupRedrive} enqueues it again: no signup is lost.</li>
@@ -137,7 +140,14 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
                 if (verdict.verified()) {
-                    signups.verify(s, clock.instant());
+                    try {
+                        signups.verify(s, clock.instant());
+                    } catch (SignupStore.DuplicatePerson taken) {
+                        // one verified person, one account: this person has one already
+                        signups.reject(s, SignupStore.DUPLICATE_PERSON, clock.instant());
+                        count(stats::finished);
+                        return Outcome.REJECTED;
+                    }
                 } else {
                     signups.reject(s, verdict.reason(), clock.instant());
                 }

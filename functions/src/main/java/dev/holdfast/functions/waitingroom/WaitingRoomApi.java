@@ -68,6 +68,8 @@ public final class WaitingRoomApi extends HttpFunction {
     private static final Set<String> COHORT_FIELDS = Set.of("cohortId", "label", "opensAt", "closesAt");
 
     private final WaitingRoomStore store;
+    private final dev.holdfast.persistence.EnterLimiter limits;
+    private final dev.holdfast.persistence.RiskConfigCache config;
     private final SigningSecret secret;
     private final Clock clock;
     private final Optional<String> pageUrl;
@@ -100,6 +102,9 @@ public final class WaitingRoomApi extends HttpFunction {
     public WaitingRoomApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.WAITING_ROOM);
         this.store = new WaitingRoomStore(deployment, new AuditLog(deployment));
+        this.limits = new dev.holdfast.persistence.EnterLimiter(deployment);
+        this.config = new dev.holdfast.persistence.RiskConfigCache(
+                new dev.holdfast.persistence.RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
         this.secret = SigningSecret.from(environment);
         this.clock = deployment.clock();
         this.pageUrl = Optional.ofNullable(environment.get(PAGE_URL_VARIABLE)).filter(s -> !s.isBlank());
@@ -131,7 +136,7 @@ public final class WaitingRoomApi extends HttpFunction {
         return HttpResponse.of(201, view);
     }
 
-    private static List<Cohort> cohorts(JsonNode node) {
+    private List<Cohort> cohorts(JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty() || node.size() > Rollout.MAX_COHORTS) {
             throw ApiError.validation("cohorts", "'cohorts' must be an array of 1 to " + Rollout.MAX_COHORTS + " cohorts");
         }
@@ -163,12 +168,18 @@ public final class WaitingRoomApi extends HttpFunction {
         }
     }
 
-    private static Instant time(String field, String text) {
+    private Instant time(String field, String text) {
+        Instant t;
         try {
-            return Rfc3339.parse(text);
+            t = Rfc3339.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
         }
+        if (!Rfc3339.sane(t, clock.instant())) {
+            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
+                    + " to ten years from now");
+        }
+        return t;
     }
 
     private ObjectNode rolloutJson(Rollout r, HttpRequest request) {
@@ -230,9 +241,16 @@ public final class WaitingRoomApi extends HttpFunction {
     private HttpResponse enter(HttpRequest request) {
         RequestBody body = request.jsonBody().allowOnly(Set.of("link", "deviceId"));
         String link = body.requiredString("link", 8192);
-        String device = body.requiredString("deviceId", 128);
-        if (!DEVICE_ID.matcher(device).matches()) {
+        String rawDevice = body.requiredString("deviceId", 128);
+        if (!DEVICE_ID.matcher(rawDevice).matches()) {
             throw ApiError.validation("deviceId", "'deviceId' must be 8 to 128 of A-Z a-z 0-9 _ -");
+        }
+        // one device, one spelling: ids are compared (and hashed into the ticket id) in lower case
+        String device = rawDevice.toLowerCase(java.util.Locale.ROOT);
+        dev.holdfast.domain.risk.RiskConfig.RateLimits rates = config.current().rateLimits();
+        java.util.OptionalLong deviceWait = limits.device(device, rates.entersPerDevicePerMinute(), clock.instant());
+        if (deviceWait.isPresent()) {
+            return rateLimited(deviceWait.getAsLong(), "this device entered too often; retry later");
         }
         CohortLink cohort = CohortLink.verify(link, secret.key())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link is not one Holdfast issued"));
@@ -257,13 +275,58 @@ public final class WaitingRoomApi extends HttpFunction {
             }
             case OPEN -> { }
         }
+        // a new place: limited per source address and cohort (queue stuffing from one address)
+        java.util.OptionalLong addressWait = limits.address(request.sourceIp(), cohort.rolloutId(), cohort.cohortId(),
+                rates.entersPerAddressPerMinute(), now);
+        if (addressWait.isPresent()) {
+            return rateLimited(addressWait.getAsLong(), "too many new places from this address; retry later");
+        }
+        // claim the device's ticket first: of one device's concurrent enters only the claimant takes
+        // a number, so no place is allocated that nobody holds
+        Instant expires = state.cohort().closesAt().plus(TICKET_KEPT_AFTER_CLOSE);
+        if (!store.claim(ticketId, cohort.rolloutId(), cohort.cohortId(), now, expires)) {
+            Optional<Ticket> theirs = awaitPosition(ticketId);
+            if (theirs.isPresent()) {
+                return HttpResponse.of(201, entered(theirs.get(), state)).withHeader("Idempotent-Replayed", "true");
+            }
+            // the claimant never finished (it failed between its two writes): finish it here
+        }
         int stripe = Math.floorMod(nextStripe.computeIfAbsent(cohort.rolloutId() + "#" + cohort.cohortId(),
                 k -> new AtomicInteger()).getAndIncrement(), stripes.stripes());
         long n = store.allocate(cohort.rolloutId(), cohort.cohortId(), stripe);
         Ticket t = new Ticket(ticketId, cohort.rolloutId(), cohort.cohortId(), stripes.position(stripe, n), now, Optional.empty());
-        WaitingRoomStore.TicketPut put = store.put(t, state.cohort().closesAt().plus(TICKET_KEPT_AFTER_CLOSE));
+        WaitingRoomStore.TicketPut put = store.assignPosition(t);
         HttpResponse r = HttpResponse.of(201, entered(put.ticket(), state));
         return put.created() ? r : r.withHeader("Idempotent-Replayed", "true");
+    }
+
+    /** {@code 429 RATE_LIMITED} with {@code Retry-After} and {@code details.retryAfterSeconds}. */
+    private static HttpResponse rateLimited(long retryAfterSeconds, String message) {
+        ObjectNode d = Json.object();
+        d.put("retryAfterSeconds", retryAfterSeconds);
+        return HttpResponse.of(429, new ApiError(ErrorCode.RATE_LIMITED, message, d).body())
+                .withHeader("Retry-After", Long.toString(retryAfterSeconds));
+    }
+
+    /** How long a duplicate enter waits for the claimant's position before finishing the ticket itself. */
+    private static final long CLAIM_WAIT_MILLIS = 3_000;
+
+    private Optional<Ticket> awaitPosition(String ticketId) {
+        long until = System.nanoTime() + CLAIM_WAIT_MILLIS * 1_000_000;
+        long pause = 5;
+        while (true) {
+            Optional<Ticket> t = store.ticket(ticketId);
+            if (t.isPresent() || System.nanoTime() > until) {
+                return t;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            pause = Math.min(100, pause * 2);
+        }
     }
 
     private ObjectNode entered(Ticket t, CohortState state) {

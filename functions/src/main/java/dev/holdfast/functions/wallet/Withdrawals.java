@@ -16,11 +16,11 @@ import dev.holdfast.domain.withdrawal.WithdrawalRequest;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.http.RetryBudget;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.withdrawals.WithdrawalJson;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.StatusStore;
@@ -51,7 +51,13 @@ import java.util.Set;
 final class Withdrawals {
     static final int BANK_MAX = 64;
     static final int ACCOUNT_MAX = 64;
-    private static final int ATTEMPTS = 25;
+    /**
+     * How long one withdrawal keeps retrying while its account changes under it: long enough for
+     * dozens of the same account's calls in flight to take turns, well inside the function's
+     * timeout ({@code Functions.WALLET}: 10 s).
+     */
+    static final java.time.Duration BUDGET = java.time.Duration.ofSeconds(9);
+    private final AccountTurns turns = new AccountTurns();
 
     private final WalletStore wallet;
     private final WithdrawalStore withdrawals;
@@ -104,7 +110,37 @@ final class Withdrawals {
             return replay(existing.get(), req, request.requestId());
         }
         MoneyMovement.requireAllowed(status);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        long deadline = System.nanoTime() + BUDGET.toNanos();
+        java.util.concurrent.locks.ReentrantLock turn = turns.take(sub, BUDGET.toMillis());
+        Withdrawal held;
+        try {
+            held = hold(request, sub, key, req, id, deadline);
+        } catch (Replayed r) {
+            return r.response;
+        } finally {
+            if (turn != null) {
+                turn.unlock();
+            }
+        }
+        enqueue(held, request.requestId()); // outside the account's turn
+        return HttpResponse.of(202, Json.parseTrusted(held.responseBody()));
+    }
+
+    /** A racing duplicate of the key won: its answer. */
+    private static final class Replayed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient HttpResponse response;
+
+        Replayed(HttpResponse response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
+    }
+
+    private Withdrawal hold(HttpRequest request, String sub, String key, WithdrawalRequest req, String id, long deadline) {
+        // one account's concurrent calls take turns: retried by a time budget with jittered back-off
+        long left = Math.max(1, deadline - System.nanoTime());
+        for (RetryBudget budget = RetryBudget.of(java.time.Duration.ofNanos(left)); budget.more(); ) {
             Account account = wallet.account(sub);
             Instant now = clock.instant();
             Posting hold;
@@ -124,16 +160,16 @@ final class Withdrawals {
             try {
                 withdrawals.create(w, hold, status.normalModeCheck());
             } catch (WithdrawalStore.Exists first) {
-                return replay(first.existing(), req, request.requestId()); // a racing duplicate won
+                throw new Replayed(replay(first.existing(), req, request.requestId())); // a racing duplicate won
             } catch (KeyedCommit.GuardFailed halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between
+                budget.again();
                 continue;
             } catch (WalletStore.Conflict raced) {
-                Contention.pause(attempt);
+                budget.backOff();
                 continue;
             }
-            enqueue(w, request.requestId());
-            return HttpResponse.of(202, body);
+            return w;
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "
                 + "retrying with the same Idempotency-Key is safe");

@@ -45,6 +45,8 @@ import java.util.Optional;
  *       PENDING and the message fails, to come back after the visibility timeout; after
  *       {@code maxReceiveCount} it is dead-lettered and {@link WithdrawalRedrive} enqueues it again.</li>
  * </ol>
+ * While the platform mode is not NORMAL no new transfer is sent (step 2 waits, {@link Held});
+ * step 1's status questions and the verdicts they bring still run.
  * So a transfer is sent again only after the bank said it never received it, COMPLETED is written
  * only after the bank confirmed, and the status change and its money always commit together.
  * A crash after any write resumes at the next delivery. Failed messages fail alone (partial batch
@@ -59,6 +61,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
     private final WithdrawalStore withdrawals;
     private final BankTransfers bank;
     private final FaultPoint faults;
+    private final dev.holdfast.persistence.StatusStore status;
     private final Duration lease;
     private final Clock clock;
     private final JsonLog log = new JsonLog("withdrawal-worker");
@@ -102,6 +105,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
         this.withdrawals = new WithdrawalStore(deployment, wallet);
         this.bank = bank;
         this.faults = faults;
+        this.status = new dev.holdfast.persistence.StatusStore(deployment, audit);
         this.lease = lease;
         this.clock = deployment.clock();
     }
@@ -127,6 +131,15 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
 
         NotYet(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Money movement is halted: no new transfer is sent; the withdrawal waits for NORMAL. */
+    public static final class Held extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Held(String withdrawalId) {
+            super("money movement is halted: withdrawal " + withdrawalId + " is held until the mode is NORMAL", null, false, false);
         }
     }
 
@@ -179,6 +192,12 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
                 default:
                     break; // the bank never received it: sending is safe
             }
+        }
+        // a NEW transfer goes to the bank only while money may move; a held withdrawal stays
+        // PENDING (its message fails and comes back, or the re-drive enqueues it) and proceeds by
+        // itself once the mode is NORMAL again. Transfers the bank already has were asked about above.
+        if (!status.current().mode().allowsMoneyMovement()) {
+            throw new Held(withdrawalId);
         }
         int next = read.get().attempts().size() + 1;
         try {

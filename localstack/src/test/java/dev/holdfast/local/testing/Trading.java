@@ -103,6 +103,8 @@ public final class Trading {
     public static void forVolume(ObjectNode c) {
         ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
         ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
+        ((ObjectNode) c.path("rateLimits")).put("entersPerAddressPerMinute", 100_000);
+        ((ObjectNode) c.path("rateLimits")).put("entersPerDevicePerMinute", 100_000);
         ((ObjectNode) c.path("feed")).put("keepSeconds", 1800);
         ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 3600);
         if (c.path("postTrade").isObject()) {

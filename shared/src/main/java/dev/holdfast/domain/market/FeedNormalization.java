@@ -17,7 +17,13 @@ public final class FeedNormalization {
 
     /** Why an update was quarantined. */
     public enum QuarantineReason {
-        UNKNOWN_PROVIDER_MARKET, UNKNOWN_SELECTION, MISSING_SELECTION, DUPLICATE_SELECTION, INVALID_PROBABILITY
+        UNKNOWN_PROVIDER_MARKET, UNKNOWN_SELECTION, MISSING_SELECTION, DUPLICATE_SELECTION, INVALID_PROBABILITY,
+        /** Not the contract's message shape at all (not JSON, a field missing or ill-typed): never applicable. */
+        MALFORMED_MESSAGE,
+        /** The sequence jumps further past the market's last one than the risk config's {@code feed.maxSequenceJump}. */
+        SEQUENCE_JUMP,
+        /** The source time is further ahead of our clock than the risk config's {@code feed.maxFutureSkewSeconds}. */
+        SOURCE_TIME_IN_FUTURE
     }
 
     /** Either probabilities per selection id (in the market's order) or a quarantine reason. */

@@ -51,6 +51,17 @@ public record Market(String marketId, String eventId, String name, MarketState s
                 revision + 1, createdAt);
     }
 
+    /**
+     * An admin's reset of the feed sequence (after a provider restarted its numbering, or a bad
+     * jump was applied): the next message must be newer than {@code sequence}. No state change.
+     */
+    public Change withFeedSequence(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("a feed sequence is never negative");
+        }
+        return new Change(with(state, stateReason, price, sequence), Optional.empty());
+    }
+
     /** Moves the market to {@code to}; refuses what the state machine forbids. */
     public Change transition(MarketState to, String cause, String reason, Instant at) {
         if (!state.canMoveTo(to)) {

@@ -112,12 +112,27 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
     }
 
     /** Orders per fixed one-minute window, per user ({@code sub}) and per source address. */
-    public record RateLimits(int ordersPerUserPerMinute, int ordersPerAddressPerMinute) {
+    /**
+     * Per-minute limits. Orders per user and per source address; waiting-room enters per device
+     * (every call) and new places per source address in one cohort (queue stuffing).
+     */
+    public record RateLimits(int ordersPerUserPerMinute, int ordersPerAddressPerMinute,
+                             int entersPerDevicePerMinute, int entersPerAddressPerMinute) {
+        public static final int DEFAULT_ENTERS_PER_DEVICE = 30;
+        public static final int DEFAULT_ENTERS_PER_ADDRESS = 120;
+
         public RateLimits {
             if (ordersPerUserPerMinute < 1 || ordersPerUserPerMinute > MAX_RATE
-                    || ordersPerAddressPerMinute < 1 || ordersPerAddressPerMinute > MAX_RATE) {
+                    || ordersPerAddressPerMinute < 1 || ordersPerAddressPerMinute > MAX_RATE
+                    || entersPerDevicePerMinute < 1 || entersPerDevicePerMinute > MAX_RATE
+                    || entersPerAddressPerMinute < 1 || entersPerAddressPerMinute > MAX_RATE) {
                 throw new IllegalArgumentException("rate limits are 1 to " + MAX_RATE);
             }
+        }
+
+        /** Order limits with the default enter limits. */
+        public RateLimits(int ordersPerUserPerMinute, int ordersPerAddressPerMinute) {
+            this(ordersPerUserPerMinute, ordersPerAddressPerMinute, DEFAULT_ENTERS_PER_DEVICE, DEFAULT_ENTERS_PER_ADDRESS);
         }
     }
 
@@ -221,8 +236,10 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
     private static final Set<String> STAKE = Set.of("min", "max");
     private static final Set<String> LIMITS = Set.of("global", "event", "user", "segment");
     private static final Set<String> SCOPED = Set.of("default", "overrides");
-    private static final Set<String> RATES = Set.of("ordersPerUserPerMinute", "ordersPerAddressPerMinute");
-    private static final Set<String> FEED = Set.of("keepSeconds", "suspendAfterSeconds");
+    private static final Set<String> RATES = Set.of("ordersPerUserPerMinute", "ordersPerAddressPerMinute",
+            "entersPerDevicePerMinute", "entersPerAddressPerMinute");
+    private static final Set<String> FEED = Set.of("keepSeconds", "suspendAfterSeconds", "maxSequenceJump",
+            "maxFutureSkewSeconds");
     private static final Set<String> FAIL_CLOSE = Set.of("maxRiskLagSeconds");
     private static final Set<String> POST_TRADE = Set.of("suspendMarkets", "suspendAtShareOfEventLimit", "maxStakeBurst",
             "sharedDevice", "sharedAddress");
@@ -261,6 +278,11 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         ObjectNode ratesNode = object(root, "", "rateLimits", RATES);
         int perUser = integer(ratesNode, "rateLimits", "ordersPerUserPerMinute", 1, MAX_RATE);
         int perAddress = integer(ratesNode, "rateLimits", "ordersPerAddressPerMinute", 1, MAX_RATE);
+        // optional (added later): absent means the default
+        int entersPerDevice = ratesNode.hasNonNull("entersPerDevicePerMinute")
+                ? integer(ratesNode, "rateLimits", "entersPerDevicePerMinute", 1, MAX_RATE) : RateLimits.DEFAULT_ENTERS_PER_DEVICE;
+        int entersPerAddress = ratesNode.hasNonNull("entersPerAddressPerMinute")
+                ? integer(ratesNode, "rateLimits", "entersPerAddressPerMinute", 1, MAX_RATE) : RateLimits.DEFAULT_ENTERS_PER_ADDRESS;
 
         ObjectNode feedNode = object(root, "", "feed", FEED);
         int keep = integer(feedNode, "feed", "keepSeconds", 1, MAX_SECONDS);
@@ -268,6 +290,20 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         if (keep > suspend) {
             throw ApiError.validation("feed.keepSeconds", "'feed.keepSeconds' must be at most 'feed.suspendAfterSeconds'");
         }
+        // optional (added later): absent means the default bound
+        long maxJump = FeedFreshness.DEFAULT_MAX_SEQUENCE_JUMP;
+        if (feedNode.hasNonNull("maxSequenceJump")) {
+            JsonNode j = feedNode.get("maxSequenceJump");
+            if (!j.isIntegralNumber() || !j.canConvertToLong() || j.longValue() < 1
+                    || j.longValue() > FeedFreshness.MAX_MAX_SEQUENCE_JUMP) {
+                throw ApiError.validation("feed.maxSequenceJump",
+                        "'feed.maxSequenceJump' must be a whole number from 1 to " + FeedFreshness.MAX_MAX_SEQUENCE_JUMP);
+            }
+            maxJump = j.longValue();
+        }
+        int maxSkew = feedNode.hasNonNull("maxFutureSkewSeconds")
+                ? integer(feedNode, "feed", "maxFutureSkewSeconds", 0, FeedFreshness.MAX_MAX_FUTURE_SKEW_SECONDS)
+                : FeedFreshness.DEFAULT_MAX_FUTURE_SKEW_SECONDS;
 
         ObjectNode failNode = object(root, "", "failClose", FAIL_CLOSE);
         int maxLag = integer(failNode, "failClose", "maxRiskLagSeconds", 1, MAX_SECONDS);
@@ -275,7 +311,7 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         PostTrade postTrade = root.hasNonNull("postTrade") ? postTrade(root) : PostTrade.DEFAULT;
 
         return new RiskConfig(version, new StakeRange(min, max), new Limits(global, event, user, segment),
-                new RateLimits(perUser, perAddress), new FeedFreshness(keep, suspend), new FailClose(maxLag), postTrade);
+                new RateLimits(perUser, perAddress, entersPerDevice, entersPerAddress), new FeedFreshness(keep, suspend, maxJump, maxSkew), new FailClose(maxLag), postTrade);
     }
 
     private static PostTrade postTrade(ObjectNode root) {
@@ -346,9 +382,13 @@ public record RiskConfig(long version, StakeRange stake, Limits limits, RateLimi
         ObjectNode r = n.putObject("rateLimits");
         r.put("ordersPerUserPerMinute", rateLimits.ordersPerUserPerMinute());
         r.put("ordersPerAddressPerMinute", rateLimits.ordersPerAddressPerMinute());
+        r.put("entersPerDevicePerMinute", rateLimits.entersPerDevicePerMinute());
+        r.put("entersPerAddressPerMinute", rateLimits.entersPerAddressPerMinute());
         ObjectNode f = n.putObject("feed");
         f.put("keepSeconds", feed.keepSeconds());
         f.put("suspendAfterSeconds", feed.suspendAfterSeconds());
+        f.put("maxSequenceJump", feed.maxSequenceJump());
+        f.put("maxFutureSkewSeconds", feed.maxFutureSkewSeconds());
         n.putObject("failClose").put("maxRiskLagSeconds", failClose.maxRiskLagSeconds());
         ObjectNode p = n.putObject("postTrade");
         p.put("suspendMarkets", postTrade.suspendMarkets());

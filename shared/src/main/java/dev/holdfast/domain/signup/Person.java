@@ -20,6 +20,18 @@ public record Person(String name, LocalDate birthDate, String phone, String regi
         Objects.requireNonNull(region);
     }
 
+    /**
+     * Who this is, whatever the spelling: a hash of the normalized name (Unicode NFKC, lower case,
+     * spaces, dots, hyphens and apostrophes dropped), the birth date and the phone's digits. Two
+     * signups with the same identity key are one person, who gets one account.
+     */
+    public String identityKey() {
+        String n = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKC)
+                .toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s.\\-'’·]+", "");
+        String digits = phone.replaceAll("[^0-9]", "");
+        return LedgerIds.fingerprint("identity", n, birthDate.toString(), digits);
+    }
+
     /** A hash of the whole person: tells a replay of the same signup from a different one. */
     public String fingerprint() {
         return LedgerIds.fingerprint("person", name, birthDate.toString(), phone, region);

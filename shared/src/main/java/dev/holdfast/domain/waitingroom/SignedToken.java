@@ -53,7 +53,7 @@ public final class SignedToken {
         byte[] expected = hmac(parts[0] + "." + parts[1], secret);
         byte[] given;
         try {
-            given = DECODER.decode(parts[2]);
+            given = decodeCanonical(parts[2]);
         } catch (IllegalArgumentException e) {
             throw new Invalid("malformed signature");
         }
@@ -61,7 +61,7 @@ public final class SignedToken {
             throw new Invalid("bad signature");
         }
         try {
-            JsonNode claims = Json.parse(new String(DECODER.decode(parts[1]), StandardCharsets.UTF_8));
+            JsonNode claims = Json.parse(new String(decodeCanonical(parts[1]), StandardCharsets.UTF_8));
             if (!(claims instanceof ObjectNode o)) {
                 throw new Invalid("claims are not an object");
             }
@@ -69,6 +69,20 @@ public final class SignedToken {
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new Invalid("malformed claims");
         }
+    }
+
+    /**
+     * Decodes unpadded base64url only in its one canonical spelling: the text must be exactly what
+     * encoding the decoded bytes gives back, so a last character differing only in its unused bits,
+     * padding, or anything the decoder would tolerate is refused ({@link IllegalArgumentException}).
+     * Without this a signature has several spellings that all verify (a malleable token).
+     */
+    public static byte[] decodeCanonical(String text) {
+        byte[] bytes = DECODER.decode(text);
+        if (!b64(bytes).equals(text)) {
+            throw new IllegalArgumentException("not the canonical base64url spelling");
+        }
+        return bytes;
     }
 
     private static byte[] hmac(String input, byte[] secret) {
