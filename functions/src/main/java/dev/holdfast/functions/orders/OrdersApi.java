@@ -19,6 +19,7 @@ import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.wallet.Account;
+import dev.holdfast.functions.http.AccountTurns;
 import dev.holdfast.functions.http.Caller;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
@@ -99,6 +100,8 @@ public final class OrdersApi extends HttpFunction {
     private final Duration backoffBase;
     private final Metrics metrics = new Metrics(Functions.ORDERS.id());
     private final Map<String, String> segments = new ConcurrentHashMap<>();
+    /** One account's concurrent orders in one container take turns (see {@link AccountTurns}). */
+    private final AccountTurns turns = new AccountTurns();
 
     /** Lambda's entry: the container's deployment, primed before a SnapStart snapshot. */
     public OrdersApi() {
@@ -230,13 +233,24 @@ public final class OrdersApi extends HttpFunction {
         OrderOrigin origin = new OrderOrigin(Optional.ofNullable(request.sourceIp()), deviceId(request));
         String orderId = OrderIds.of(caller.sub(), key);
 
+        java.util.concurrent.locks.ReentrantLock turn = turns.take(caller.sub(), budget.toMillis());
+        try {
+            return placeInTurn(caller, key, req, origin, orderId);
+        } finally {
+            if (turn != null) {
+                turn.unlock();
+            }
+        }
+    }
+
+    private HttpResponse placeInTurn(Caller caller, String key, OrderRequest req, OrderOrigin origin, String orderId) {
         OrderCommit.Inputs in = commit.read(orderId, req.marketId(), caller.sub());
         if (in.existing().isPresent()) {
             return replay(in.existing().get(), req); // a replay never spends the rate limit
         }
         RiskConfig cfg = config.current();
         haltedCheck(cfg, gate.current());
-        RateLimiter.Window window = RateLimiter.Window.at(caller.sub(), request.sourceIp(), cfg.rateLimits(), clock.instant());
+        RateLimiter.Window window = RateLimiter.Window.at(caller.sub(), origin.sourceAddress().orElse(null), cfg.rateLimits(), clock.instant());
         Instant deadline = clock.instant().plus(budget);
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
         for (int attempt = 0; ; attempt++) {

@@ -14,6 +14,7 @@ import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalIds;
 import dev.holdfast.domain.withdrawal.WithdrawalRequest;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
+import dev.holdfast.functions.http.AccountTurns;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.RetryBudget;

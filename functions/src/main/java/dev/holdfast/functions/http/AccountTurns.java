@@ -1,4 +1,4 @@
-package dev.holdfast.functions.wallet;
+package dev.holdfast.functions.http;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,18 +10,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * containers race as before, with back-off) — but where one container serves many calls at once,
  * as the local environment does, it turns dozens of lost races into a short queue.
  */
-final class AccountTurns {
+public final class AccountTurns {
     private static final int STRIPES = 256;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
-    AccountTurns() {
+    public AccountTurns() {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock(true);
         }
     }
 
     /** The account's lock, taken within {@code waitMillis}; null if it was not (go on without it). */
-    ReentrantLock take(String accountId, long waitMillis) {
+    public ReentrantLock take(String accountId, long waitMillis) {
         ReentrantLock lock = locks[Math.floorMod(accountId.hashCode(), STRIPES)];
         try {
             return lock.tryLock(Math.max(0, waitMillis), TimeUnit.MILLISECONDS) ? lock : null;
