@@ -58,6 +58,8 @@ public final class LocalHoldfast implements AutoCloseable {
     private final LocalJwt jwt;
     private final FunctionHost host;
     private final LocalApiGateway gateway;
+    private final LocalWebSocketGateway websocket;
+    private final dev.holdfast.functions.live.LivePublisher livePublisher;
     private final Map<QueueDef, QueueUrls> queues;
     private final Map<TableDef, String> tables;
     private final List<QueuePoller> queuePollers = new ArrayList<>();
@@ -117,6 +119,12 @@ public final class LocalHoldfast implements AutoCloseable {
                 HttpIdentityVerifier.URL_VARIABLE, verifier.url(),
                 HttpIdentityVerifier.TIMEOUT_VARIABLE, Long.toString(VERIFIER_TIMEOUT_MS),
                 SigningSecret.VALUE_VARIABLE, signingSecret));
+        websocket = new LocalWebSocketGateway(host, jwt, clock, "127.0.0.1",
+                options.port() == 0 ? 0 : options.port() + 1); // 8081 beside the default 8080
+        host.provide(Functions.LIVE, new dev.holdfast.functions.live.LiveApi(deployment, websocket,
+                dev.holdfast.domain.live.Subscriptions.DEFAULT_LIMIT));
+        livePublisher = new dev.holdfast.functions.live.LivePublisher(deployment, websocket, 32);
+        host.provide(Functions.LIVE_PUBLISHER, livePublisher);
         host.warm(Functions.ALL);
 
         for (Triggers.QueueTrigger t : triggers.queues()) {
@@ -139,6 +147,7 @@ public final class LocalHoldfast implements AutoCloseable {
         scheduler = new LocalScheduler(triggers.schedules(), host, options.region());
         gateway = new LocalApiGateway(host, jwt, clock, "127.0.0.1", options.port());
         gateway.start();
+        websocket.begin();
         threads.forEach(Thread::start);
     }
 
@@ -182,6 +191,7 @@ public final class LocalHoldfast implements AutoCloseable {
         n.put("sqsEndpoint", sqsEndpoint.toString());
         n.put("region", options.region());
         n.put("tokenUrl", apiBaseUrl() + "/local/token");
+        n.put("websocketUrl", websocket.url());
         n.put("bankUrl", bank.url());
         n.put("verifierUrl", verifier.url());
         ObjectNode t = n.putObject("tables");
@@ -201,6 +211,16 @@ public final class LocalHoldfast implements AutoCloseable {
 
     public Deployment deployment() {
         return deployment;
+    }
+
+    /** The live-price WebSocket API of this environment ({@code websocketUrl}). */
+    public LocalWebSocketGateway websocket() {
+        return websocket;
+    }
+
+    /** The live-price publisher as this environment runs it (its work counters). */
+    public dev.holdfast.functions.live.LivePublisher livePublisher() {
+        return livePublisher;
     }
 
     /**
@@ -256,6 +276,7 @@ public final class LocalHoldfast implements AutoCloseable {
     @Override
     public void close() {
         gateway.stop();
+        websocket.end();
         scheduler.close();
         queuePollers.forEach(QueuePoller::stop);
         streamPollers.forEach(StreamPoller::stop);

@@ -111,20 +111,21 @@ class LiveProtocolTest {
     void resumeReplaysWhatIsHeldInOrder() {
         List<LiveChange> held = new ArrayList<>(held(6, 10));
         java.util.Collections.reverse(held);
-        var plan = assertInstanceOf(Resume.Plan.Replay.class, Resume.plan(5, 10, held, 64));
+        Resume.Plan<LiveChange> p = Resume.plan(5, 10, held, LiveChange::sequence, 64);
+        Resume.Plan.Replay<LiveChange> plan = assertInstanceOf(Resume.Plan.Replay.class, p);
         assertEquals(List.of(6L, 7L, 8L, 9L, 10L), plan.changes().stream().map(LiveChange::sequence).toList());
-        assertEquals(List.of(), assertInstanceOf(Resume.Plan.Replay.class, Resume.plan(10, 10, List.of(), 64)).changes());
+        assertEquals(List.of(), assertInstanceOf(Resume.Plan.Replay.class, Resume.plan(10, 10, List.of(), LiveChange::sequence, 64)).changes());
     }
 
     @Test
     void resumeFallsBackToASnapshotOnAHoleTooFarBackOrABogusSequence() {
         List<LiveChange> hole = new ArrayList<>(held(6, 10));
         hole.remove(2);
-        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(5, 10, hole, 64));
-        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(5, 10, held(7, 10), 64)); // 6 expired
-        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(1, 100, held(2, 100), 64)); // past the bound
-        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(11, 10, List.of(), 64));
-        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(-1, 10, held(0, 10), 64));
+        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(5, 10, hole, LiveChange::sequence, 64));
+        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(5, 10, held(7, 10), LiveChange::sequence, 64)); // 6 expired
+        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(1, 100, held(2, 100), LiveChange::sequence, 64)); // past the bound
+        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(11, 10, List.of(), LiveChange::sequence, 64));
+        assertInstanceOf(Resume.Plan.Snapshot.class, Resume.plan(-1, 10, held(0, 10), LiveChange::sequence, 64));
     }
 
     @Test
