@@ -298,4 +298,57 @@ class LivePricesTest {
             assertEquals("sequence", noSeq.path("error").path("details").path("field").asText(), noSeq.toString());
         }
     }
+
+    private static String etagOf(dev.holdfast.local.testing.Api.Reply r) {
+        String tag = r.header("ETag");
+        assertTrue(tag != null && tag.startsWith("\"") && tag.endsWith("\""), "a strong ETag: " + r.headers());
+        return tag;
+    }
+
+    private static dev.holdfast.local.testing.Api.Reply conditional(String path, String etag) {
+        return markets.api().send("GET", path, user, null, "If-None-Match", etag);
+    }
+
+    /** Display reads carry a short public Cache-Control and a strong ETag; If-None-Match gives 304 until the price or state moves. */
+    @Test
+    void displayReadsAreCacheableForASecondWithAStrongEtag() {
+        String[] m = openMarket();
+        String path = "/markets/" + m[0];
+        var first = markets.api().get(path, user);
+        assertEquals(200, first.status());
+        String tag = etagOf(first);
+        String cc = first.header("Cache-Control");
+        assertTrue(cc.contains("public") && cc.matches(".*max-age=[01]\\b.*"), cc);
+        var same = conditional(path, tag);
+        assertEquals(304, same.status());
+        assertEquals("", same.raw());
+        assertEquals(tag, same.header("ETag"));
+        assertEquals(304, conditional(path, "\"other\", W/" + tag).status(), "a list, and weak comparison");
+
+        markets.send(m[1], 2, "0.4", "0.4", "0.2");
+        markets.await(m[0], n -> n.path("price").path("priceVersion").asLong() == 2);
+        var moved = conditional(path, tag);
+        assertEquals(200, moved.status(), "a new priceVersion");
+        String v2 = etagOf(moved);
+        String received = moved.json().path("price").path("receivedAt").asText();
+        Markets.sleep(5);
+        markets.send(m[1], 3, "0.4", "0.4", "0.2");
+        markets.await(m[0], n -> !n.path("price").path("receivedAt").asText().equals(received));
+        var refreshed = conditional(path, v2);
+        assertEquals(200, refreshed.status(), "a refreshed age is a new representation");
+        String v2b = etagOf(refreshed);
+        assertEquals(304, conditional(path, v2b).status());
+        assertEquals(200, markets.api().post("/admin/markets/" + m[0] + "/state", markets.admin(),
+                "{\"state\":\"SUSPENDED\",\"reason\":\"var\"}").status());
+        assertEquals(200, conditional(path, v2b).status(), "a state change too");
+
+        var list = markets.api().get("/markets?state=OPEN", user);
+        assertEquals(200, list.status());
+        String listTag = etagOf(list);
+        assertTrue(list.header("Cache-Control").contains("max-age=1"));
+        assertEquals(304, conditional("/markets?state=OPEN", listTag).status());
+        String[] other = openMarket();
+        assertEquals(200, conditional("/markets?state=OPEN", listTag).status(), "a market opened: the list changed");
+        assertTrue(other.length == 2);
+    }
 }
