@@ -58,7 +58,7 @@ class WaitingPageTest extends DevApiTemplate {
         List<Map<String, Object>> behaviors = TemplateLookup.listOfMaps(distributionConfig().get("CacheBehaviors"));
         assertEquals(List.of(WaitingPageConstruct.WAITING_ROOM_PATH, WaitingPageConstruct.SIGNUP_PATH),
                 behaviors.stream().map(b -> b.get("PathPattern")).toList());
-        String api = lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of());
+        String api = lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
         for (Map<String, Object> b : behaviors) {
             String path = (String) b.get("PathPattern");
             assertEquals("https-only", b.get("ViewerProtocolPolicy"), path);
