@@ -116,6 +116,8 @@ public final class LocalWebSocketGateway extends WebSocketServer implements Live
             stop(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // closing sockets whose peers are already gone (a selector key cancelled): the server is down anyway
         }
         workers.shutdown();
     }

@@ -185,23 +185,33 @@ public final class LiveStore {
         List<String> out = new ArrayList<>();
         int pages = 0;
         for (int s = 0; s < SHARDS; s++) {
-            String pk = subsPk(marketId, s);
-            Map<String, AttributeValue> start = null;
-            do {
-                Map<String, AttributeValue> from = start;
-                QueryResponse r = dynamo.query(b -> {
-                    b.tableName(table).keyConditionExpression("pk = :pk")
-                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-                            .projectionExpression("sk");
-                    if (from != null) {
-                        b.exclusiveStartKey(from);
-                    }
-                });
-                pages++;
-                r.items().forEach(i -> out.add(i.get("sk").s()));
-                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-            } while (start != null);
+            Subscribers one = subscribers(marketId, s);
+            out.addAll(one.connectionIds());
+            pages += one.pages();
         }
+        return new Subscribers(out, pages);
+    }
+
+    /** The subscribers of {@code marketId} in one shard (a query, paged past 1 MB). */
+    public Subscribers subscribers(String marketId, int shard) {
+        List<String> out = new ArrayList<>();
+        int pages = 0;
+        String pk = subsPk(marketId, shard);
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse r = dynamo.query(b -> {
+                b.tableName(table).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+                        .projectionExpression("sk");
+                if (from != null) {
+                    b.exclusiveStartKey(from);
+                }
+            });
+            pages++;
+            r.items().forEach(i -> out.add(i.get("sk").s()));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
         return new Subscribers(out, pages);
     }
 

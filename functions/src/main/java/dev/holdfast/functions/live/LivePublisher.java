@@ -44,6 +44,10 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
     private final LiveSender sender;
     private final Clock clock;
     private final ExecutorService sends;
+    /** Markets of one batch are published side by side (each market's changes stay in order). */
+    private final ExecutorService marketWork;
+    /** A market's subscriber shards are read side by side. */
+    private final ExecutorService shardReads;
     private final JsonLog log = new JsonLog("live-publisher");
     private final Stats stats = new Stats();
 
@@ -71,11 +75,15 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
         this.store = new LiveStore(deployment);
         this.sender = sender;
         this.clock = deployment.clock();
-        this.sends = Executors.newFixedThreadPool(parallelSends, r -> {
-            Thread t = new Thread(r, "live-send");
-            t.setDaemon(true);
-            return t;
-        });
+        this.sends = Executors.newFixedThreadPool(parallelSends, r -> daemon(r, "live-send"));
+        this.marketWork = Executors.newFixedThreadPool(8, r -> daemon(r, "live-market"));
+        this.shardReads = Executors.newFixedThreadPool(LiveStore.SHARDS, r -> daemon(r, "live-shard"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     public Stats stats() {
@@ -115,15 +123,20 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
             byMarket.computeIfAbsent(after.marketId(), k -> new ArrayList<>()).add(new Write(d.getSequenceNumber(), before, after));
         }
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-        byMarket.forEach((marketId, writes) -> {
+        Map<String, Future<?>> work = new LinkedHashMap<>();
+        byMarket.forEach((marketId, writes) -> work.put(marketId, marketWork.submit(() -> publish(marketId, writes))));
+        work.forEach((marketId, f) -> {
             try {
-                publish(marketId, writes);
-            } catch (RuntimeException e) {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(new StreamsEventResponse.BatchItemFailure(byMarket.get(marketId).get(0).sequenceNumber()));
+            } catch (java.util.concurrent.ExecutionException e) {
                 ObjectNode line = log.line("ERROR", context == null ? null : context.getAwsRequestId(), "publish failed");
                 line.put("marketId", marketId);
-                line.put("error", String.valueOf(e));
+                line.put("error", String.valueOf(e.getCause()));
                 log.write(line);
-                failures.add(new StreamsEventResponse.BatchItemFailure(writes.get(0).sequenceNumber()));
+                failures.add(new StreamsEventResponse.BatchItemFailure(byMarket.get(marketId).get(0).sequenceNumber()));
             }
         });
         return new StreamsEventResponse(failures);
@@ -151,10 +164,19 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
         stats.changes.addAndGet(out.size());
         store.hold(marketId, out, clock.instant());
         stats.writes.addAndGet((out.size() + 24) / 25);
-        LiveStore.Subscribers subscribers = store.subscribers(marketId);
-        stats.subscriberQueries.addAndGet(subscribers.pages());
-        List<Future<?>> inFlight = new ArrayList<>(subscribers.connectionIds().size());
-        for (String connectionId : subscribers.connectionIds()) {
+        List<Future<LiveStore.Subscribers>> shards = new ArrayList<>();
+        for (int s = 0; s < LiveStore.SHARDS; s++) {
+            int shard = s;
+            shards.add(shardReads.submit(() -> store.subscribers(marketId, shard)));
+        }
+        List<String> subscribers = new ArrayList<>();
+        for (Future<LiveStore.Subscribers> f : shards) {
+            LiveStore.Subscribers one = join(f);
+            subscribers.addAll(one.connectionIds());
+            stats.subscriberQueries.addAndGet(one.pages());
+        }
+        List<Future<?>> inFlight = new ArrayList<>(subscribers.size());
+        for (String connectionId : subscribers) {
             inFlight.add(sends.submit(() -> sendAll(connectionId, out)));
         }
         RuntimeException failed = null;
@@ -170,6 +192,17 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
         }
         if (failed != null) {
             throw failed; // the batch is retried: the same sequences are sent again, clients drop what they have
+        }
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
     }
 

@@ -54,10 +54,12 @@ public final class PublishBench {
         final Map<String, View> views = new HashMap<>();
         final StringBuilder partial = new StringBuilder();
         final ConcurrentLinkedQueue<Long> latenciesMs;
+        final ConcurrentLinkedQueue<Long> publishMs;
         WebSocket socket;
 
-        Client(ConcurrentLinkedQueue<Long> latenciesMs) {
+        Client(ConcurrentLinkedQueue<Long> latenciesMs, ConcurrentLinkedQueue<Long> publishMs) {
             this.latenciesMs = latenciesMs;
+            this.publishMs = publishMs;
         }
 
         @Override
@@ -79,6 +81,7 @@ public final class PublishBench {
                         if (type.equals("price") && v.snapshot >= 0) {
                             long sent = Instant.parse(n.path("price").path("sourceTimestamp").asText()).toEpochMilli();
                             latenciesMs.add(now - sent);
+                            publishMs.add(now - Instant.parse(n.path("price").path("receivedAt").asText()).toEpochMilli());
                         }
                     }
                 }
@@ -116,13 +119,14 @@ public final class PublishBench {
 
             System.out.printf("connecting %d clients, %d markets each...%n", clients, perClient);
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Long> publishing = new ConcurrentLinkedQueue<>();
             HttpClient httpClient = HttpClient.newHttpClient();
             List<Client> all = new ArrayList<>();
             Semaphore inFlight = new Semaphore(32);
             List<CompletableFuture<WebSocket>> connecting = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int c = 0; c < clients; c++) {
-                Client client = new Client(latencies);
+                Client client = new Client(latencies, publishing);
                 all.add(client);
                 inFlight.acquire();
                 StringBuilder ids = new StringBuilder();
@@ -219,6 +223,7 @@ public final class PublishBench {
                 }
             }
             long[] ms = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] pub = publishing.stream().mapToLong(Long::longValue).sorted().toArray();
             long changes = stats.changes.get() - changes0;
             long queries = stats.subscriberQueries.get() - queries0;
             long sends = stats.sends.get() - sends0;
@@ -235,6 +240,7 @@ public final class PublishBench {
             System.out.printf("| feed message → client receipt p50 | %d ms |%n", pct(ms, 50));
             System.out.printf("| feed message → client receipt p99 | %d ms |%n", pct(ms, 99));
             System.out.printf("| feed message → client receipt max | %d ms |%n", ms.length == 0 ? 0 : ms[ms.length - 1]);
+            System.out.printf("| of which ingested (receivedAt) → client receipt p50 / p99 | %d / %d ms |%n", pct(pub, 50), pct(pub, 99));
             System.out.printf("| changes lost | %d |%n", lost);
             System.out.printf("| changes out of order | %d |%n", outOfOrder);
             System.out.printf("| duplicates (dropped by sequence) | %d |%n", duplicates);
