@@ -53,6 +53,8 @@ public final class LocalApiGateway {
 
     static final String WAITING_PAGE_FILE = "index.html";
     static final String WAITING_PAGE_RESOURCE = "web/" + WAITING_PAGE_FILE;
+    /** The market page beside it: live odds over the WebSocket API, orders at the shown priceVersion. */
+    static final String MARKET_PAGE_FILE = "market.html";
 
     private final FunctionHost host;
     private volatile String waitingPageHtml;
@@ -136,6 +138,9 @@ public final class LocalApiGateway {
         if (method.equals("GET") && (path.equals("/") || path.equals("/" + WAITING_PAGE_FILE))) {
             return waitingPage();
         }
+        if (method.equals("GET") && path.equals("/" + MARKET_PAGE_FILE)) {
+            return marketPage();
+        }
         byte[] bodyBytes = readBody(exchange.getRequestBody());
         String body = bodyBytes.length == 0 ? null : new String(bodyBytes, StandardCharsets.UTF_8);
 
@@ -179,6 +184,17 @@ public final class LocalApiGateway {
             waitingPageHtml = page;
         }
         return new Answer(200, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-cache"), page);
+    }
+
+    /** The market page ({@code GET /market.html}), from the classpath beside the waiting page. */
+    private Answer marketPage() throws IOException {
+        try (InputStream in = LocalApiGateway.class.getClassLoader().getResourceAsStream("web/" + MARKET_PAGE_FILE)) {
+            if (in == null) {
+                throw new ApiError(ErrorCode.NOT_FOUND, "no market page on the classpath");
+            }
+            return new Answer(200, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-cache"),
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     private static byte[] readBody(InputStream in) throws IOException {
