@@ -48,6 +48,11 @@ public final class ApiStack extends Stack {
     static final String SIGNING_SECRET_ARN_VARIABLE = "SIGNING_SECRET_ARN";
     /** Base URL of the waiting page, {@code https://<distribution domain>/}. */
     static final String WAITING_PAGE_URL_VARIABLE = "WAITING_PAGE_URL";
+    /** The live functions' callback URL ({@code ManagementApiSender.CALLBACK_URL_VARIABLE}). */
+    static final String LIVE_CALLBACK_URL_VARIABLE = "LIVE_CALLBACK_URL";
+    /** The live authorizer's token issuer and audience ({@code CognitoTokens}). */
+    static final String USER_POOL_ISSUER_VARIABLE = "USER_POOL_ISSUER";
+    static final String USER_POOL_CLIENT_ID_VARIABLE = "USER_POOL_CLIENT_ID";
     /** The functions that sign or check waiting-room tokens: they alone may read the signing secret. */
     static final List<FunctionDef> SIGNING_SECRET_USERS = List.of(Functions.WAITING_ROOM, Functions.SIGNUP);
 
@@ -74,6 +79,7 @@ public final class ApiStack extends Stack {
                 webAcl == null || webAcl.toString().isBlank() ? null : webAcl.toString());
         users.opsConsoleAt(waitingPage.opsConsoleUrl());
         waitingPage.serveOpsConsole(waitingPageSource, users);
+        LiveApiConstruct live = new LiveApiConstruct(this, "LiveApi", stage);
 
         Map<FunctionDef, Map<String, String>> settings = new LinkedHashMap<>(settings(
                 getNode().tryGetContext(BANK_URL_CONTEXT), getNode().tryGetContext(VERIFIER_URL_CONTEXT)));
@@ -81,6 +87,10 @@ public final class ApiStack extends Stack {
             add(settings, def, SIGNING_SECRET_ARN_VARIABLE, data.signingSecret().getSecretArn());
         }
         add(settings, Functions.WAITING_ROOM, WAITING_PAGE_URL_VARIABLE, waitingPage.url());
+        add(settings, Functions.LIVE, LIVE_CALLBACK_URL_VARIABLE, live.callbackUrl());
+        add(settings, Functions.LIVE_PUBLISHER, LIVE_CALLBACK_URL_VARIABLE, live.callbackUrl());
+        add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_ISSUER_VARIABLE, users.issuerUrl());
+        add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_CLIENT_ID_VARIABLE, users.client().getUserPoolClientId());
         functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings);
         for (FunctionDef def : SIGNING_SECRET_USERS) {
             functions.function(def).addToRolePolicy(PolicyStatement.Builder.create()
@@ -89,6 +99,7 @@ public final class ApiStack extends Stack {
                     .build());
         }
         api.serve(functions, Routes.deployed(), Routes.DEFAULT_FUNCTION);
+        live.serve(functions);
         TriggersConstruct triggers = new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
         deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api());
@@ -96,6 +107,7 @@ public final class ApiStack extends Stack {
         suppressCdkInternals();
 
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url()).description("HTTP API base URL").build();
+        CfnOutput.Builder.create(this, "LiveUrl").value(live.url()).description("Live prices WebSocket API").build();
         CfnOutput.Builder.create(this, "WaitingPageUrl").value(waitingPage.url()).description("Waiting page (CloudFront)").build();
         CfnOutput.Builder.create(this, "UserPoolId").value(users.pool().getUserPoolId()).build();
         CfnOutput.Builder.create(this, "UserPoolClientId").value(users.client().getUserPoolClientId()).build();

@@ -10,7 +10,7 @@ import dev.holdfast.resources.Triggers;
  * from what invokes it (the shared definition), and what its alarms watch. Pure: no CDK types.
  *
  * <ul>
- *   <li><b>API</b> functions (they serve a route): canary, 10% of requests for 5 minutes, then all.
+ *   <li><b>API</b> functions (they serve a route of the HTTP API or the live WebSocket API): canary, 10% of requests for 5 minutes, then all.
  *       Requests arrive continuously, so 5 minutes at 10% is thousands of calls on the new code
  *       while 90% of callers are untouched. Alarms: the function's error rate, its p99 duration
  *       ({@value #API_P99_BUDGET_MS} ms: a route is a handful of DynamoDB calls) and the API's 5xx
@@ -72,7 +72,7 @@ public record Rollout(Kind kind, int canaryPercent, int minutes, int p99BudgetMs
     }
 
     static boolean servesRoutes(FunctionDef def) {
-        return def.equals(Routes.DEFAULT_FUNCTION)
+        return def.equals(Routes.DEFAULT_FUNCTION) || dev.holdfast.resources.Functions.WEBSOCKET.contains(def)
                 || Routes.deployed().stream().map(RouteDef::function).anyMatch(def::equals);
     }
 

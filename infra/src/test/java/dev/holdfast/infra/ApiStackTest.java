@@ -78,6 +78,13 @@ class ApiStackTest extends DevApiTemplate {
         if (def.equals(Functions.WAITING_ROOM)) {
             env.put("WAITING_PAGE_URL", Match.anyValue());
         }
+        if (def.equals(Functions.LIVE) || def.equals(Functions.LIVE_PUBLISHER)) {
+            env.put(ApiStack.LIVE_CALLBACK_URL_VARIABLE, Match.anyValue());
+        }
+        if (def.equals(Functions.LIVE_AUTHORIZER)) {
+            env.put(ApiStack.USER_POOL_ISSUER_VARIABLE, Match.anyValue());
+            env.put(ApiStack.USER_POOL_CLIENT_ID_VARIABLE, Match.anyValue());
+        }
         Map<String, Object> props = lookup.properties("AWS::Lambda::Function", Map.of("Handler", def.handler()));
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", def.handler(),
@@ -146,15 +153,21 @@ class ApiStackTest extends DevApiTemplate {
     @Test
     void defaultRouteServesUnknownRoutesWithoutAuthorizer() {
         Map<String, Object> props = lookup.properties("AWS::ApiGatewayV2::Route",
-                Map.of("RouteKey", Routes.DEFAULT_ROUTE_KEY));
+                Map.of("RouteKey", Routes.DEFAULT_ROUTE_KEY, "ApiId", ref(httpApiId())));
         assertEquals("NONE", props.get("AuthorizationType"));
         assertEquals(aliasId(Routes.DEFAULT_FUNCTION), integratedAlias(props.get("Target")));
     }
 
+    /** The HTTP API (the stack also holds the live WebSocket API, tested in LiveApiStackTest). */
+    static String httpApiId() {
+        return lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
+    }
+
     @Test
     void onlyDeployedRoutesAndDefaultExistAndNothingLocal() {
-        template.resourceCountIs("AWS::ApiGatewayV2::Route", Routes.deployed().size() + 1);
-        Map<String, Map<String, Object>> routes = template.findResources("AWS::ApiGatewayV2::Route");
+        Map<String, Map<String, Object>> routes = template.findResources("AWS::ApiGatewayV2::Route",
+                Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("ApiId", ref(httpApiId()))))));
+        assertEquals(Routes.deployed().size() + 1, routes.size());
         for (Map<String, Object> r : routes.values()) {
             String key = (String) TemplateLookup.properties(r).get("RouteKey");
             assertFalse(key.contains("/local/"), key);

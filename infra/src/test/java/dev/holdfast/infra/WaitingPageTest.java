@@ -60,7 +60,7 @@ class WaitingPageTest extends DevApiTemplate {
                 WaitingPageConstruct.ADMIN_PATH, WaitingPageConstruct.STATUS_PATH, WaitingPageConstruct.MARKETS_PATH);
         assertEquals(apiPaths, behaviors.stream().map(b -> b.get("PathPattern"))
                 .filter(p -> !p.equals(WaitingPageConstruct.OPS_PATH)).toList());
-        String api = lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of());
+        String api = lookup.logicalId("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
         for (Map<String, Object> b : behaviors) {
             if (b.get("PathPattern").equals(WaitingPageConstruct.OPS_PATH)) {
                 continue;

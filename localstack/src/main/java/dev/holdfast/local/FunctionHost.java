@@ -43,6 +43,16 @@ public final class FunctionHost {
         return (O) handler.handleRequest(event, ctx);
     }
 
+    /**
+     * Serves {@code function} with an instance built by the environment (for handlers that talk to
+     * something the environment itself provides, e.g. the local WebSocket server as the live functions'
+     * sender); call it before {@link #warm}.
+     */
+    @SuppressWarnings("unchecked")
+    public void provide(FunctionDef function, RequestHandler<?, ?> handler) {
+        instances.put(function.id(), (RequestHandler<Object, Object>) handler);
+    }
+
     /** Builds every function once, as containers do before their first event. */
     public void warm(Iterable<FunctionDef> functions) {
         for (FunctionDef f : functions) {

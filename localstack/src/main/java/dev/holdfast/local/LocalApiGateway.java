@@ -51,6 +51,8 @@ public final class LocalApiGateway {
 
     static final String WAITING_PAGE_FILE = "index.html";
     static final String WAITING_PAGE_RESOURCE = "web/" + WAITING_PAGE_FILE;
+    /** The market page beside it: live odds over the WebSocket API, orders at the shown priceVersion. */
+    static final String MARKET_PAGE_FILE = "market.html";
 
     private final FunctionHost host;
     private volatile String waitingPageHtml;
@@ -132,6 +134,9 @@ public final class LocalApiGateway {
         }
         if ((method.equals("GET") || method.equals("HEAD")) && (path.equals(OPS_PREFIX) || path.startsWith(OPS_PREFIX + "/"))) {
             return opsConsole(path);
+        }
+        if (method.equals("GET") && path.equals("/" + MARKET_PAGE_FILE)) {
+            return marketPage();
         }
         byte[] bodyBytes = readBody(exchange.body());
         String body = bodyBytes.length == 0 ? null : new String(bodyBytes, StandardCharsets.UTF_8);
@@ -226,6 +231,17 @@ public final class LocalApiGateway {
                 default -> "image/svg+xml";
             });
             return new Answer(200, headers, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The market page ({@code GET /market.html}), from the classpath beside the waiting page. */
+    private Answer marketPage() throws IOException {
+        try (InputStream in = LocalApiGateway.class.getClassLoader().getResourceAsStream("web/" + MARKET_PAGE_FILE)) {
+            if (in == null) {
+                throw new ApiError(ErrorCode.NOT_FOUND, "no market page on the classpath");
+            }
+            return new Answer(200, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-cache"),
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -65,6 +65,8 @@ public final class LocalHoldfast implements AutoCloseable {
     private final FunctionHost host;
     private final Map<String, String> functionEnvironment;
     private final LocalApiGateway gateway;
+    private final LocalWebSocketGateway websocket;
+    private final dev.holdfast.functions.live.LivePublisher livePublisher;
     private final Map<QueueDef, QueueUrls> queues;
     private final Map<TableDef, String> tables;
     private final List<QueuePoller> queuePollers = new ArrayList<>();
@@ -141,6 +143,12 @@ public final class LocalHoldfast implements AutoCloseable {
         }
         this.functionEnvironment = Map.copyOf(functionEnvironment);
         host = new FunctionHost(deployment, functionEnvironment);
+        websocket = new LocalWebSocketGateway(host, jwt, clock, "127.0.0.1",
+                options.port() == 0 ? 0 : options.port() + 1); // 8081 beside the default 8080
+        host.provide(Functions.LIVE, new dev.holdfast.functions.live.LiveApi(deployment, websocket,
+                dev.holdfast.domain.live.Subscriptions.DEFAULT_LIMIT));
+        livePublisher = new dev.holdfast.functions.live.LivePublisher(deployment, websocket, 32);
+        host.provide(Functions.LIVE_PUBLISHER, livePublisher);
         host.warm(Functions.ALL);
 
         for (Triggers.QueueTrigger t : triggers.queues()) {
@@ -163,6 +171,7 @@ public final class LocalHoldfast implements AutoCloseable {
         scheduler = new LocalScheduler(triggers.schedules(), host, options.region());
         gateway = new LocalApiGateway(host, jwt, clock, "127.0.0.1", options.port());
         gateway.start();
+        websocket.begin();
         threads.forEach(Thread::start);
     }
 
@@ -220,6 +229,7 @@ public final class LocalHoldfast implements AutoCloseable {
         n.put("sqsEndpoint", sqsEndpoint.toString());
         n.put("region", options.region());
         n.put("tokenUrl", apiBaseUrl() + "/local/token");
+        n.put("websocketUrl", websocket.url());
         n.put("bankUrl", bank.url());
         n.put("verifierUrl", verifier.url());
         ObjectNode t = n.putObject("tables");
@@ -244,6 +254,16 @@ public final class LocalHoldfast implements AutoCloseable {
 
     public Deployment deployment() {
         return deployment;
+    }
+
+    /** The live-price WebSocket API of this environment ({@code websocketUrl}). */
+    public LocalWebSocketGateway websocket() {
+        return websocket;
+    }
+
+    /** The live-price publisher as this environment runs it (its work counters). */
+    public dev.holdfast.functions.live.LivePublisher livePublisher() {
+        return livePublisher;
     }
 
     /**
@@ -307,6 +327,7 @@ public final class LocalHoldfast implements AutoCloseable {
     @Override
     public void close() {
         gateway.stop();
+        websocket.end();
         scheduler.close();
         queuePollers.forEach(QueuePoller::stop);
         streamPollers.forEach(StreamPoller::stop);

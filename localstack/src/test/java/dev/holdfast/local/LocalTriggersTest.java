@@ -137,6 +137,7 @@ class LocalTriggersTest {
         assertTrue(e.path("dynamodbEndpoint").asText().startsWith("http://127.0.0.1:"));
         assertTrue(e.path("sqsEndpoint").asText().startsWith("http://127.0.0.1:"));
         assertEquals("us-east-1", e.path("region").asText());
+        assertTrue(e.path("websocketUrl").asText().matches("ws://127\\.0\\.0\\.1:\\d+/ws"), e.toString());
         for (QueueDef q : Queues.ALL) {
             JsonNode urls = e.path("queues").path(q.queueName(LocalHoldfast.PREFIX));
             assertTrue(urls.path("url").asText().endsWith(q.queueName(LocalHoldfast.PREFIX)), q.id());

@@ -36,6 +36,8 @@ public enum ErrorCode {
     INSUFFICIENT_FUNDS(422),
     STAKE_OUT_OF_RANGE(422),
     LIMIT_EXCEEDED(422),
+    /** Live prices: a subscribe that would take a connection past its bound (sent as a WebSocket error message). */
+    SUBSCRIPTION_LIMIT(422),
     COHORT_NOT_OPEN(425),
     RATE_LIMITED(429),
     INTERNAL_ERROR(500),

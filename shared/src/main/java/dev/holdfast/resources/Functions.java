@@ -131,9 +131,34 @@ public final class Functions {
             "dev.holdfast.functions.signup.SignupRedrive", 512, 30,
             List.of(Tables.WAITING_ROOM), List.of(), List.of(Queues.SIGNUPS));
 
+    /**
+     * The live-price WebSocket API's routes ({@code $connect}, {@code $disconnect}, {@code subscribe},
+     * {@code unsubscribe}, {@code resume}, {@code ping}, {@code $default}): connections and their
+     * subscriptions, snapshots and resume. Answers through {@code PostToConnection} ({@code LIVE_CALLBACK_URL}).
+     */
+    public static final FunctionDef LIVE = new FunctionDef("live",
+            "dev.holdfast.functions.live.LiveApi", 1024, 10,
+            List.of(Tables.CONNECTIONS, Tables.MARKETS), List.of(Tables.CONNECTIONS), List.of());
+
+    /** Publishing: the markets stream to live-price messages, sent to every subscriber ({@code LIVE_CALLBACK_URL}). */
+    public static final FunctionDef LIVE_PUBLISHER = new FunctionDef("live-publisher",
+            "dev.holdfast.functions.live.LivePublisher", 1024, 60,
+            List.of(Tables.CONNECTIONS), List.of(Tables.CONNECTIONS), List.of());
+
+    /**
+     * The live WebSocket API's {@code $connect} authorizer: checks the user's Cognito access token
+     * ({@code USER_POOL_ISSUER}, {@code USER_POOL_CLIENT_ID}); touches no table.
+     */
+    public static final FunctionDef LIVE_AUTHORIZER = new FunctionDef("live-authorizer",
+            "dev.holdfast.functions.live.LiveAuthorizer", 512, 5, List.of(), List.of(), List.of());
+
+    /** The functions the live WebSocket API invokes (its routes and its {@code $connect} authorizer). */
+    public static final List<FunctionDef> WEBSOCKET = List.of(LIVE, LIVE_AUTHORIZER);
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
             SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
-            WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE);
+            WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE, LIVE, LIVE_PUBLISHER,
+            LIVE_AUTHORIZER);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

@@ -47,6 +47,15 @@ public final class Tables {
     public static final TableDef WAITING_ROOM = new TableDef("waiting-room", "pk", "sk", List.of(),
             Optional.of("expiresAt"), Optional.empty(), false);
 
+    /**
+     * Live-price connections, their subscriptions (one item per subscription, keyed by market and
+     * shard, so one price change reads a bounded number of partitions), each market's publish
+     * sequence and its recent changes for resume. Everything but the sequence expires by TTL:
+     * a connection API Gateway never reported closed is gone after its maximum duration.
+     */
+    public static final TableDef CONNECTIONS = new TableDef("connections", "pk", "sk", List.of(),
+            Optional.of("expiresAt"), Optional.empty(), false);
+
     public static final List<TableDef> ALL =
-            List.of(PLATFORM, AUDIT, MARKETS, ORDERS, WALLET, EXPOSURE, WAITING_ROOM);
+            List.of(PLATFORM, AUDIT, MARKETS, ORDERS, WALLET, EXPOSURE, WAITING_ROOM, CONNECTIONS);
 }

@@ -36,7 +36,8 @@ public final class Triggers {
             new QueueTrigger(Queues.WITHDRAWALS, Functions.WITHDRAWAL_WORKER, 10),
             new QueueTrigger(Queues.SIGNUPS, Functions.SIGNUP_WORKER, 10));
     public static final List<StreamTrigger> STREAMS = List.of(
-            new StreamTrigger(Tables.ORDERS, Functions.RISK_PROCESSOR, 100, 5));
+            new StreamTrigger(Tables.ORDERS, Functions.RISK_PROCESSOR, 100, 5),
+            new StreamTrigger(Tables.MARKETS, Functions.LIVE_PUBLISHER, 100, 3));
     /** How often the risk heartbeat passes through the orders stream (well under any sane {@code maxRiskLagSeconds}). */
     public static final int RISK_HEARTBEAT_SECONDS = 5;
     public static final List<ScheduleTrigger> SCHEDULES = List.of(

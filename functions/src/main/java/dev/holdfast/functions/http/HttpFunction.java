@@ -96,12 +96,14 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
         log.write(access);
 
         Map<String, String> headers = new LinkedHashMap<>(response.headers());
-        headers.put("Content-Type", "application/json");
+        if (response.body() != null) {
+            headers.put("Content-Type", "application/json");
+        }
         headers.put("X-Request-Id", requestId);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.status())
                 .withHeaders(headers)
-                .withBody(Json.write(response.body()))
+                .withBody(response.body() == null ? "" : Json.write(response.body()))
                 .withIsBase64Encoded(false)
                 .build();
     }

@@ -106,7 +106,10 @@ public final class MarketsApi extends HttpFunction {
         serve("GET /admin/markets/{marketId}/feed", r -> HttpResponse.of(200, feedInfo(find(r.pathParameter("marketId")))));
         serve("POST /admin/markets/{marketId}/feed/sequence", this::resetFeedSequence);
         serve("GET /markets", this::list);
-        serve("GET /markets/{marketId}", r -> HttpResponse.of(200, MarketJson.market(find(r.pathParameter("marketId")))));
+        serve("GET /markets/{marketId}", r -> {
+            Market m = find(r.pathParameter("marketId"));
+            return DisplayCaching.answer(r, DisplayCaching.etag(m), HttpResponse.of(200, MarketJson.market(m)));
+        });
         serve("GET /markets/{marketId}/prices/{priceVersion}", this::snapshot);
     }
 
@@ -483,7 +486,9 @@ public final class MarketsApi extends HttpFunction {
             throw ApiError.validation("state", "'state' must be one of " + java.util.Arrays.toString(MarketState.values()));
         }
         MarketStore.MarketPage page = markets.byState(state, request.limit(50, 200), request.queryParam("cursor"));
-        return HttpResponse.page("markets", page.markets(), MarketJson::market, page.nextCursor());
+        String query = state + "|" + request.limit(50, 200) + "|" + request.queryParam("cursor").orElse("");
+        return DisplayCaching.answer(request, DisplayCaching.etag(page.markets(), page.nextCursor(), query),
+                HttpResponse.page("markets", page.markets(), MarketJson::market, page.nextCursor()));
     }
 
     private HttpResponse snapshot(HttpRequest request) {

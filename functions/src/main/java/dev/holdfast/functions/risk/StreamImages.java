@@ -10,10 +10,10 @@ import java.util.Map;
  * A stream record's image (the Lambda events library's attribute values) as the SDK's attribute
  * values, so the stores' own parsers read stream items exactly as they read the table.
  */
-final class StreamImages {
+public final class StreamImages {
     private StreamImages() {}
 
-    static Map<String, AttributeValue> toSdk(
+    public static Map<String, AttributeValue> toSdk(
             Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
         image.forEach((k, v) -> out.put(k, toSdk(v)));
