@@ -95,12 +95,22 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * How many counters one address's window is spread over, by user. Many users can share one
+     * address (a carrier's NAT): one counter in every transaction of all of them would be a hot item
+     * (conflicts, one partition's rate), so each user counts on one of 8, each allowing an eighth of
+     * the limit — the address as a whole still never passes it (a user alone behind an address gets
+     * an eighth: 75 a minute with the contract's 600, above the per-user 60).
+     */
+    static final int ADDRESS_SHARDS = 8;
+
     /** The window's counters as transaction actions: the user's first, then the address's (if known). */
     public List<TransactWriteItem> countActions(Window w) {
         List<TransactWriteItem> out = new ArrayList<>(2);
         out.add(countAction(USER_PREFIX + w.userSub(), w.minute(), w.perUser()));
         if (w.address() != null) {
-            out.add(countAction(ADDRESS_PREFIX + w.address(), w.minute(), w.perAddress()));
+            out.add(countAction(ADDRESS_PREFIX + w.address() + "#" + Math.floorMod(w.userSub().hashCode(), ADDRESS_SHARDS),
+                    w.minute(), Math.max(1, w.perAddress() / ADDRESS_SHARDS)));
         }
         return out;
     }
