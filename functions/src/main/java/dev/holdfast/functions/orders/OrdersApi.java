@@ -291,7 +291,7 @@ public final class OrdersApi extends HttpFunction {
             if (retry.contended() || retry.accountChanged()) {
                 // contention, or another posting to this account won the race: back off before trying
                 // again (all at once, many orders of one account would only collide again)
-                pause(attempt);
+                pause(attempt, deadline);
                 haltedCheck(cfg, gate.current());
             }
             if (retry.accountChanged() || retry.accountBusy()) {
@@ -306,9 +306,11 @@ public final class OrdersApi extends HttpFunction {
      * 10 ms, cap 1 s (both stretched by the time dilation): wide enough that many concurrent orders
      * of one account (the one item they all write) spread out instead of colliding again.
      */
-    private void pause(int attempt) {
+    private void pause(int attempt, Instant deadline) {
         long capNanos = backoffBase.toNanos() * 100;
         long ceiling = Math.min(capNanos, backoffBase.toNanos() << Math.min(attempt, 10));
+        // never more than a quarter of what is left of the budget, so the last attempts still happen
+        ceiling = Math.min(ceiling, Math.max(1_000_000L, Duration.between(clock.instant(), deadline).toNanos() / 4));
         long nanos = ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
@@ -435,7 +437,7 @@ public final class OrdersApi extends HttpFunction {
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the rejection could not be recorded under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
             }
-            pause(attempt);
+            pause(attempt, deadline);
         }
     }
 }
