@@ -1,0 +1,652 @@
+package dev.holdfast.local.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.local.LocalHoldfast;
+import dev.holdfast.local.LocalOptions;
+import dev.holdfast.local.bank.StandInBank;
+import dev.holdfast.persistence.AwsClients;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An operator's worst night: the whole environment dies with {@code SIGKILL} (no shutdown hook)
+ * in the middle of everything, and again, and again, each time restarted on the same
+ * {@code --data-dir}. The environment runs as its own JVM ({@code LocalHoldfast}'s command line, at
+ * AWS's timing in a full run); the stand-in bank runs in the drill's JVM, so its book survives the
+ * kills.
+ *
+ * <p>The workload: traders' orders on several markets, one market of at least 1,000 accepted
+ * orders (small: 120) settled with a winner and one voided, withdrawals while the bank answers
+ * late (books at once, confirms after the client gave up), signups through the waiting room with
+ * the identity verifier throttled, feed prices and orders flowing on an open market. Then
+ * {@code SIGKILL} at seeded random moments (the first while settlement is under way), restart on
+ * the same data, several times. After the last restart the bank answers promptly again and the
+ * drill measures, per pipeline, the time from the restart to drained.
+ *
+ * <p>Must hold after the last restart: every accepted order on the settled markets settled exactly
+ * once (one {@code PAYOUT} per winning order, one {@code REFUND} per voided one, none per losing
+ * one, each wallet = funding − stakes + what its orders paid); every withdrawal ended once, and the
+ * bank's book matches (nothing booked twice, its total = what Holdfast completed); every signup
+ * verified with its own account; every queue and dead-letter queue empty; zero drift; every
+ * pipeline drained within 60 s of the restart.
+ *
+ * <p>Sabotage: once everything drained, a test hook copies one winning order's {@code PAYOUT}
+ * ledger entry (as if it had been paid twice).
+ */
+public final class CrashDrill extends AbstractDrill {
+    static final String NAME = "crash";
+    public static final String SETTLED_ONCE = "every accepted order settled exactly once, wallets exact";
+    public static final String RESUMED = "every pipeline drained within 60 s of the last restart";
+    static final Duration BOUND = Duration.ofSeconds(60);
+    static final String FUNDING = "1000000";
+
+    public CrashDrill(DrillSettings settings) {
+        super(NAME, "SIGKILL of the whole environment mid-settlement, mid-withdrawal and mid-signup, restarted on its data"
+                + " several times: everything settled, paid and opened exactly once, every pipeline drained within 60 s", settings);
+    }
+
+    /** The environment as its own JVM on a data folder; killed with SIGKILL. */
+    private final class EnvProcess {
+        final Process process;
+        final JsonNode endpoints;
+        final long launchedNanos;
+        final double readySeconds;
+
+        EnvProcess(Path dataDir, int n, double timeScale, String bankUrl) throws Exception {
+            Path endpointsFile = settings.workDir().toAbsolutePath().resolve("crash-endpoints-" + n + ".json");
+            Files.deleteIfExists(endpointsFile);
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx768m",
+                    "-cp", System.getProperty("java.class.path"), LocalHoldfast.class.getName(),
+                    "--port", "0", "--endpoints-file", endpointsFile.toString(), "--data-dir", dataDir.toString(),
+                    "--time-scale", Double.toString(timeScale), "--bank-url", bankUrl));
+            launchedNanos = System.nanoTime();
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.workDir().toAbsolutePath().resolve("crash.log").toFile()))
+                    .start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!(Files.exists(endpointsFile) && Files.size(endpointsFile) > 0)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the environment died while starting (see crash.log)");
+                }
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("the environment did not start within 120 s");
+                }
+                Thread.sleep(50);
+            }
+            Thread.sleep(100); // the file is written in one go, but be sure it is complete
+            endpoints = Json.parse(Files.readString(endpointsFile));
+            readySeconds = (System.nanoTime() - launchedNanos) / 1e9;
+        }
+
+        String api() {
+            return endpoints.path("apiBaseUrl").asText();
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed by the process
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        private AwsClients aws;
+
+        synchronized AwsClients aws() {
+            if (aws == null) {
+                aws = AwsClients.forEndpoints(URI.create(endpoints.path("dynamodbEndpoint").asText()),
+                    URI.create(endpoints.path("sqsEndpoint").asText()), endpoints.path("region").asText());
+            }
+            return aws;
+        }
+
+        String queueUrl(String id, boolean dlq) {
+            return endpoints.path("queues").path(LocalHoldfast.PREFIX + id + ".fifo").path(dlq ? "dlqUrl" : "url").asText();
+        }
+    }
+
+    private record Trader(String sub, String token) {}
+
+    @Override
+    public DrillReport run(DrillProgress progress) throws Exception {
+        DrillReport report = new DrillReport(NAME);
+        Random random = new Random(settings.seed());
+        double timeScale = settings.small() ? 0.25 : LocalOptions.AWS_TIME;
+        int kills = settings.scaled(3, 2);
+        int traders = settings.scaled(50, 12);
+        int bigOrders = settings.scaled(1000, 120);
+        int voidOrders = settings.scaled(100, 24);
+        int withdrawals = settings.scaled(20, 6);
+        int signups = settings.scaled(30, 8);
+        Files.createDirectories(settings.workDir());
+        Path dataDir = Files.createTempDirectory(settings.workDir().toAbsolutePath(), "crash-data-");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        report.figure("scale", String.format(Locale.ROOT, "%d kills; %d orders on the settled market, %d on the voided one,"
+                        + " %d withdrawals, %d signups; visibility timeouts x %.2f of AWS's (%s)", kills, bigOrders, voidOrders,
+                withdrawals, signups, timeScale, timeScale == 1 ? "AWS timing" : "scaled by the environment's one time scale"));
+
+        try (StandInBank bank = StandInBank.start()) {
+            progress.step("starting the environment as its own JVM on " + dataDir);
+            EnvProcess env = new EnvProcess(dataDir, 0, timeScale, bank.url());
+            report.figure("start-up", String.format(Locale.ROOT, "%.1f s to ready (fresh data)", env.readySeconds));
+            try {
+                return runOn(env, dataDir, bank, report, progress, random, timeScale, kills, traders, bigOrders, voidOrders,
+                        withdrawals, signups, run);
+            } finally {
+                if (current != null) {
+                    current.kill();
+                }
+            }
+        }
+    }
+
+    private volatile EnvProcess current;
+
+    private DrillReport runOn(EnvProcess first, Path dataDir, StandInBank bank, DrillReport report, DrillProgress progress,
+                              Random random, double timeScale, int kills, int traderCount, int bigOrders, int voidOrders,
+                              int withdrawalCount, int signupCount, String run) throws Exception {
+        current = first;
+        DrillClient setup = new DrillClient(first.api());
+        DrillClient api = setup;
+        String admin = api.admin();
+
+        // ---------------------------------------------------------------- setup
+        progress.step("risk config, three markets, " + traderCount + " traders");
+        api.changeRiskConfig(c -> {
+            String max = "999999999999999";
+            ((ObjectNode) c.path("stake")).put("max", max);
+            ((ObjectNode) c.path("limits")).put("global", max);
+            for (String s : List.of("event", "user", "segment")) {
+                ((ObjectNode) c.path("limits").path(s)).put("default", max);
+            }
+            ((ObjectNode) c.path("feed")).put("keepSeconds", 3600);
+            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 7200);
+            ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
+            ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
+        }, "drill crash");
+        Map<String, JsonNode> markets = new LinkedHashMap<>();
+        Map<String, String> providerOf = new HashMap<>();
+        AtomicLong feedSequence = new AtomicLong(1);
+        for (String role : List.of("settled", "voided", "open")) {
+            String pm = "crash-" + role + "-" + run;
+            String marketId = api.market(pm).path("marketId").asText();
+            sendFeed(first, pm, 1);
+            JsonNode m = api.awaitMarket(marketId, v -> !v.path("price").isNull(), Duration.ofSeconds(60));
+            api.openMarket(marketId);
+            markets.put(role, m);
+            providerOf.put(role, pm);
+        }
+        List<Trader> traders = new ArrayList<>();
+        for (int i = 0; i < traderCount; i++) {
+            String sub = "crash-trader-" + i + "-" + run;
+            api.fund(sub, FUNDING, "CASH");
+            traders.add(new Trader(sub, api.token(sub)));
+        }
+
+        progress.step(bigOrders + " + " + voidOrders + " orders on the markets to settle");
+        AtomicInteger placed = new AtomicInteger();
+        progress.live(() -> placed.get() + " orders placed");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int i = 0; i < bigOrders + voidOrders; i++) {
+                int n = i;
+                String role = n < bigOrders ? "settled" : "voided";
+                JsonNode m = markets.get(role);
+                Trader t = traders.get(n % traders.size());
+                String selection = m.path("selections").get(n % 2).path("selectionId").asText();
+                String stake = Integer.toString(100 + (n % 7) * 10);
+                jobs.add(pool.submit(() -> {
+                    DrillClient.Reply r = setup.order(t.token(), "o-" + n, DrillClient.orderBody(m.path("marketId").asText(), selection,
+                            stake, m.path("price").path("priceVersion").asLong()));
+                    if (r.status() != 201) {
+                        throw new IllegalStateException("drill setup: order answered " + r.status() + " " + r.raw());
+                    }
+                    placed.incrementAndGet();
+                }));
+            }
+            for (Future<?> f : jobs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // withdrawals from accounts of their own, the bank answering late
+        progress.step(withdrawalCount + " withdrawals, the bank answering late; " + signupCount + " signups through the waiting room");
+        bank.mode(StandInBank.Mode.LATE).lateMillis(3_000);
+        Map<String, String> withdrawalTokens = new LinkedHashMap<>();
+        Map<String, BigDecimal> withdrawalAmounts = new HashMap<>();
+        for (int i = 0; i < withdrawalCount; i++) {
+            String sub = "crash-saver-" + i + "-" + run;
+            api.fund(sub, "50000", "CASH");
+            String token = api.token(sub);
+            String amount = Integer.toString(1000 + i);
+            String id = api.expect(202, "POST", "/wallet/withdrawals", token, DrillClient.withdrawalBody(amount),
+                    "Idempotency-Key", "wd-" + i).path("withdrawalId").asText();
+            withdrawalTokens.put(id, token);
+            withdrawalAmounts.put(id, new BigDecimal(amount));
+        }
+
+        // signups: a rollout with one cohort, every device admitted and signing up while the verifier is throttled
+        List<String> signupIds = signups(api, first, signupCount, run);
+
+        // ---------------------------------------------------------------- results, then the kills
+        for (String role : List.of("settled", "voided")) {
+            String id = markets.get(role).path("marketId").asText();
+            api.expect(200, "POST", "/admin/markets/" + id + "/state", admin, "{\"state\":\"CLOSED\"}");
+        }
+        api.expect(202, "POST", "/admin/markets/" + markets.get("settled").path("marketId").asText() + "/result", admin,
+                "{\"winningSelectionId\":\"" + markets.get("settled").path("selections").get(0).path("selectionId").asText() + "\"}",
+                "Idempotency-Key", "result-" + run);
+        api.expect(202, "POST", "/admin/markets/" + markets.get("voided").path("marketId").asText() + "/result", admin,
+                "{\"void\":true}", "Idempotency-Key", "void-" + run);
+
+        // background: feed prices and orders on the open market, whatever the environment's state
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger backgroundOrders = new AtomicInteger();
+        AtomicLong lastFeedSent = new AtomicLong(1);
+        Thread background = new Thread(() -> {
+            JsonNode open = markets.get("open");
+            String openId = open.path("marketId").asText();
+            int k = 0;
+            while (!stop.get()) {
+                EnvProcess e = current;
+                try {
+                    long seq = feedSequence.incrementAndGet();
+                    sendFeed(e, providerOf.get("open"), seq);
+                    lastFeedSent.set(seq);
+                    JsonNode view = new DrillClient(e.api()).marketView(openId);
+                    Trader t = traders.get(k % traders.size());
+                    DrillClient.Reply r = new DrillClient(e.api()).order(t.token(), "bg-" + k, DrillClient.orderBody(openId,
+                            open.path("selections").get(k % 2).path("selectionId").asText(), "100",
+                            view.path("price").path("priceVersion").asLong()));
+                    if (r.status() == 201) {
+                        backgroundOrders.incrementAndGet();
+                    }
+                    k++;
+                } catch (RuntimeException down) {
+                    // the environment is being killed or restarted: try again shortly
+                }
+                sleepQuietly(200);
+            }
+        }, "crash-background");
+        background.setDaemon(true);
+        background.start();
+
+        List<String> killTimes = new ArrayList<>();
+        EnvProcess env = first;
+        try {
+            for (int k = 1; k <= kills; k++) {
+                long waitMs = k == 1 ? 500 + random.nextInt(3_000) : 1_000 + random.nextInt(6_000);
+                progress.step(String.format(Locale.ROOT, "kill %d of %d: SIGKILL in %.1f s", k, kills, waitMs / 1000.0));
+                Thread.sleep(waitMs);
+                JsonNode settling = settlementView(api, markets.get("settled").path("marketId").asText());
+                env.kill();
+                killTimes.add(String.format(Locale.ROOT, "%.1f s after %s (settled then: %s)", waitMs / 1000.0,
+                        k == 1 ? "the results" : "restart " + (k - 1), settling.path("settled").asText("?")));
+                if (k == kills) {
+                    stop.set(true);
+                    bank.mode(StandInBank.Mode.SUCCEED); // after the last restart the bank answers promptly again
+                }
+                progress.step("restart " + k + " on the same data");
+                env = new EnvProcess(dataDir, k, timeScale, bank.url());
+                current = env;
+                api = new DrillClient(env.api());
+            }
+        } finally {
+            stop.set(true);
+        }
+        background.join(5_000);
+        report.figure("kills", String.join("; ", killTimes));
+        report.figure("last restart", String.format(Locale.ROOT, "ready %.1f s after launch", env.readySeconds));
+
+        // ---------------------------------------------------------------- drained?
+        progress.step("after the last restart: waiting for every pipeline to drain");
+        final DrillClient a = api;
+        final EnvProcess e = env;
+        Map<String, Double> drained = new LinkedHashMap<>();
+        Map<String, BooleanSupplier> pipelines = new LinkedHashMap<>();
+        String settledId = markets.get("settled").path("marketId").asText();
+        String voidedId = markets.get("voided").path("marketId").asText();
+        pipelines.put("settlement", () -> state(a, settledId).equals("SETTLED") && state(a, voidedId).equals("VOIDED"));
+        pipelines.put("withdrawals", () -> withdrawalTokens.entrySet().stream().noneMatch(w ->
+                "PENDING".equals(a.get("/wallet/withdrawals/" + w.getKey(), w.getValue()).json().path("status").asText())));
+        pipelines.put("signups", () -> signupIds.stream().noneMatch(id ->
+                "PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText())));
+        pipelines.put("feed", () -> a.marketView(markets.get("open").path("marketId").asText())
+                .path("price").path("feedSequence").asLong() >= lastFeedSent.get());
+        pipelines.put("post-trade risk", () -> riskProbe(a, traders.get(0), markets.get("open")));
+        pipelines.put("queues", () -> queuesEmpty(e));
+        long deadline = e.launchedNanos + BOUND.plusSeconds(60).toNanos();
+        progress.live(() -> drained.size() + " of " + pipelines.size() + " pipelines drained: " + drained.keySet());
+        while (drained.size() < pipelines.size() && System.nanoTime() < deadline) {
+            for (Map.Entry<String, BooleanSupplier> p : pipelines.entrySet()) {
+                if (!drained.containsKey(p.getKey())) {
+                    boolean done;
+                    try {
+                        done = p.getValue().getAsBoolean();
+                    } catch (RuntimeException notYet) {
+                        done = false;
+                    }
+                    if (done) {
+                        drained.put(p.getKey(), (System.nanoTime() - e.launchedNanos) / 1e9);
+                    }
+                }
+            }
+            sleepQuietly(250);
+        }
+        StringBuilder times = new StringBuilder();
+        boolean allInTime = true;
+        for (String p : pipelines.keySet()) {
+            Double s = drained.get(p);
+            allInTime &= s != null && s <= BOUND.toSeconds();
+            times.append(times.length() == 0 ? "" : "; ").append(p).append(' ')
+                    .append(s == null ? "NOT drained" : String.format(Locale.ROOT, "%.1f s", s));
+        }
+        report.figure("restart to drained", times + String.format(Locale.ROOT,
+                " (from the launch of the last JVM, which was ready after %.1f s)", e.readySeconds));
+        report.check(RESUMED, allInTime, "%s; bound %d s", times, BOUND.toSeconds());
+
+        // ---------------------------------------------------------------- the sabotage hook
+        if (settings.sabotage()) {
+            progress.step("sabotage: a winning order's PAYOUT entry booked a second time");
+            payTwice(e, traders);
+        }
+
+        // ---------------------------------------------------------------- invariants
+        progress.step("checking every order, withdrawal and signup");
+        checkSettlement(a, report, traders, markets);
+        checkWithdrawals(a, report, bank, withdrawalTokens, withdrawalAmounts);
+        checkSignups(a, report, signupIds);
+        report.check("every queue and dead-letter queue drained", queuesEmpty(e), "%s", queueDepths(e));
+        a.expect(202, "POST", "/admin/reconciliation/runs", admin, "{}", "Idempotency-Key", "recon-" + UUID.randomUUID());
+        JsonNode recon = a.expect(200, "GET", "/admin/reconciliation/latest", admin, null);
+        report.check("zero drift", recon.path("drift").asLong(-1) == 0, "drift %d %s", recon.path("drift").asLong(-1),
+                recon.path("mismatches").size() > 0 ? recon.path("mismatches").toString() : "");
+        report.figure("background", backgroundOrders.get() + " orders accepted on the open market during the kills; feed sequence "
+                + lastFeedSent.get());
+        return report;
+    }
+
+    // ------------------------------------------------------------------------------ workload pieces
+
+    private static void sendFeed(EnvProcess env, String providerMarketId, long sequence) {
+        String p1 = sequence % 2 == 0 ? "0.5" : "0.52";
+        String p2 = sequence % 2 == 0 ? "0.5" : "0.48";
+        String body = "{\"provider\":\"acme\",\"providerMarketId\":\"" + providerMarketId + "\",\"sequence\":" + sequence
+                + ",\"sourceTimestamp\":\"" + Instant.now() + "\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\""
+                + p1 + "\"},{\"providerSelectionId\":\"2\",\"probability\":\"" + p2 + "\"}]}";
+        env.aws().sqs().sendMessage(b -> b.queueUrl(env.queueUrl("feed", false)).messageBody(body).messageGroupId(providerMarketId)
+                .messageDeduplicationId("acme:" + providerMarketId + ":" + sequence));
+    }
+
+    private List<String> signups(DrillClient api, EnvProcess env, int count, String run) throws Exception {
+        // the verifier (in the environment's JVM) is throttled: signups wait in the queue through the kills
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create(env.endpoints.path("verifierUrl").asText() + "/control"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"capacityPerSecond\":2}")).build(), HttpResponse.BodyHandlers.ofString());
+        ObjectNode body = Json.object();
+        body.put("name", "crash drill " + run);
+        body.put("admissionRatePerSecond", 50);
+        body.put("admissionWindowSeconds", 3600);
+        ArrayNode cs = body.putArray("cohorts");
+        Instant opens = Instant.now().plusSeconds(2);
+        ObjectNode c = cs.addObject();
+        c.put("cohortId", "c1");
+        c.put("label", "Cohort 1");
+        c.put("opensAt", Rfc3339.format(opens));
+        c.put("closesAt", Rfc3339.format(opens.plus(Duration.ofHours(2))));
+        JsonNode created = api.expect(201, "POST", "/admin/rollouts", api.admin(), Json.write(body));
+        String link = created.path("cohorts").get(0).path("link").asText();
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), opens).toMillis() + 300));
+        List<String> tickets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ObjectNode b = Json.object();
+            b.put("link", link);
+            b.put("deviceId", "crash-device-" + i + "-" + run);
+            tickets.add(api.expect(201, "POST", "/waiting-room/enter", null, Json.write(b)).path("ticketId").asText());
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String token = null;
+            for (int tries = 0; tries < 300 && token == null; tries++) {
+                JsonNode t = api.get("/waiting-room/tickets/" + tickets.get(i), null).json();
+                if ("ADMITTED".equals(t.path("status").asText())) {
+                    token = t.path("admissionToken").asText();
+                } else {
+                    sleepQuietly(100);
+                }
+            }
+            if (token == null) {
+                throw new IllegalStateException("drill setup: device " + i + " was never admitted");
+            }
+            ObjectNode person = Json.object();
+            person.put("name", "Crash Person " + i);
+            person.put("birthDate", "1990-04-30");
+            person.put("phone", "+821012345678");
+            person.put("region", "Seoul");
+            ids.add(api.expect(202, "POST", "/signup", token, Json.write(person)).path("signupId").asText());
+        }
+        return ids;
+    }
+
+    private static JsonNode settlementView(DrillClient api, String marketId) {
+        try {
+            return api.get("/admin/markets/" + marketId + "/settlement", api.admin()).json();
+        } catch (RuntimeException e) {
+            return Json.object();
+        }
+    }
+
+    private static String state(DrillClient api, String marketId) {
+        return api.marketView(marketId).path("state").asText();
+    }
+
+    /** The risk pipeline is back: an order is accepted (no {@code RISK_BACKLOG} fail-close). */
+    private static boolean riskProbe(DrillClient api, Trader t, JsonNode market) {
+        String id = market.path("marketId").asText();
+        JsonNode view = api.marketView(id);
+        DrillClient.Reply r = api.order(t.token(), "probe-" + UUID.randomUUID(), DrillClient.orderBody(id,
+                market.path("selections").get(0).path("selectionId").asText(), "100", view.path("price").path("priceVersion").asLong()));
+        return r.status() == 201;
+    }
+
+    private static Map<String, Long> queueDepths(EnvProcess env) {
+        Map<String, Long> depths = new LinkedHashMap<>();
+        {
+            AwsClients aws = env.aws();
+            for (String q : List.of("feed", "settlement", "withdrawals", "signups")) {
+                for (boolean dlq : new boolean[]{false, true}) {
+                    Map<String, String> attrs = aws.sqs().getQueueAttributes(b -> b.queueUrl(env.queueUrl(q, dlq))
+                                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                            .attributesAsStrings();
+                    long n = attrs.values().stream().mapToLong(Long::parseLong).sum();
+                    depths.put(q + (dlq ? "-dlq" : ""), n);
+                }
+            }
+        }
+        return depths;
+    }
+
+    private static boolean queuesEmpty(EnvProcess env) {
+        return queueDepths(env).values().stream().allMatch(n -> n == 0);
+    }
+
+    // ------------------------------------------------------------------------------ checks
+
+    private static void checkSettlement(DrillClient api, DrillReport report, List<Trader> traders, Map<String, JsonNode> markets) {
+        String settledId = markets.get("settled").path("marketId").asText();
+        String voidedId = markets.get("voided").path("marketId").asText();
+        String winner = markets.get("settled").path("selections").get(0).path("selectionId").asText();
+        long orders = 0;
+        long wrong = 0;
+        long wrongWallets = 0;
+        List<String> examples = new ArrayList<>();
+        for (Trader t : traders) {
+            Map<String, List<JsonNode>> settlementEntries = new HashMap<>();
+            for (JsonNode e : api.ledger(t.token())) {
+                String type = e.path("type").asText();
+                if (type.equals("PAYOUT") || type.equals("REFUND")) {
+                    settlementEntries.computeIfAbsent(e.path("orderId").asText(), k -> new ArrayList<>()).add(e);
+                }
+            }
+            BigDecimal expected = new BigDecimal(FUNDING);
+            for (JsonNode o : api.orders(t.token())) {
+                if (!"ACCEPTED".equals(o.path("status").asText())) {
+                    continue;
+                }
+                String market = o.path("marketId").asText();
+                BigDecimal stake = new BigDecimal(o.path("stake").asText());
+                expected = expected.subtract(stake);
+                List<JsonNode> got = settlementEntries.getOrDefault(o.path("orderId").asText(), List.of());
+                if (!market.equals(settledId) && !market.equals(voidedId)) {
+                    if (!got.isEmpty()) {
+                        wrong++;
+                    }
+                    continue;
+                }
+                orders++;
+                String wantType;
+                BigDecimal wantAmount;
+                if (market.equals(voidedId)) {
+                    wantType = "REFUND";
+                    wantAmount = stake;
+                } else if (o.path("selectionId").asText().equals(winner)) {
+                    wantType = "PAYOUT";
+                    wantAmount = new BigDecimal(o.path("potentialPayout").asText());
+                } else {
+                    wantType = null;
+                    wantAmount = BigDecimal.ZERO;
+                }
+                expected = expected.add(wantAmount);
+                boolean ok = wantType == null ? got.isEmpty()
+                        : got.size() == 1 && got.get(0).path("type").asText().equals(wantType)
+                        && new BigDecimal(got.get(0).path("amount").asText()).compareTo(wantAmount) == 0;
+                if (!ok) {
+                    wrong++;
+                    if (examples.size() < 3) {
+                        examples.add(o.path("orderId").asText() + " wanted " + (wantType == null ? "nothing" : wantType + " " + wantAmount)
+                                + ", got " + got.size() + " entries");
+                    }
+                }
+            }
+            JsonNode wallet = api.expect(200, "GET", "/wallet", t.token(), null);
+            BigDecimal cash = new BigDecimal(wallet.path("cash").asText());
+            if (cash.compareTo(expected) != 0) {
+                wrongWallets++;
+                if (examples.size() < 6) {
+                    examples.add(t.sub() + " cash " + cash + ", expected " + expected);
+                }
+            }
+        }
+        report.check(SETTLED_ONCE, orders > 0 && wrong == 0 && wrongWallets == 0,
+                "%d orders on the settled and voided markets; %d without exactly their one PAYOUT/REFUND; %d of %d wallets off %s",
+                orders, wrong, wrongWallets, traders.size(), examples);
+    }
+
+    private static void checkWithdrawals(DrillClient api, DrillReport report, StandInBank bank, Map<String, String> tokens,
+                                         Map<String, BigDecimal> amounts) {
+        int completed = 0;
+        int other = 0;
+        int notInBank = 0;
+        BigDecimal completedTotal = BigDecimal.ZERO;
+        for (Map.Entry<String, String> w : tokens.entrySet()) {
+            String status = api.get("/wallet/withdrawals/" + w.getKey(), w.getValue()).json().path("status").asText();
+            if (status.equals("COMPLETED")) {
+                completed++;
+                completedTotal = completedTotal.add(amounts.get(w.getKey()));
+                if (!bank.paid(w.getKey())) {
+                    notInBank++;
+                }
+            } else {
+                other++;
+            }
+        }
+        report.check("every withdrawal ended once, the bank's book matching", other == 0 && notInBank == 0
+                        && bank.doublePayments() == 0 && bank.paidTotal().compareTo(completedTotal) == 0,
+                "%d of %d COMPLETED (%d not finished); completed but not in the bank's book %d; booked twice %d; bank total %s = completed %s",
+                completed, tokens.size(), other, notInBank, bank.doublePayments(), bank.paidTotal().toPlainString(),
+                completedTotal.toPlainString());
+    }
+
+    private static void checkSignups(DrillClient api, DrillReport report, List<String> signupIds) {
+        Set<String> accounts = new HashSet<>();
+        int verified = 0;
+        for (String id : signupIds) {
+            JsonNode s = api.get("/signup/" + id, null).json();
+            if ("VERIFIED".equals(s.path("status").asText())) {
+                verified++;
+                accounts.add(s.path("accountId").asText());
+            }
+        }
+        report.check("every signup one account", verified == signupIds.size() && accounts.size() == verified,
+                "%d of %d signups VERIFIED, %d distinct accounts", verified, signupIds.size(), accounts.size());
+    }
+
+    /** The sabotage hook: one winning order's PAYOUT ledger entry, copied under the next sequence number. */
+    private static void payTwice(EnvProcess env, List<Trader> traders) {
+        {
+            AwsClients aws = env.aws();
+            String table = env.endpoints.path("tables").path("wallet").asText();
+            for (Trader t : traders) {
+                List<Map<String, AttributeValue>> items = new ArrayList<>(aws.dynamo().query(b -> b.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :l)")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("ACCOUNT#" + t.sub()),
+                                ":l", AttributeValue.fromS("LEDGER#")))).items());
+                Collections.reverse(items);
+                for (Map<String, AttributeValue> item : items) {
+                    if (item.values().stream().anyMatch(v -> "PAYOUT".equals(v.s()))) {
+                        Map<String, AttributeValue> copy = new HashMap<>(item);
+                        copy.put("sk", AttributeValue.fromS(String.format(Locale.ROOT, "LEDGER#%012d", 999_999_999L)));
+                        aws.dynamo().putItem(b -> b.tableName(table).item(copy));
+                        return;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("sabotage: no PAYOUT entry found");
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
