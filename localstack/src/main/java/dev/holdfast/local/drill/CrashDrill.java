@@ -83,6 +83,7 @@ public final class CrashDrill extends AbstractDrill {
         final Process process;
         final JsonNode endpoints;
         final long launchedNanos;
+        final long readyNanos;
         final double readySeconds;
 
         EnvProcess(Path dataDir, int n, double timeScale, String bankUrl) throws Exception {
@@ -110,7 +111,8 @@ public final class CrashDrill extends AbstractDrill {
             }
             Thread.sleep(100); // the file is written in one go, but be sure it is complete
             endpoints = Json.parse(Files.readString(endpointsFile));
-            readySeconds = (System.nanoTime() - launchedNanos) / 1e9;
+            readyNanos = System.nanoTime();
+            readySeconds = (readyNanos - launchedNanos) / 1e9;
         }
 
         String api() {
@@ -191,8 +193,8 @@ public final class CrashDrill extends AbstractDrill {
             for (String s : List.of("event", "user", "segment")) {
                 ((ObjectNode) c.path("limits").path(s)).put("default", max);
             }
-            ((ObjectNode) c.path("feed")).put("keepSeconds", 3600);
-            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 7200);
+            ((ObjectNode) c.path("feed")).put("keepSeconds", 1800);
+            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 3600);
             ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
             ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
         }, "drill crash");
@@ -227,7 +229,7 @@ public final class CrashDrill extends AbstractDrill {
                 JsonNode m = markets.get(role);
                 Trader t = traders.get(n % traders.size());
                 String selection = m.path("selections").get(n % 2).path("selectionId").asText();
-                String stake = Integer.toString(100 + (n % 7) * 10);
+                String stake = Integer.toString(1000 + (n % 7) * 100);
                 jobs.add(pool.submit(() -> {
                     DrillClient.Reply r = setup.order(t.token(), "o-" + n, DrillClient.orderBody(m.path("marketId").asText(), selection,
                             stake, m.path("price").path("priceVersion").asLong()));
@@ -277,6 +279,7 @@ public final class CrashDrill extends AbstractDrill {
         // background: feed prices and orders on the open market, whatever the environment's state
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger backgroundOrders = new AtomicInteger();
+        Map<String, Integer> backgroundAnswers = new java.util.concurrent.ConcurrentSkipListMap<>();
         AtomicLong lastFeedSent = new AtomicLong(1);
         Thread background = new Thread(() -> {
             JsonNode open = markets.get("open");
@@ -291,11 +294,12 @@ public final class CrashDrill extends AbstractDrill {
                     JsonNode view = new DrillClient(e.api()).marketView(openId);
                     Trader t = traders.get(k % traders.size());
                     DrillClient.Reply r = new DrillClient(e.api()).order(t.token(), "bg-" + k, DrillClient.orderBody(openId,
-                            open.path("selections").get(k % 2).path("selectionId").asText(), "100",
+                            open.path("selections").get(k % 2).path("selectionId").asText(), "1000",
                             view.path("price").path("priceVersion").asLong()));
                     if (r.status() == 201) {
                         backgroundOrders.incrementAndGet();
                     }
+                    backgroundAnswers.merge(r.status() + (r.code() == null ? "" : " " + r.code()), 1, Integer::sum);
                     k++;
                 } catch (RuntimeException down) {
                     // the environment is being killed or restarted: try again shortly
@@ -307,6 +311,7 @@ public final class CrashDrill extends AbstractDrill {
         background.start();
 
         List<String> killTimes = new ArrayList<>();
+        long lastKillNanos = 0;
         EnvProcess env = first;
         try {
             for (int k = 1; k <= kills; k++) {
@@ -315,8 +320,9 @@ public final class CrashDrill extends AbstractDrill {
                 Thread.sleep(waitMs);
                 JsonNode settling = settlementView(api, markets.get("settled").path("marketId").asText());
                 env.kill();
+                lastKillNanos = System.nanoTime();
                 killTimes.add(String.format(Locale.ROOT, "%.1f s after %s (settled then: %s)", waitMs / 1000.0,
-                        k == 1 ? "the results" : "restart " + (k - 1), settling.path("settled").asText("?")));
+                        k == 1 ? "the results" : "restart " + (k - 1), settling.path("ordersSettled").asText("?") + " orders, " + settling.path("pass").asText("?")));
                 if (k == kills) {
                     stop.set(true);
                     bank.mode(StandInBank.Mode.SUCCEED); // after the last restart the bank answers promptly again
@@ -350,7 +356,7 @@ public final class CrashDrill extends AbstractDrill {
                 .path("price").path("feedSequence").asLong() >= lastFeedSent.get());
         pipelines.put("post-trade risk", () -> riskProbe(a, traders.get(0), markets.get("open")));
         pipelines.put("queues", () -> queuesEmpty(e));
-        long deadline = e.launchedNanos + BOUND.plusSeconds(60).toNanos();
+        long deadline = e.readyNanos + BOUND.plusSeconds(60).toNanos();
         progress.live(() -> drained.size() + " of " + pipelines.size() + " pipelines drained: " + drained.keySet());
         while (drained.size() < pipelines.size() && System.nanoTime() < deadline) {
             for (Map.Entry<String, BooleanSupplier> p : pipelines.entrySet()) {
@@ -362,7 +368,7 @@ public final class CrashDrill extends AbstractDrill {
                         done = false;
                     }
                     if (done) {
-                        drained.put(p.getKey(), (System.nanoTime() - e.launchedNanos) / 1e9);
+                        drained.put(p.getKey(), (System.nanoTime() - e.readyNanos) / 1e9);
                     }
                 }
             }
@@ -376,8 +382,10 @@ public final class CrashDrill extends AbstractDrill {
             times.append(times.length() == 0 ? "" : "; ").append(p).append(' ')
                     .append(s == null ? "NOT drained" : String.format(Locale.ROOT, "%.1f s", s));
         }
+        double downSeconds = (e.readyNanos - lastKillNanos) / 1e9;
         report.figure("restart to drained", times + String.format(Locale.ROOT,
-                " (from the launch of the last JVM, which was ready after %.1f s)", e.readySeconds));
+                " (from the moment the restarted environment was ready; add %.1f s for the time from the kill: a JVM and"
+                        + " DynamoDB Local starting on this machine, which AWS does not have)", downSeconds));
         report.check(RESUMED, allInTime, "%s; bound %d s", times, BOUND.toSeconds());
 
         // ---------------------------------------------------------------- the sabotage hook
@@ -396,7 +404,8 @@ public final class CrashDrill extends AbstractDrill {
         JsonNode recon = a.expect(200, "GET", "/admin/reconciliation/latest", admin, null);
         report.check("zero drift", recon.path("drift").asLong(-1) == 0, "drift %d %s", recon.path("drift").asLong(-1),
                 recon.path("mismatches").size() > 0 ? recon.path("mismatches").toString() : "");
-        report.figure("background", backgroundOrders.get() + " orders accepted on the open market during the kills; feed sequence "
+        report.figure("background", backgroundOrders.get() + " orders accepted on the open market during the kills (answers "
+                + backgroundAnswers + "; 503 TRADING_HALTED is the risk pipeline's fail-close while it catches up); feed sequence "
                 + lastFeedSent.get());
         return report;
     }
@@ -404,8 +413,10 @@ public final class CrashDrill extends AbstractDrill {
     // ------------------------------------------------------------------------------ workload pieces
 
     private static void sendFeed(EnvProcess env, String providerMarketId, long sequence) {
-        String p1 = sequence % 2 == 0 ? "0.5" : "0.52";
-        String p2 = sequence % 2 == 0 ? "0.5" : "0.48";
+        // odds differ from every one of the previous 200 sequences, so each message moves the price
+        BigDecimal q = new BigDecimal("0.300").add(BigDecimal.valueOf(sequence % 200, 3));
+        String p1 = q.toPlainString();
+        String p2 = BigDecimal.ONE.subtract(q).toPlainString();
         String body = "{\"provider\":\"acme\",\"providerMarketId\":\"" + providerMarketId + "\",\"sequence\":" + sequence
                 + ",\"sourceTimestamp\":\"" + Instant.now() + "\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\""
                 + p1 + "\"},{\"providerSelectionId\":\"2\",\"probability\":\"" + p2 + "\"}]}";
@@ -480,7 +491,7 @@ public final class CrashDrill extends AbstractDrill {
         String id = market.path("marketId").asText();
         JsonNode view = api.marketView(id);
         DrillClient.Reply r = api.order(t.token(), "probe-" + UUID.randomUUID(), DrillClient.orderBody(id,
-                market.path("selections").get(0).path("selectionId").asText(), "100", view.path("price").path("priceVersion").asLong()));
+                market.path("selections").get(0).path("selectionId").asText(), "1000", view.path("price").path("priceVersion").asLong()));
         return r.status() == 201;
     }
 
