@@ -119,6 +119,15 @@ public final class CrashDrill extends AbstractDrill {
             return endpoints.path("apiBaseUrl").asText();
         }
 
+        private DrillClient client;
+
+        synchronized DrillClient client() {
+            if (client == null) {
+                client = new DrillClient(api());
+            }
+            return client;
+        }
+
         void kill() throws InterruptedException {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed by the process
             process.waitFor(30, TimeUnit.SECONDS);
@@ -280,6 +289,7 @@ public final class CrashDrill extends AbstractDrill {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger backgroundOrders = new AtomicInteger();
         Map<String, Integer> backgroundAnswers = new java.util.concurrent.ConcurrentSkipListMap<>();
+        AtomicInteger backgroundErrors = new AtomicInteger();
         AtomicLong lastFeedSent = new AtomicLong(1);
         Thread background = new Thread(() -> {
             JsonNode open = markets.get("open");
@@ -291,9 +301,9 @@ public final class CrashDrill extends AbstractDrill {
                     long seq = feedSequence.incrementAndGet();
                     sendFeed(e, providerOf.get("open"), seq);
                     lastFeedSent.set(seq);
-                    JsonNode view = new DrillClient(e.api()).marketView(openId);
+                    JsonNode view = e.client().marketView(openId);
                     Trader t = traders.get(k % traders.size());
-                    DrillClient.Reply r = new DrillClient(e.api()).order(t.token(), "bg-" + k, DrillClient.orderBody(openId,
+                    DrillClient.Reply r = e.client().order(t.token(), "bg-" + k, DrillClient.orderBody(openId,
                             open.path("selections").get(k % 2).path("selectionId").asText(), "1000",
                             view.path("price").path("priceVersion").asLong()));
                     if (r.status() == 201) {
@@ -303,6 +313,10 @@ public final class CrashDrill extends AbstractDrill {
                     k++;
                 } catch (RuntimeException down) {
                     // the environment is being killed or restarted: try again shortly
+                    backgroundAnswers.merge("no answer (" + down.getClass().getSimpleName() + ")", 1, Integer::sum);
+                    if (backgroundErrors.getAndIncrement() < 3) {
+                        down.printStackTrace();
+                    }
                 }
                 sleepQuietly(200);
             }
@@ -315,7 +329,7 @@ public final class CrashDrill extends AbstractDrill {
         EnvProcess env = first;
         try {
             for (int k = 1; k <= kills; k++) {
-                long waitMs = k == 1 ? 500 + random.nextInt(3_000) : 1_000 + random.nextInt(6_000);
+                long waitMs = k == 1 ? 500 + random.nextInt(3_000) : 2_000 + random.nextInt(6_000);
                 progress.step(String.format(Locale.ROOT, "kill %d of %d: SIGKILL in %.1f s", k, kills, waitMs / 1000.0));
                 Thread.sleep(waitMs);
                 JsonNode settling = settlementView(api, markets.get("settled").path("marketId").asText());
@@ -341,6 +355,10 @@ public final class CrashDrill extends AbstractDrill {
 
         // ---------------------------------------------------------------- drained?
         progress.step("after the last restart: waiting for every pipeline to drain");
+        // one more price, which FIFO keeps behind any of the market's messages still in flight from before the kill
+        long finalSequence = feedSequence.incrementAndGet();
+        Instant finalPrice = sendFeed(env, providerOf.get("open"), finalSequence);
+        lastFeedSent.set(finalSequence);
         final DrillClient a = api;
         final EnvProcess e = env;
         Map<String, Double> drained = new LinkedHashMap<>();
@@ -352,8 +370,8 @@ public final class CrashDrill extends AbstractDrill {
                 "PENDING".equals(a.get("/wallet/withdrawals/" + w.getKey(), w.getValue()).json().path("status").asText())));
         pipelines.put("signups", () -> signupIds.stream().noneMatch(id ->
                 "PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText())));
-        pipelines.put("feed", () -> a.marketView(markets.get("open").path("marketId").asText())
-                .path("price").path("feedSequence").asLong() >= lastFeedSent.get());
+        pipelines.put("feed", () -> finalPrice.equals(Rfc3339.parse(a.marketView(markets.get("open").path("marketId").asText())
+                .path("price").path("sourceTimestamp").asText())));
         pipelines.put("post-trade risk", () -> riskProbe(a, traders.get(0), markets.get("open")));
         pipelines.put("queues", () -> queuesEmpty(e));
         long deadline = e.readyNanos + BOUND.plusSeconds(60).toNanos();
@@ -412,16 +430,19 @@ public final class CrashDrill extends AbstractDrill {
 
     // ------------------------------------------------------------------------------ workload pieces
 
-    private static void sendFeed(EnvProcess env, String providerMarketId, long sequence) {
+    /** Sends one price for {@code providerMarketId}; returns its {@code sourceTimestamp}, which the market's price then shows. */
+    private static Instant sendFeed(EnvProcess env, String providerMarketId, long sequence) {
+        Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // odds differ from every one of the previous 200 sequences, so each message moves the price
         BigDecimal q = new BigDecimal("0.300").add(BigDecimal.valueOf(sequence % 200, 3));
         String p1 = q.toPlainString();
         String p2 = BigDecimal.ONE.subtract(q).toPlainString();
         String body = "{\"provider\":\"acme\",\"providerMarketId\":\"" + providerMarketId + "\",\"sequence\":" + sequence
-                + ",\"sourceTimestamp\":\"" + Instant.now() + "\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\""
+                + ",\"sourceTimestamp\":\"" + at + "\",\"selections\":[{\"providerSelectionId\":\"1\",\"probability\":\""
                 + p1 + "\"},{\"providerSelectionId\":\"2\",\"probability\":\"" + p2 + "\"}]}";
         env.aws().sqs().sendMessage(b -> b.queueUrl(env.queueUrl("feed", false)).messageBody(body).messageGroupId(providerMarketId)
                 .messageDeduplicationId("acme:" + providerMarketId + ":" + sequence));
+        return at;
     }
 
     private List<String> signups(DrillClient api, EnvProcess env, int count, String run) throws Exception {
