@@ -132,7 +132,8 @@ public final class LocalHoldfast implements AutoCloseable {
         }
         for (Triggers.StreamTrigger t : triggers.streams()) {
             String arn = clients.dynamo().describeTable(b -> b.tableName(tables.get(t.table()))).table().latestStreamArn();
-            StreamPoller p = new StreamPoller(t, arn, options.region(), streams, host);
+            StreamPoller p = new StreamPoller(t, arn, options.region(), streams, host, options.dataDir() == null ? null
+                    : options.dataDir().resolve("streams").resolve(t.table().id() + "-" + t.function().id() + ".properties"));
             streamPollers.add(p);
             threads.add(daemon(p, "local-stream-" + t.table().id()));
         }
