@@ -267,19 +267,10 @@ public final class CrashDrill extends AbstractDrill {
         bank.mode(StandInBank.Mode.LATE).lateMillis(3_000);
         Map<String, String> withdrawalTokens = new LinkedHashMap<>();
         Map<String, BigDecimal> withdrawalAmounts = new HashMap<>();
-        for (int i = 0; i < withdrawalCount; i++) {
-            String sub = "crash-saver-" + i + "-" + run;
-            api.fund(sub, "50000", "CASH");
-            String token = api.token(sub);
-            String amount = Integer.toString(1000 + i);
-            String id = api.expect(202, "POST", "/wallet/withdrawals", token, DrillClient.withdrawalBody(amount),
-                    "Idempotency-Key", "wd-" + i).path("withdrawalId").asText();
-            withdrawalTokens.put(id, token);
-            withdrawalAmounts.put(id, new BigDecimal(amount));
-        }
+        withdraw(api, 0, withdrawalCount, run, withdrawalTokens, withdrawalAmounts);
 
         // signups: a rollout with one cohort, every device admitted and signing up while the verifier is throttled
-        List<String> signupIds = signups(api, first, signupCount, run);
+        List<String> signupIds = new ArrayList<>(signups(api, first, signupCount, run));
 
         // ---------------------------------------------------------------- results, then the kills
         for (String role : List.of("settled", "voided")) {
@@ -349,6 +340,13 @@ public final class CrashDrill extends AbstractDrill {
                 progress.step(k == 1
                         ? String.format(Locale.ROOT, "kill 1 of %d: SIGKILL %.1f s after %d orders are settled", kills, waitMs / 1000.0, target)
                         : String.format(Locale.ROOT, "kill %d of %d: SIGKILL %.1f s after the settlement resumed", k, kills, waitMs / 1000.0));
+                if (k == kills && k > 1) {
+                    // a second wave, so that withdrawals and signups are in flight at the last kill too
+                    progress.step(String.format(Locale.ROOT, "kill %d of %d: first %d more withdrawals and %d more signups",
+                            k, kills, withdrawalCount / 2, signupCount / 2));
+                    withdraw(api, withdrawalCount, withdrawalCount / 2, run, withdrawalTokens, withdrawalAmounts);
+                    signupIds.addAll(signups(api, env, signupCount / 2, run + "-2"));
+                }
                 long waitUntil = System.nanoTime() + Duration.ofSeconds(240).toNanos();
                 while (System.nanoTime() < waitUntil && !settlementFinished(api, settledId)) {
                     long n = settled(api, settledId);
@@ -511,6 +509,21 @@ public final class CrashDrill extends AbstractDrill {
         env.aws().sqs().sendMessage(b -> b.queueUrl(env.queueUrl("feed", false)).messageBody(body).messageGroupId(providerMarketId)
                 .messageDeduplicationId("acme:" + providerMarketId + ":" + sequence));
         return at;
+    }
+
+    /** {@code count} withdrawals, each from a funded account of its own (one per FIFO group). */
+    private static void withdraw(DrillClient api, int from, int count, String run, Map<String, String> tokens,
+                                 Map<String, BigDecimal> amounts) {
+        for (int i = from; i < from + count; i++) {
+            String sub = "crash-saver-" + i + "-" + run;
+            api.fund(sub, "50000", "CASH");
+            String token = api.token(sub);
+            String amount = Integer.toString(1000 + i);
+            String id = api.expect(202, "POST", "/wallet/withdrawals", token, DrillClient.withdrawalBody(amount),
+                    "Idempotency-Key", "wd-" + i).path("withdrawalId").asText();
+            tokens.put(id, token);
+            amounts.put(id, new BigDecimal(amount));
+        }
     }
 
     private List<String> signups(DrillClient api, EnvProcess env, int count, String run) throws Exception {
