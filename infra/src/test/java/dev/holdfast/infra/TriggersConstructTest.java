@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * definition rules without synthesizing at all.
  */
 class TriggersConstructTest {
-    private static final FunctionDef QUEUE_CONSUMER = function("feed-consumer", 10);
+    private static final FunctionDef QUEUE_CONSUMER = function("feed-consumer", 5);
     private static final FunctionDef STREAM_CONSUMER = function("orders-consumer", 30);
     private static final FunctionDef TICKER = function("ticker", 90);
     private static final QueueTrigger QUEUE = new QueueTrigger(Queues.FEED, QUEUE_CONSUMER, 10);

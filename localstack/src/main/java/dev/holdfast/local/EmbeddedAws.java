@@ -84,7 +84,7 @@ final class EmbeddedAws implements AutoCloseable {
             Files.createDirectories(dir);
             ActorSystem system = ActorSystem.create("holdfast-sqs");
             SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver",
-                    "jdbc:h2:" + dir.toAbsolutePath().resolve("messages"), "", "", false);
+                    "jdbc:h2:" + dir.toAbsolutePath().resolve("messages") + ";WRITE_DELAY=0", "", "", false);
             ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class, config,
                     scala.collection.immutable.List$.MODULE$.empty()));
             ActorRef manager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),

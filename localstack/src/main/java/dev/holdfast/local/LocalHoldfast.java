@@ -111,7 +111,7 @@ public final class LocalHoldfast implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
                 .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoEndpoint).build();
 
-        Provisioner provisioner = new Provisioner(clients, PREFIX);
+        Provisioner provisioner = new Provisioner(clients, PREFIX, options::scaledSeconds);
         // provisioned in parallel, as CloudFormation would: creation is mostly waiting
         Map<TableDef, CompletableFuture<String>> tableJobs = new LinkedHashMap<>();
         Tables.ALL.forEach(t -> tableJobs.put(t, CompletableFuture.supplyAsync(() -> provisioner.createTable(t))));
@@ -131,7 +131,7 @@ public final class LocalHoldfast implements AutoCloseable {
         verifier = StandInVerifier.start(clock);
         signingSecret = options.dataDir() == null ? newSigningSecret() : persistedSigningSecret(options.dataDir());
         Map<String, String> functionEnvironment = new LinkedHashMap<>(Map.of(
-                HttpBankTransfers.URL_VARIABLE, bank.url(),
+                HttpBankTransfers.URL_VARIABLE, bankUrl(),
                 HttpBankTransfers.TIMEOUT_VARIABLE, Long.toString(BANK_TIMEOUT_MS),
                 WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000),
                 HttpIdentityVerifier.URL_VARIABLE, verifier.url(),
@@ -157,14 +157,15 @@ public final class LocalHoldfast implements AutoCloseable {
                     .attributes().get(QueueAttributeName.QUEUE_ARN);
             // like Lambda on a FIFO queue: several batches at once, never two of one message group
             for (int i = 0; i < QUEUE_CONCURRENCY; i++) {
-                QueuePoller p = new QueuePoller(t, url, arn, options.region(), clients.sqs(), host, options.retryDelaySeconds());
+                QueuePoller p = new QueuePoller(t, url, arn, options.region(), clients.sqs(), host);
                 queuePollers.add(p);
                 threads.add(daemon(p, "local-sqs-" + t.queue().id() + "-" + i));
             }
         }
         for (Triggers.StreamTrigger t : triggers.streams()) {
             String arn = clients.dynamo().describeTable(b -> b.tableName(tables.get(t.table()))).table().latestStreamArn();
-            StreamPoller p = new StreamPoller(t, arn, options.region(), streams, host);
+            StreamPoller p = new StreamPoller(t, arn, options.region(), streams, host, options.dataDir() == null ? null
+                    : options.dataDir().resolve("streams").resolve(t.table().id() + "-" + t.function().id() + ".properties"));
             streamPollers.add(p);
             threads.add(daemon(p, "local-stream-" + t.table().id()));
         }
@@ -230,7 +231,8 @@ public final class LocalHoldfast implements AutoCloseable {
         n.put("region", options.region());
         n.put("tokenUrl", apiBaseUrl() + "/local/token");
         n.put("websocketUrl", websocket.url());
-        n.put("bankUrl", bank.url());
+        n.put("bankUrl", bankUrl());
+        n.put("timeScale", options.timeScale());
         n.put("verifierUrl", verifier.url());
         ObjectNode t = n.putObject("tables");
         tables.forEach((def, name) -> t.put(def.id(), name));
@@ -241,6 +243,11 @@ public final class LocalHoldfast implements AutoCloseable {
             e.put("dlqUrl", u.dlqUrl());
         });
         return n;
+    }
+
+    /** The bank the withdrawal worker pays through: the options' bank, or this environment's stand-in. */
+    private String bankUrl() {
+        return options.bankUrl() != null ? options.bankUrl() : bank.url();
     }
 
     public String apiBaseUrl() {

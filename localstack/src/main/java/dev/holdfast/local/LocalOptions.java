@@ -12,45 +12,73 @@ import java.nio.file.Path;
  * @param awsEndpoint   an external AWS-compatible endpoint (LocalStack) to use instead of starting
  *                      DynamoDB Local and ElasticMQ, or null
  * @param region        region the clients and events claim
- * @param retryDelaySeconds how soon a failed queue message comes back
+ * @param timeScale     the one factor by which every queue's visibility timeout is scaled here
+ *                      ({@code 1} = AWS's timing): a message whose handler failed, timed out or
+ *                      crashed comes back after {@code ceil(visibilityTimeout × timeScale)} seconds
+ *                      (at least 1: SQS counts whole seconds). Schedules run at their real periods.
+ * @param bankUrl       a bank to pay withdrawals through instead of this environment's own stand-in
+ *                      (a drill keeps its bank outside an environment it kills), or null
  * @param awsFaithful   whether DynamoDB is reached through {@code FaithfulDynamo}: AWS's transaction
  *                      conflicts and partition limits applied (see README, "AWS-faithful mode")
  * @param dilation      F of the faithful mode: partition limits divided by it, transaction holds multiplied
  * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                           int retryDelaySeconds, boolean awsFaithful, double dilation, long holdMillis) {
+                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis) {
 
     public static final double DEFAULT_DILATION = 25;
     public static final long DEFAULT_HOLD_MILLIS = 10;
 
     /** Options without the AWS-faithful mode. */
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                        int retryDelaySeconds) {
-        this(port, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds, false, DEFAULT_DILATION,
+                        double timeScale, String bankUrl) {
+        this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
                 DEFAULT_HOLD_MILLIS);
     }
 
     public static final int DEFAULT_PORT = 8080;
+    /** {@code ./localstack/run}'s default: AWS's timing. */
+    public static final double AWS_TIME = 1.0;
+    /**
+     * What tests, drills and benches run with ({@link #defaults()}): every visibility timeout a
+     * thirtieth of AWS's (settlement 48 s → 2 s, withdrawals and signups 54 s → 2 s, feed 30 s → 1 s),
+     * the same order of events in a thirtieth of the time.
+     */
+    public static final double FAST_TIME = 1.0 / 30;
 
+    public LocalOptions {
+        if (!(timeScale > 0) || timeScale > 1) {
+            throw new IllegalArgumentException("the time scale must be in (0, 1], got " + timeScale);
+        }
+    }
+
+    /** For tests and drills: a free-standing environment on port 8080 in memory, at {@link #FAST_TIME}. */
     public static LocalOptions defaults() {
-        return new LocalOptions(DEFAULT_PORT, null, null, null, "us-east-1", 1);
+        return new LocalOptions(DEFAULT_PORT, null, null, null, "us-east-1", FAST_TIME, null);
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, retryDelaySeconds, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+    }
+
+    public LocalOptions withTimeScale(double s) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis);
+    }
+
+    public LocalOptions withBankUrl(String u) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis);
     }
 
     /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
@@ -61,17 +89,24 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (h < 0) {
             throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
         }
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, retryDelaySeconds, on, f, h);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h);
+    }
+
+    /** A queue's visibility timeout here: {@code seconds × timeScale}, rounded up, at least 1 s. */
+    public int scaledSeconds(int seconds) {
+        return (int) Math.max(1, Math.ceil(seconds * timeScale - 1e-9));
     }
 
     public static final String USAGE = """
-            usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL]
+            usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL] [--time-scale F] [--bank-url URL]
                                   [--aws-faithful [--dilation F] [--hold-ms H]]
               --port N              serve the API on 127.0.0.1:N (default 8080; 0 = any free port)
               --endpoints-file PATH write the endpoints as JSON to PATH
               --data-dir DIR        keep DynamoDB data and the signing key under DIR (default: in memory)
               --aws-endpoint URL    use this AWS-compatible endpoint (e.g. LocalStack, http://localhost:4566)
                                     instead of starting DynamoDB Local and ElasticMQ
+              --time-scale F        scale every queue's visibility timeout by F, 0 < F <= 1 (default 1: AWS's timing)
+              --bank-url URL        pay withdrawals through this bank instead of the built-in stand-in
               --aws-faithful        DynamoDB with AWS's transaction conflicts and partition limits
                                     (README, "AWS-faithful mode")
               --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
@@ -80,7 +115,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
 
     /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
     public static LocalOptions parse(String[] args) {
-        LocalOptions o = defaults();
+        LocalOptions o = defaults().withTimeScale(AWS_TIME);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -110,8 +145,21 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                 case "--endpoints-file" -> o = o.withEndpointsFile(Path.of(v));
                 case "--data-dir" -> o = o.withDataDir(Path.of(v));
                 case "--aws-endpoint" -> o = o.withAwsEndpoint(URI.create(v));
+                case "--bank-url" -> o = o.withBankUrl(v);
                 case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
                 case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
+                case "--time-scale" -> {
+                    double f;
+                    try {
+                        f = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--time-scale must be a number, got " + v);
+                    }
+                    if (!(f > 0) || f > 1) {
+                        throw new IllegalArgumentException("--time-scale must be in (0, 1], got " + v);
+                    }
+                    o = o.withTimeScale(f);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }

@@ -35,9 +35,17 @@ final class Provisioner {
     private final AwsClients clients;
     private final String prefix;
 
+    private final java.util.function.IntUnaryOperator time;
+
     Provisioner(AwsClients clients, String prefix) {
+        this(clients, prefix, s -> s);
+    }
+
+    /** @param time how a queue's visibility timeout (seconds) is scaled here ({@link LocalOptions#scaledSeconds}) */
+    Provisioner(AwsClients clients, String prefix, java.util.function.IntUnaryOperator time) {
         this.clients = clients;
         this.prefix = prefix;
+        this.time = time;
     }
 
     String createTable(TableDef def) {
@@ -95,10 +103,20 @@ final class Provisioner {
         Map<QueueAttributeName, String> attrs = new EnumMap<>(QueueAttributeName.class);
         attrs.put(QueueAttributeName.FIFO_QUEUE, "true");
         attrs.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, Boolean.toString(def.contentBasedDeduplication()));
-        attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(def.visibilityTimeoutSeconds()));
+        String visibility = Integer.toString(time.applyAsInt(def.visibilityTimeoutSeconds()));
+        attrs.put(QueueAttributeName.VISIBILITY_TIMEOUT, visibility);
         attrs.put(QueueAttributeName.REDRIVE_POLICY, "{\"maxReceiveCount\":\"" + def.maxReceiveCount()
                 + "\",\"deadLetterTargetArn\":\"" + dlqArn + "\"}");
-        String url = sqs.createQueue(b -> b.queueName(def.queueName(prefix)).attributes(attrs)).queueUrl();
+        String url;
+        try {
+            url = sqs.createQueue(b -> b.queueName(def.queueName(prefix)).attributes(attrs)).queueUrl();
+        } catch (software.amazon.awssdk.services.sqs.model.QueueNameExistsException kept) {
+            // kept from a run with other settings (another time scale, an older definition): its
+            // messages stay, its visibility timeout becomes this run's
+            url = sqs.getQueueUrl(b -> b.queueName(def.queueName(prefix))).queueUrl();
+            String existing = url;
+            sqs.setQueueAttributes(b -> b.queueUrl(existing).attributes(java.util.Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, visibility)));
+        }
         return new QueueUrls(url, dlqUrl);
     }
 }

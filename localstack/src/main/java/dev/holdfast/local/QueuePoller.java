@@ -22,8 +22,14 @@ import java.util.UUID;
  * real {@link SQSEvent}, deletes what succeeded and leaves the rest to come back. Partial batch
  * responses are honoured (only the reported failures return; an exception fails the batch), and
  * the queue's own redrive policy moves a message to its DLQ after {@code maxReceiveCount}
- * receives. A failed message returns after {@code retryDelaySeconds} rather than the full
- * visibility timeout, so local retries and redrive take seconds, not minutes.
+ * receives.
+ *
+ * <p><b>AWS's timing.</b> As with Lambda's event source mapping, a message that is not deleted —
+ * reported failed, its batch thrown, or its invocation crashed (an {@link Error} out of the
+ * handler stands for a container that died or timed out) — is left alone: it comes back when the
+ * queue's visibility timeout runs out, the timeout the queue was created with (the shared
+ * definition's, scaled by the environment's one {@link LocalOptions#timeScale}). Nothing here
+ * shortens it.
  */
 final class QueuePoller implements Runnable {
     private final Triggers.QueueTrigger trigger;
@@ -32,18 +38,16 @@ final class QueuePoller implements Runnable {
     private final String region;
     private final SqsClient sqs;
     private final FunctionHost host;
-    private final int retryDelaySeconds;
     private volatile boolean running = true;
 
     QueuePoller(Triggers.QueueTrigger trigger, String queueUrl, String queueArn, String region, SqsClient sqs,
-                FunctionHost host, int retryDelaySeconds) {
+                FunctionHost host) {
         this.trigger = trigger;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.region = region;
         this.sqs = sqs;
         this.host = host;
-        this.retryDelaySeconds = retryDelaySeconds;
     }
 
     void stop() {
@@ -93,13 +97,16 @@ final class QueuePoller implements Runnable {
             }
         } catch (RuntimeException e) {
             messages.forEach(m -> failed.add(m.messageId()));
+        } catch (Error crashed) {
+            // the invocation died (a simulated crash or timeout): nothing is deleted, the batch
+            // comes back after the visibility timeout, as in AWS
+            System.err.println("{\"level\":\"WARN\",\"logger\":\"local-sqs\",\"function\":\"" + trigger.function().id()
+                    + "\",\"message\":\"invocation crashed: " + crashed.getClass().getSimpleName() + "\"}");
+            return messages.size();
         }
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message m : messages) {
-            if (failed.contains(m.messageId())) {
-                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())
-                        .visibilityTimeout(retryDelaySeconds));
-            } else {
+            if (!failed.contains(m.messageId())) { // a failed one comes back after the visibility timeout
                 done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size()))
                         .receiptHandle(m.receiptHandle()).build());
             }

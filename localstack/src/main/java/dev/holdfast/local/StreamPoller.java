@@ -28,8 +28,11 @@ import java.util.UUID;
  * order, invokes the consumer with the real {@link DynamodbEvent}, and honours partial batch
  * responses by retrying from the first reported failure (its sequence number), up to
  * {@code maxRetries} times, after which the batch is skipped and logged, as Lambda would send it
- * to an on-failure destination. Shards are read from their trim horizon: a restarted persisted
- * environment may deliver a record again, which consumers tolerate as they must on Lambda.
+ * to an on-failure destination. Like Lambda's mapping, it keeps its place: with a data folder, the
+ * last delivered sequence number per shard is saved after each batch ({@code checkpoints}), so a
+ * restarted environment — even after {@code SIGKILL} — carries on after it instead of re-reading the
+ * whole stream from its trim horizon (a record may still come again, which consumers tolerate as
+ * they must on Lambda). Without a data folder, shards are read from their trim horizon.
  */
 final class StreamPoller implements Runnable {
     private final Triggers.StreamTrigger trigger;
@@ -41,14 +44,64 @@ final class StreamPoller implements Runnable {
     private final Map<String, Integer> attempts = new HashMap<>();
     private final Map<String, String> lastDelivered = new HashMap<>();
     private volatile boolean running = true;
+    /** Where the last delivered sequence number per shard is kept across restarts, or null. */
+    private final java.nio.file.Path checkpoints;
+    private final java.util.Properties saved = new java.util.Properties();
 
     StreamPoller(Triggers.StreamTrigger trigger, String streamArn, String region, DynamoDbStreamsClient streams,
                  FunctionHost host) {
+        this(trigger, streamArn, region, streams, host, null);
+    }
+
+    StreamPoller(Triggers.StreamTrigger trigger, String streamArn, String region, DynamoDbStreamsClient streams,
+                 FunctionHost host, java.nio.file.Path checkpoints) {
         this.trigger = trigger;
         this.streamArn = streamArn;
         this.region = region;
         this.streams = streams;
         this.host = host;
+        this.checkpoints = checkpoints;
+        if (checkpoints != null && java.nio.file.Files.exists(checkpoints)) {
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(checkpoints)) {
+                saved.load(r);
+            } catch (java.io.IOException | IllegalArgumentException unreadable) {
+                saved.clear(); // from the trim horizon, as without a checkpoint
+            }
+            saved.stringPropertyNames().forEach(shard -> lastDelivered.put(shard, saved.getProperty(shard)));
+        }
+    }
+
+    /** The shard's first iterator: after its checkpoint if there is one, else at its trim horizon. */
+    private String start(String shardId) {
+        String last = lastDelivered.get(shardId);
+        if (last != null) {
+            try {
+                return iterator(shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, last);
+            } catch (RuntimeException stale) {
+                // a checkpoint the stream no longer knows: from the trim horizon
+            }
+        }
+        return iterator(shardId, ShardIteratorType.TRIM_HORIZON, null);
+    }
+
+    private void delivered(String shardId, String sequenceNumber) {
+        lastDelivered.put(shardId, sequenceNumber);
+        if (checkpoints == null) {
+            return;
+        }
+        saved.setProperty(shardId, sequenceNumber);
+        try {
+            java.nio.file.Files.createDirectories(checkpoints.getParent());
+            java.nio.file.Path tmp = checkpoints.resolveSibling(checkpoints.getFileName() + ".tmp");
+            try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp)) {
+                saved.store(w, "last delivered sequence number per shard");
+            }
+            java.nio.file.Files.move(tmp, checkpoints, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            System.err.println("{\"level\":\"WARN\",\"logger\":\"local-streams\",\"message\":\"checkpoint not saved: "
+                    + e.getClass().getSimpleName() + "\"}");
+        }
     }
 
     void stop() {
@@ -94,7 +147,7 @@ final class StreamPoller implements Runnable {
     /** Reads each shard once and delivers what it holds; returns the number of records delivered. */
     int pollOnce() {
         for (Shard s : shards()) {
-            iterators.computeIfAbsent(s.shardId(), id -> iterator(id, ShardIteratorType.TRIM_HORIZON, null));
+            iterators.computeIfAbsent(s.shardId(), this::start);
         }
         int delivered = 0;
         for (Map.Entry<String, String> e : new ArrayList<>(iterators.entrySet())) {
@@ -122,13 +175,13 @@ final class StreamPoller implements Runnable {
             delivered += page.records().size();
             if (failedAt == null) {
                 attempts.remove(shardId);
-                lastDelivered.put(shardId, page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
+                delivered(shardId, page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
                 iterators.put(shardId, page.nextShardIterator());
             } else if (attempts.merge(shardId, 1, Integer::sum) > trigger.maxRetries()) {
                 attempts.remove(shardId);
                 System.err.println("{\"level\":\"ERROR\",\"logger\":\"local-streams\",\"message\":\"batch discarded after "
                         + trigger.maxRetries() + " retries\",\"shardId\":\"" + shardId + "\",\"sequenceNumber\":\"" + failedAt + "\"}");
-                lastDelivered.put(shardId, page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
+                delivered(shardId, page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
                 iterators.put(shardId, page.nextShardIterator());
             } else {
                 iterators.put(shardId, iterator(shardId, ShardIteratorType.AT_SEQUENCE_NUMBER, failedAt));

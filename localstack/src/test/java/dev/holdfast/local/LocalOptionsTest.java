@@ -30,6 +30,20 @@ class LocalOptionsTest {
     }
 
     @Test
+    void theCommandLineKeepsAwsTimingAndTestsScaleItByOneFactor() {
+        assertEquals(LocalOptions.AWS_TIME, LocalOptions.parse(new String[]{}).timeScale());
+        LocalOptions fast = LocalOptions.parse(new String[]{"--time-scale", "0.1", "--bank-url", "http://127.0.0.1:1"});
+        assertEquals(0.1, fast.timeScale());
+        assertEquals("http://127.0.0.1:1", fast.bankUrl());
+        assertEquals(5, fast.scaledSeconds(48), "rounded up to whole seconds");
+        assertEquals(54, LocalOptions.parse(new String[]{}).scaledSeconds(54));
+        assertEquals(2, LocalOptions.defaults().scaledSeconds(48));
+        assertEquals(1, LocalOptions.defaults().scaledSeconds(1), "never below a second");
+        assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(new String[]{"--time-scale", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(new String[]{"--time-scale", "2"}));
+    }
+
+    @Test
     void refusesBadFlags() {
         assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(new String[]{"--port"}));
         assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(new String[]{"--port", "x"}));

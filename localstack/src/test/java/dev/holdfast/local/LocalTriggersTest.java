@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the failed record, schedules fired; and it writes its endpoints file.
  */
 class LocalTriggersTest {
-    static final QueueDef QUEUE = Queues.SIGNUPS;
+    /** A queue with few receives before its DLQ (each failed receive waits out the scaled visibility timeout). */
+    static final QueueDef QUEUE = Queues.FEED;
     static final FunctionDef QUEUE_CONSUMER = new FunctionDef("test-queue",
             RecordingConsumers.QueueConsumer.class.getName(), 256, 10, List.of(), List.of(), List.of());
     static final FunctionDef STREAM_CONSUMER = new FunctionDef("test-stream",
@@ -53,7 +54,8 @@ class LocalTriggersTest {
                 .plus(new Triggers.QueueTrigger(QUEUE, QUEUE_CONSUMER, 10))
                 .plus(new Triggers.StreamTrigger(Tables.ORDERS, STREAM_CONSUMER, 10, 3))
                 .plus(new Triggers.ScheduleTrigger(TICKER, 1));
-        LocalOptions options = new LocalOptions(0, dir.resolve("out/endpoints.json"), null, null, "us-east-1", 0);
+        LocalOptions options = new LocalOptions(0, dir.resolve("out/endpoints.json"), null, null, "us-east-1",
+                LocalOptions.FAST_TIME, null);
         env = LocalHoldfast.start(options, triggers);
     }
 

@@ -19,7 +19,7 @@ public final class Functions {
 
     /** Applies odds-feed messages: snapshots, price pointer, quarantine. */
     public static final FunctionDef FEED_INGESTER = new FunctionDef("feed-ingester",
-            "dev.holdfast.functions.feed.FeedIngester", 1024, 10,
+            "dev.holdfast.functions.feed.FeedIngester", 1024, 5,
             List.of(Tables.MARKETS, Tables.PLATFORM), List.of(Tables.MARKETS), List.of());
 
     /** Suspends markets whose feed went stale and reopens them (loops for a minute per invocation). */
@@ -41,15 +41,16 @@ public final class Functions {
     /**
      * Pays withdrawals through the bank adapter (queue {@code withdrawals}, group = account). Its
      * timeout bounds how long an attempt can still be in flight (the attempt lease); the queue's
-     * visibility timeout is at least six times it. Needs {@code BANK_URL}.
+     * visibility timeout is at least six times it. It starts a message only while the rest of its
+     * time covers two bank calls (status, send). Needs {@code BANK_URL}.
      */
     public static final FunctionDef WITHDRAWAL_WORKER = new FunctionDef("withdrawal-worker",
-            "dev.holdfast.functions.withdrawals.WithdrawalWorker", 1024, 30,
+            "dev.holdfast.functions.withdrawals.WithdrawalWorker", 1024, 9,
             List.of(Tables.WALLET), List.of(Tables.WALLET), List.of());
 
-    /** Re-enqueues withdrawals still PENDING after a while (lost send, dead-lettered message). */
+    /** Re-enqueues withdrawals still PENDING after a while (lost send, dead-lettered message); loops for a minute per invocation. */
     public static final FunctionDef WITHDRAWAL_REDRIVE = new FunctionDef("withdrawal-redrive",
-            "dev.holdfast.functions.withdrawals.WithdrawalRedrive", 512, 30,
+            "dev.holdfast.functions.withdrawals.WithdrawalRedrive", 512, 75,
             List.of(Tables.WALLET), List.of(), List.of(Queues.WITHDRAWALS));
 
     /** Order execution: one atomic, idempotent commit per order. */
@@ -58,18 +59,27 @@ public final class Functions {
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
             List.of(Tables.ORDERS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM), List.of());
 
-    /** Settles a market's accepted orders exactly once, in steps that fit the timeout. */
+    /**
+     * Settles a market's accepted orders exactly once, in steps that fit the timeout: pages for at
+     * most half of it, then a continuation message (so the settlement queue's visibility timeout,
+     * six times this, stays under a minute).
+     */
     public static final FunctionDef SETTLER = new FunctionDef("settler",
-            "dev.holdfast.functions.settlement.Settler", 1769, 120,
+            "dev.holdfast.functions.settlement.Settler", 1769, 8,
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE, Tables.PLATFORM),
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.WALLET, Tables.EXPOSURE), List.of(Queues.SETTLEMENT));
+
+    /** Re-sends the command of a market SETTLING without progress (a lost command); loops for a minute per invocation. */
+    public static final FunctionDef SETTLEMENT_WATCHDOG = new FunctionDef("settlement-watchdog",
+            "dev.holdfast.functions.settlement.SettlementWatchdog", 512, 75,
+            List.of(Tables.MARKETS, Tables.PLATFORM), List.of(), List.of(Queues.SETTLEMENT));
 
     /**
      * Post-trade risk on the orders stream: open liability per selection, the markets' exposure
      * signal and risk suspensions, pattern flags, and the lag report that fails trading closed.
      */
     public static final FunctionDef RISK_PROCESSOR = new FunctionDef("risk-processor",
-            "dev.holdfast.functions.risk.RiskProcessor", 1024, 60,
+            "dev.holdfast.functions.risk.RiskProcessor", 1024, 30,
             List.of(Tables.ORDERS, Tables.MARKETS, Tables.PLATFORM, Tables.WALLET),
             List.of(Tables.MARKETS, Tables.PLATFORM), List.of());
 
@@ -120,15 +130,16 @@ public final class Functions {
 
     /**
      * Verifies identities through the provider adapter ({@code VERIFIER_URL}) and opens each verified
-     * signup's account with an empty wallet, at most once (queue {@code signups}).
+     * signup's account with an empty wallet, at most once (queue {@code signups}). It starts a
+     * message only while the rest of its time covers a verifier call.
      */
     public static final FunctionDef SIGNUP_WORKER = new FunctionDef("signup-worker",
-            "dev.holdfast.functions.signup.SignupWorker", 1024, 30,
+            "dev.holdfast.functions.signup.SignupWorker", 1024, 9,
             List.of(Tables.WAITING_ROOM, Tables.WALLET), List.of(Tables.WAITING_ROOM, Tables.WALLET), List.of());
 
-    /** Re-enqueues signups still PENDING after a while (lost send, dead-lettered after a long verifier outage). */
+    /** Re-enqueues signups still PENDING after a while (lost send, dead-lettered after a long verifier outage); loops for a minute per invocation. */
     public static final FunctionDef SIGNUP_REDRIVE = new FunctionDef("signup-redrive",
-            "dev.holdfast.functions.signup.SignupRedrive", 512, 30,
+            "dev.holdfast.functions.signup.SignupRedrive", 512, 75,
             List.of(Tables.WAITING_ROOM), List.of(), List.of(Queues.SIGNUPS));
 
     /**
@@ -156,7 +167,7 @@ public final class Functions {
     public static final List<FunctionDef> WEBSOCKET = List.of(LIVE, LIVE_AUTHORIZER);
 
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
-            SETTLER, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
+            SETTLER, SETTLEMENT_WATCHDOG, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
             WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE, LIVE, LIVE_PUBLISHER,
             LIVE_AUTHORIZER);
 

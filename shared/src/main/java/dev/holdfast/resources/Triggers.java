@@ -40,13 +40,19 @@ public final class Triggers {
             new StreamTrigger(Tables.MARKETS, Functions.LIVE_PUBLISHER, 100, 3));
     /** How often the risk heartbeat passes through the orders stream (well under any sane {@code maxRiskLagSeconds}). */
     public static final int RISK_HEARTBEAT_SECONDS = 5;
+    /**
+     * How often the re-drives and the settlement watchdog look for work whose message never arrived
+     * (each acts on work idle for 30 s, so such work resumes within about 40 s).
+     */
+    public static final int REDRIVE_EVERY_SECONDS = 10;
     public static final List<ScheduleTrigger> SCHEDULES = List.of(
             new ScheduleTrigger(Functions.FEED_WATCHDOG, 1),
-            new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, 60),
+            new ScheduleTrigger(Functions.WITHDRAWAL_REDRIVE, REDRIVE_EVERY_SECONDS),
+            new ScheduleTrigger(Functions.SETTLEMENT_WATCHDOG, REDRIVE_EVERY_SECONDS),
             new ScheduleTrigger(Functions.RISK_HEARTBEAT, RISK_HEARTBEAT_SECONDS),
             new ScheduleTrigger(Functions.RECONCILER, RECONCILE_EVERY_SECONDS),
             new ScheduleTrigger(Functions.ADMITTER, 1),
-            new ScheduleTrigger(Functions.SIGNUP_REDRIVE, 60));
+            new ScheduleTrigger(Functions.SIGNUP_REDRIVE, REDRIVE_EVERY_SECONDS));
 
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,

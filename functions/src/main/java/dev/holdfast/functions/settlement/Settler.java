@@ -79,6 +79,11 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
     static final int THREADS = 8;
     static final int ATTEMPTS = 30;
     static final int HALTED_RETRY_SECONDS = 20;
+    /**
+     * How long one invocation settles pages before it hands over: half the function's timeout, so
+     * the page in progress always ends inside it and the queue's visibility timeout stays short.
+     */
+    public static final Duration BUDGET = Duration.ofSeconds(Functions.SETTLER.timeoutSeconds()).dividedBy(2);
 
     private final DynamoDbClient dynamo;
     private final SqsClient sqs;
@@ -134,7 +139,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
     }
 
     public Settler(Deployment deployment) {
-        this(deployment, FaultPoint.NONE, Duration.ofSeconds(90), PAGE);
+        this(deployment, FaultPoint.NONE, BUDGET, PAGE);
     }
 
     /**

@@ -15,14 +15,16 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Makes sure no PENDING signup is forgotten: once a minute it reads the pending marks (a handful of
- * partitions that hold exactly the unfinished signups, oldest first: a query, never a scan) and
- * enqueues every signup still PENDING {@value #DEFAULT_AFTER_SECONDS} s after it was made — its
- * first send lost after the commit, or its message dead-lettered after a long verifier outage. The
- * deduplication id is fresh per re-drive; the worker is idempotent, so an extra message costs a read.
+ * Makes sure no PENDING signup is forgotten: every 10 s (in AWS one invocation a minute looping
+ * inside it) it reads the pending marks (a handful of partitions that hold exactly the unfinished
+ * signups, oldest first: a query, never a scan) and enqueues every signup still PENDING
+ * {@value #DEFAULT_AFTER_SECONDS} s after it was made — its first send lost after the commit, or its
+ * message dead-lettered after a long verifier outage. The deduplication id names the signup and the
+ * minute (at most one extra message a minute per signup); the worker is idempotent, so an extra
+ * message costs a read.
  */
 public final class SignupRedrive implements RequestHandler<Map<String, Object>, Void> {
-    static final long DEFAULT_AFTER_SECONDS = 300;
+    static final long DEFAULT_AFTER_SECONDS = 30;
     private static final int LIMIT_PER_SHARD = 250;
 
     private final SignupStore signups;
@@ -46,10 +48,12 @@ public final class SignupRedrive implements RequestHandler<Map<String, Object>, 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
         long after = Math.max(0, Ticks.number(event, "afterSeconds", (int) DEFAULT_AFTER_SECONDS));
-        int sent = redriveOlderThan(Duration.ofSeconds(after));
-        ObjectNode line = log.line("INFO", context == null ? null : context.getAwsRequestId(), "signup re-drive");
-        line.put("reEnqueued", sent);
-        log.write(line);
+        Ticks.of(event, dev.holdfast.resources.Triggers.REDRIVE_EVERY_SECONDS).run(context, () -> {
+            int sent = redriveOlderThan(Duration.ofSeconds(after));
+            ObjectNode line = log.line("INFO", context == null ? null : context.getAwsRequestId(), "signup re-drive");
+            line.put("reEnqueued", sent);
+            log.write(line);
+        });
         return null;
     }
 
@@ -60,7 +64,7 @@ public final class SignupRedrive implements RequestHandler<Map<String, Object>, 
         for (SignupStore.PendingSignup p : signups.pendingBefore(now.minus(age), LIMIT_PER_SHARD)) {
             boolean pending = signups.signup(p.signupId()).map(s -> s.status() == SignupStatus.PENDING).orElse(false);
             if (pending) {
-                queue.send(p.signupId(), p.signupId() + "-r" + now.toEpochMilli());
+                queue.send(p.signupId(), p.signupId() + "-r" + now.getEpochSecond() / 60);
                 sent++;
             }
         }

@@ -70,16 +70,31 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
 
     /** With the verifier of {@code environment} ({@code VERIFIER_URL}; the local environment passes its stand-in). */
     public SignupWorker(Deployment deployment, Map<String, String> environment) {
-        this(deployment, HttpIdentityVerifier.fromEnvironment(environment));
+        this(deployment, HttpIdentityVerifier.fromEnvironment(environment),
+                dev.holdfast.functions.provider.JsonClient.timeout(environment, HttpIdentityVerifier.TIMEOUT_VARIABLE,
+                        HttpIdentityVerifier.DEFAULT_TIMEOUT_MS).toMillis() + RESERVE_MARGIN_MS);
     }
 
     public SignupWorker(Deployment deployment, IdentityVerifier verifier) {
+        this(deployment, verifier, 0);
+    }
+
+    /**
+     * @param reserveMillis a message is started only while the invocation has this much time left
+     *                      (one verifier call and its commit); 0 for no limit
+     */
+    public SignupWorker(Deployment deployment, IdentityVerifier verifier, long reserveMillis) {
         // no audit trail: opening an empty account is not an admin action and moves no money
         this.signups = new SignupStore(deployment, new WalletStore(deployment, null));
         this.verifier = verifier;
         this.stats = new VerifierStats(deployment);
         this.clock = deployment.clock();
+        this.reserveMillis = reserveMillis;
     }
+
+    /** Time for the commits around a provider call. */
+    static final long RESERVE_MARGIN_MS = 1_000;
+    private final long reserveMillis;
 
     /** What one message did. */
     public enum Outcome { VERIFIED, REJECTED, ALREADY_FINISHED, UNKNOWN_SIGNUP }
@@ -91,7 +106,7 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         AtomicReference<IdentityVerifier.Unavailable> down = new AtomicReference<>();
-        return FifoBatch.process(event, log, "signup not verified yet; will retry", m -> {
+        return FifoBatch.process(event, log, "signup not verified yet; will retry", context, reserveMillis, m -> {
             Optional<String> id = SignupQueue.signupId(m.getBody());
             if (id.isEmpty()) {
                 log.write(log.line("WARN", m.getMessageId(), "signup message names no signup; dropped"));

@@ -22,16 +22,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Makes sure no PENDING withdrawal is ever forgotten: once a minute it reads the sparse
- * {@code pending} index of the wallet table (only unfinished withdrawals are in it, so this is never
- * a scan) and enqueues every withdrawal still PENDING {@value #DEFAULT_AFTER_SECONDS} s after it was
- * created — whether its first send failed after the commit, or its message was dead-lettered
- * after too many failed deliveries. The message's deduplication id is fresh per re-drive (so SQS
- * never drops it as a copy of the dead-lettered one); the worker is idempotent, so an extra message
- * costs one read.
+ * Makes sure no PENDING withdrawal is ever forgotten: every 10 s (in AWS one invocation a minute
+ * looping inside it) it reads the sparse {@code pending} index of the wallet table (only unfinished
+ * withdrawals are in it, so this is never a scan) and enqueues every withdrawal still PENDING
+ * {@value #DEFAULT_AFTER_SECONDS} s after it was created — whether its first send was lost after the
+ * commit, or its message was dead-lettered after too many failed deliveries — so a lost message
+ * costs well under a minute. The message's deduplication id names the withdrawal and the minute: SQS
+ * never drops it as a copy of the dead-lettered one, and a withdrawal waiting on a slow bank gets at
+ * most one extra message a minute; the worker is idempotent, so an extra message costs one read.
  */
 public final class WithdrawalRedrive implements RequestHandler<Map<String, Object>, Void> {
-    static final long DEFAULT_AFTER_SECONDS = 300;
+    static final long DEFAULT_AFTER_SECONDS = 30;
     private static final int LIMIT = 1000;
 
     private final WithdrawalStore withdrawals;
@@ -60,10 +61,12 @@ public final class WithdrawalRedrive implements RequestHandler<Map<String, Objec
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
         long after = Math.max(0, Ticks.number(event, "afterSeconds", (int) DEFAULT_AFTER_SECONDS));
-        int sent = redriveOlderThan(Duration.ofSeconds(after));
-        ObjectNode line = log.line("INFO", context == null ? null : context.getAwsRequestId(), "withdrawal re-drive");
-        line.put("reEnqueued", sent);
-        log.write(line);
+        Ticks.of(event, dev.holdfast.resources.Triggers.REDRIVE_EVERY_SECONDS).run(context, () -> {
+            int sent = redriveOlderThan(Duration.ofSeconds(after));
+            ObjectNode line = log.line("INFO", context == null ? null : context.getAwsRequestId(), "withdrawal re-drive");
+            line.put("reEnqueued", sent);
+            log.write(line);
+        });
         return null;
     }
 
@@ -75,7 +78,7 @@ public final class WithdrawalRedrive implements RequestHandler<Map<String, Objec
         for (String id : ids) {
             Optional<Withdrawal> w = withdrawals.withdrawal(id); // the index lags: re-read
             if (w.isPresent() && w.get().status() == WithdrawalStatus.PENDING) {
-                queue.send(w.get(), id + "-r" + now.toEpochMilli());
+                queue.send(w.get(), id + "-r" + now.getEpochSecond() / 60);
                 sent++;
             }
         }

@@ -92,7 +92,13 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
     /** With the bank and lease given by {@code environment} (the local environment passes its stand-in bank). */
     public WithdrawalWorker(Deployment deployment, Map<String, String> environment) {
         this(deployment, HttpBankTransfers.fromEnvironment(environment), FaultPoint.NONE, lease(environment));
+        // a message is started only while there is time for two bank calls (status, send) and the commits
+        this.reserveMillis = 2 * dev.holdfast.functions.provider.JsonClient.timeout(environment,
+                HttpBankTransfers.TIMEOUT_VARIABLE, HttpBankTransfers.DEFAULT_TIMEOUT_MS).toMillis() + 1_000;
     }
+
+    /** A message is started only while the invocation has this much time left; 0 for no limit. */
+    private long reserveMillis;
 
     /**
      * @param faults step boundaries for fault injection ({@link FaultPoint#NONE} in production):
@@ -145,7 +151,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return FifoBatch.process(event, log, "withdrawal not finished; will retry", m -> {
+        return FifoBatch.process(event, log, "withdrawal not finished; will retry", context, reserveMillis, m -> {
             Optional<String> id = WithdrawalQueue.withdrawalId(m.getBody());
             if (id.isEmpty()) {
                 log.write(log.line("WARN", m.getMessageId(), "withdrawal message names no withdrawal; dropped"));

@@ -407,7 +407,8 @@ public final class ColdStartBench {
             case "markets" -> List.of("http", "route=GET /markets/{marketId}", "path=/markets/" + fx.marketId,
                     "p.marketId=" + fx.marketId, user);
             case "feed-ingester" -> List.of("sqs", "group=" + fx.providerMarketId, "body=" + fx.feedMessage("@seq", "@now"));
-            case "feed-watchdog", "withdrawal-redrive", "risk-heartbeat", "reconciler", "admitter", "signup-redrive" -> List.of("schedule");
+            case "feed-watchdog", "withdrawal-redrive", "risk-heartbeat", "reconciler", "admitter", "signup-redrive",
+                 "settlement-watchdog" -> List.of("schedule");
             case "wallet" -> List.of("http", "route=GET /wallet", user);
             case "risk" -> List.of("http", "route=GET /admin/risk/config", admin, admins);
             case "orders" -> List.of("http", "route=POST /orders", user, "h.idempotency-key=@unique",

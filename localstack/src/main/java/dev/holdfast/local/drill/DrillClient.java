@@ -37,6 +37,11 @@ public final class DrillClient {
         this(env, env.apiBaseUrl());
     }
 
+    /** A client of an environment running elsewhere (another process) at {@code baseUrl}; {@link #feed} is not available. */
+    public DrillClient(String baseUrl) {
+        this(null, baseUrl);
+    }
+
     /** A client of {@code env} that sends its calls to {@code baseUrl} (e.g. a degraded gateway). */
     public DrillClient(LocalHoldfast env, String baseUrl) {
         this.env = env;

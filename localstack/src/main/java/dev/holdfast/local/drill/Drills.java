@@ -14,7 +14,8 @@ public final class Drills {
             UpgradeRollback::new,
             ListingSpike::new,
             FeedLag::new,
-            SignupSurge::new);
+            SignupSurge::new,
+            CrashDrill::new);
 
     public static List<Drill> all(DrillSettings settings) {
         List<Drill> out = new ArrayList<>();
