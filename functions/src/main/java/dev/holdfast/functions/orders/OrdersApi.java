@@ -333,7 +333,7 @@ public final class OrdersApi extends HttpFunction {
     }
 
     /** The optional {@code X-Device-Id} header: 1–128 characters of {@code [A-Za-z0-9._:+/=-]}. */
-    static Optional<String> deviceId(HttpRequest request) {
+    public static Optional<String> deviceId(HttpRequest request) {
         Optional<String> raw = request.header("X-Device-Id");
         if (raw.isPresent() && !DEVICE_ID.matcher(raw.get()).matches()) {
             throw ApiError.validation("X-Device-Id", "'X-Device-Id' is 1 to 128 characters of A-Z a-z 0-9 . _ : + / = -");
@@ -341,7 +341,8 @@ public final class OrdersApi extends HttpFunction {
         return raw;
     }
 
-    private static OrderRequest parse(RequestBody body) {
+    /** The body of {@code POST /orders}: {@code 400 VALIDATION_ERROR} naming the field for anything else. */
+    public static OrderRequest parse(RequestBody body) {
         body.allowOnly(Set.of("marketId", "selectionId", "stake", "priceVersion"));
         String marketId = body.requiredString("marketId", 100);
         String selectionId = body.requiredString("selectionId", 100);

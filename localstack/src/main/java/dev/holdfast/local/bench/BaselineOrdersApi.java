@@ -34,6 +34,7 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.orders.OrderJson;
+import dev.holdfast.functions.orders.OrdersApi;
 import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -109,26 +110,6 @@ public final class BaselineOrdersApi extends HttpFunction {
         this.dynamo = deployment.clients().dynamo();
         this.clock = deployment.clock();
         serve("POST /orders", this::placeCounted);
-        serve("GET /orders/{orderId}", this::get);
-        serve("GET /orders", this::list);
-    }
-
-    // ---- reading ----
-
-    private HttpResponse get(HttpRequest request) {
-        String sub = request.requireCaller().sub();
-        return orders.orderView(request.pathParameter("orderId")).filter(v -> v.order().ownerSub().equals(sub))
-                .map(v -> HttpResponse.of(200, OrderJson.view(v.order(), v.settlement())))
-                .orElseThrow(() -> new ApiError(ErrorCode.ORDER_NOT_FOUND, "no such order"));
-    }
-
-    private HttpResponse list(HttpRequest request) {
-        OrderStore.OrderPage page = orders.byOwner(request.requireCaller().sub(), request.limit(50, 200),
-                request.queryParam("cursor"));
-        Map<String, Settlement> settled = orders.settlements(page.orders().stream()
-                .filter(o -> o.status() == OrderStatus.ACCEPTED).map(Order::orderId).toList());
-        return HttpResponse.page("orders", page.orders(),
-                o -> OrderJson.view(o, Optional.ofNullable(settled.get(o.orderId()))), page.nextCursor());
     }
 
     // ---- placing ----
@@ -156,8 +137,8 @@ public final class BaselineOrdersApi extends HttpFunction {
     private HttpResponse place(HttpRequest request) {
         Caller caller = request.requireCaller();
         String key = request.idempotencyKey();
-        OrderRequest req = parse(request.jsonBody());
-        OrderOrigin origin = new OrderOrigin(Optional.ofNullable(request.sourceIp()), deviceId(request));
+        OrderRequest req = OrdersApi.parse(request.jsonBody());
+        OrderOrigin origin = new OrderOrigin(Optional.ofNullable(request.sourceIp()), OrdersApi.deviceId(request));
         String orderId = OrderIds.of(caller.sub(), key);
 
         Optional<Order> existing = orders.order(orderId);
@@ -175,37 +156,6 @@ public final class BaselineOrdersApi extends HttpFunction {
         }
         haltedCheck(cfg, now);
         return execute(caller.sub(), key, orderId, req, cfg, origin);
-    }
-
-    /** The optional {@code X-Device-Id} header: 1–128 characters of {@code [A-Za-z0-9._:+/=-]}. */
-    static Optional<String> deviceId(HttpRequest request) {
-        Optional<String> raw = request.header("X-Device-Id");
-        if (raw.isPresent() && !DEVICE_ID.matcher(raw.get()).matches()) {
-            throw ApiError.validation("X-Device-Id", "'X-Device-Id' is 1 to 128 characters of A-Z a-z 0-9 . _ : + / = -");
-        }
-        return raw;
-    }
-
-    private static OrderRequest parse(RequestBody body) {
-        body.allowOnly(Set.of("marketId", "selectionId", "stake", "priceVersion"));
-        String marketId = body.requiredString("marketId", 100);
-        String selectionId = body.requiredString("selectionId", 100);
-        JsonNode stakeNode = body.node().get("stake");
-        Amount stake;
-        try {
-            if (stakeNode == null || !stakeNode.isTextual()) {
-                throw new IllegalArgumentException("'stake' is a decimal string, such as \"10000\"");
-            }
-            stake = Amount.parse(stakeNode.textValue());
-            if (stake.isZero()) {
-                throw new IllegalArgumentException("'stake' must be more than 0");
-            }
-        } catch (IllegalArgumentException e) {
-            throw ApiError.validation("stake", e.getMessage());
-        }
-        long priceVersion = body.optionalLong("priceVersion", 1, Long.MAX_VALUE)
-                .orElseThrow(() -> ApiError.validation("priceVersion", "'priceVersion' is required"));
-        return new OrderRequest(marketId, selectionId, stake, priceVersion);
     }
 
     private void haltedCheck(RiskConfig cfg, Instant now) {
