@@ -117,9 +117,17 @@ public final class DrillClient {
         return send("GET", path, token, null);
     }
 
-    /** A setup call that must answer {@code expected}. */
+    /**
+     * A setup call that must answer {@code expected}. A busy platform's {@code 503} (not
+     * {@code TRADING_HALTED}) committed nothing and is retried, as the contract allows — in the
+     * AWS-faithful mode a burst of setup calls can meet a partition's limit.
+     */
     public JsonNode expect(int expected, String method, String path, String token, String body, String... headers) {
         Reply r = send(method, path, token, body, headers);
+        for (int attempt = 0; r.status() == 503 && expected != 503 && !"TRADING_HALTED".equals(r.code()) && attempt < 20; attempt++) {
+            sleep(250L + 250L * attempt);
+            r = send(method, path, token, body, headers);
+        }
         if (r.status() != expected) {
             throw new IllegalStateException("drill setup: " + method + " " + path + " answered " + r.status() + " " + r.raw());
         }
