@@ -86,7 +86,14 @@ class SettlementAtScaleTest {
             jobs.add(pool.submit(() -> {
                 for (int i = next.getAndIncrement(); i < ORDERS; i = next.getAndIncrement()) {
                     String sub = subs.get(i % USERS);
-                    Reply r = trading.order(tokens.get(sub), "scale-" + i, Trading.orderBody(market, i % 3, Integer.toString(1000 + i % 97)));
+                    String body = Trading.orderBody(market, i % 3, Integer.toString(1000 + i % 97));
+                    Reply r = trading.order(tokens.get(sub), "scale-" + i, body);
+                    // placing this fast can outrun the post-trade risk pipeline: trading then fails
+                    // closed (503 RISK_BACKLOG, nothing committed) until it catches up; a client retries
+                    for (int wait = 0; r.status() == 503 && wait < 120; wait++) {
+                        Markets.sleep(1_000);
+                        r = trading.order(tokens.get(sub), "scale-" + i, body);
+                    }
                     assertEquals(201, r.status(), r.raw());
                     orders.put(r.json().path("orderId").asText(), r.json());
                     ownerOf.put(r.json().path("orderId").asText(), sub);

@@ -67,6 +67,9 @@ import java.util.function.BooleanSupplier;
  * ledger entry (as if it had been paid twice).
  */
 public final class CrashDrill extends AbstractDrill {
+    /** Tells the drill's signing-up people apart (see {@code signups}). */
+    private static final java.util.concurrent.atomic.AtomicInteger PEOPLE = new java.util.concurrent.atomic.AtomicInteger();
+
     static final String NAME = "crash";
     public static final String SETTLED_ONCE = "every accepted order settled exactly once, wallets exact";
     public static final String RESUMED = "every pipeline resumed within 60 s of the last restart";
@@ -567,9 +570,11 @@ public final class CrashDrill extends AbstractDrill {
                 throw new IllegalStateException("drill setup: device " + i + " was never admitted");
             }
             ObjectNode person = Json.object();
-            person.put("name", "Crash Person " + i);
+            // a different person each time (one person gets one account: a repeat would be REJECTED DUPLICATE_PERSON)
+            int n = PEOPLE.incrementAndGet();
+            person.put("name", "Crash Person " + i + " " + Long.toString(System.nanoTime(), 36));
             person.put("birthDate", "1990-04-30");
-            person.put("phone", "+821012345678");
+            person.put("phone", String.format(java.util.Locale.ROOT, "+8210%08d", n));
             person.put("region", "Seoul");
             ids.add(api.expect(202, "POST", "/signup", token, Json.write(person)).path("signupId").asText());
         }
