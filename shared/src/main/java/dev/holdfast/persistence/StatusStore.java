@@ -38,6 +38,17 @@ public final class StatusStore {
         this.clock = deployment.clock();
     }
 
+    /**
+     * The current status (strongly consistent), for readers that may not write the platform table:
+     * a platform that never stored one is NORMAL (as {@link #current} would store it).
+     */
+    public PlatformStatus read() {
+        StatusItem item = table.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(StatusItem.PK).sortValue(StatusItem.SK).build())
+                .consistentRead(true).build());
+        return item != null ? fromItem(item) : PlatformStatus.initial(clock.instant());
+    }
+
     /** The current status (strongly consistent). A platform that never had one starts NORMAL. */
     public PlatformStatus current() {
         StatusItem item = table.getItem(GetItemEnhancedRequest.builder()

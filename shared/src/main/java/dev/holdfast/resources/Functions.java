@@ -46,7 +46,7 @@ public final class Functions {
      */
     public static final FunctionDef WITHDRAWAL_WORKER = new FunctionDef("withdrawal-worker",
             "dev.holdfast.functions.withdrawals.WithdrawalWorker", 1024, 9,
-            List.of(Tables.WALLET), List.of(Tables.WALLET), List.of());
+            List.of(Tables.WALLET, Tables.PLATFORM), List.of(Tables.WALLET), List.of());
 
     /** Re-enqueues withdrawals still PENDING after a while (lost send, dead-lettered message); loops for a minute per invocation. */
     public static final FunctionDef WITHDRAWAL_REDRIVE = new FunctionDef("withdrawal-redrive",

@@ -202,7 +202,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
         // a NEW transfer goes to the bank only while money may move; a held withdrawal stays
         // PENDING (its message fails and comes back, or the re-drive enqueues it) and proceeds by
         // itself once the mode is NORMAL again. Transfers the bank already has were asked about above.
-        if (!status.current().mode().allowsMoneyMovement()) {
+        if (!status.read().mode().allowsMoneyMovement()) {
             throw new Held(withdrawalId);
         }
         int next = read.get().attempts().size() + 1;
