@@ -189,7 +189,7 @@ class WaitingPageTest extends DevApiTemplate {
 
         // the API's JWT authorizer takes the console's tokens too
         String opsClient = lookup.logicalId("AWS::Cognito::UserPoolClient", Map.of("AllowedOAuthFlows", List.of("code")));
-        Map<String, Object> authorizer = lookup.properties("AWS::ApiGatewayV2::Authorizer", Map.of());
+        Map<String, Object> authorizer = lookup.properties("AWS::ApiGatewayV2::Authorizer", Map.of("AuthorizerType", "JWT"));
         String audience = String.valueOf(((Map<?, ?>) authorizer.get("JwtConfiguration")).get("Audience"));
         assertTrue(audience.contains(opsClient), audience);
         assertEquals(2, ((List<?>) ((Map<?, ?>) authorizer.get("JwtConfiguration")).get("Audience")).size(), audience);
