@@ -21,6 +21,7 @@ public final class BenchReport {
         step("startup", () -> StartupBench.main(new String[]{"3"}));
         step("feed", () -> FeedBench.main(new String[]{"20", "50"}));
         step("orders", () -> OrderBench.main(new String[]{"1000", "8"}));
+        step("hot-market", () -> HotMarketBench.main(new String[]{"240", "15", "48"}));
         step("settlement", () -> SettleBench.main(new String[]{"2000"}));
         step("reconcile", () -> ReconcileBench.main(new String[]{"200", "2000"}));
         // a fresh JVM per function and run (3 plain, 1 primed), then JIT/CDS settings on orders: ~3 minutes
