@@ -15,14 +15,24 @@ public final class RetryBudget {
     static final long CAP_MS = 120;
 
     private final long deadlineNanos;
+    private final long baseNanos;
+    private final long capNanos;
     private int attempt;
 
-    private RetryBudget(Duration budget) {
+    private RetryBudget(Duration budget, Duration base, Duration cap) {
         this.deadlineNanos = System.nanoTime() + budget.toNanos();
+        this.baseNanos = base.toNanos();
+        this.capNanos = cap.toNanos();
     }
 
+    /** A budget with the default back-off (4 ms doubling to 120 ms). */
     public static RetryBudget of(Duration budget) {
-        return new RetryBudget(budget);
+        return of(budget, Duration.ofMillis(BASE_MS), Duration.ofMillis(CAP_MS));
+    }
+
+    /** A budget whose back-off starts below {@code base} and doubles up to {@code cap}. */
+    public static RetryBudget of(Duration budget, Duration base, Duration cap) {
+        return new RetryBudget(budget, base, cap);
     }
 
     /** Whether another try fits the budget (the first always does). */
@@ -30,12 +40,17 @@ public final class RetryBudget {
         return attempt == 0 || System.nanoTime() < deadlineNanos;
     }
 
-    /** Counts a lost race and sleeps a random time in [0, min(cap, base·2^attempt)] ms. */
+    /**
+     * Counts a lost race and sleeps a random time in [0, min(cap, base·2^attempt)] — never more than
+     * a quarter of what is left of the budget, so the last attempts still happen.
+     */
     public void backOff() {
-        long bound = Math.min(CAP_MS, BASE_MS << Math.min(attempt, 10));
+        long bound = Math.min(capNanos, baseNanos << Math.min(attempt, 10));
+        bound = Math.min(bound, Math.max(1_000_000L, (deadlineNanos - System.nanoTime()) / 4));
         attempt++;
+        long nanos = ThreadLocalRandom.current().nextLong(bound + 1);
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(bound + 1));
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

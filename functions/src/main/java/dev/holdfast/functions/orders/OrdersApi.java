@@ -24,11 +24,11 @@ import dev.holdfast.functions.http.Caller;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.http.RetryBudget;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.runtime.TimeDilation;
 import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ExposureStore;
 import dev.holdfast.persistence.MarketStore;
@@ -52,7 +52,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code POST /orders}: an order is accepted at exactly the price the customer saw, at most once,
@@ -149,7 +148,7 @@ public final class OrdersApi extends HttpFunction {
         RiskConfig cfg = RiskConfig.fromJson(cfgJson, 1);
         Instant now = clock.instant();
         String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
-        OrderCommit.Inputs in = commit.read(orderId, Priming.ABSENT_KEY, Priming.SUB);
+        commit.read(orderId, Priming.ABSENT_KEY, Priming.SUB);
         // not the trading gate: its first read creates the status item of a new platform (priming writes nothing)
         OrderRequest req = new OrderRequest("m-1", "s-1", Amount.parse("10000"), 1);
         Account account = Account.empty(Priming.SUB).credit(Fund.CASH, Amount.parse("50000"), now).after();
@@ -162,9 +161,7 @@ public final class OrdersApi extends HttpFunction {
         accepted = new OrderDecision.Accepted(order, accepted.posting(), accepted.claims());
         OrderCommit.Plan plan = commit.plan(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
                 RateLimiter.Window.at(Priming.SUB, "127.0.0.1", cfg.rateLimits(), now));
-        var e = Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, plan.actions());
-        Contention.conditionFailed(e, 1);
-        in.existing();
+        Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, plan.actions());
     }
 
     /** Buckets for priming: every scope counts as within its shares, nothing is read. */
@@ -251,7 +248,7 @@ public final class OrdersApi extends HttpFunction {
         RiskConfig cfg = config.current();
         haltedCheck(cfg, gate.current());
         RateLimiter.Window window = RateLimiter.Window.at(caller.sub(), origin.sourceAddress().orElse(null), cfg.rateLimits(), clock.instant());
-        Instant deadline = clock.instant().plus(budget);
+        RetryBudget retries = retries();
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
         for (int attempt = 0; ; attempt++) {
             if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
@@ -283,7 +280,7 @@ public final class OrdersApi extends HttpFunction {
             }
             OrderCommit.Retry retry = (OrderCommit.Retry) result;
             split.addAll(retry.fullScopes());
-            if (clock.instant().isAfter(deadline)) {
+            if (!retries.more()) {
                 metrics.ordersRejected("CONTENTION");
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
@@ -291,7 +288,7 @@ public final class OrdersApi extends HttpFunction {
             if (retry.contended() || retry.accountChanged()) {
                 // contention, or another posting to this account won the race: back off before trying
                 // again (all at once, many orders of one account would only collide again)
-                pause(attempt, deadline);
+                retries.backOff();
                 haltedCheck(cfg, gate.current());
             }
             if (retry.accountChanged() || retry.accountBusy()) {
@@ -302,22 +299,12 @@ public final class OrdersApi extends HttpFunction {
     }
 
     /**
-     * Jittered exponential back-off ("full jitter"): uniform in [0, min(cap, base·2^attempt)], base
-     * 10 ms, cap 1 s (both stretched by the time dilation): wide enough that many concurrent orders
-     * of one account (the one item they all write) spread out instead of colliding again.
+     * Contention is retried for {@link #CONTENTION_BUDGET} with full-jitter back-off from 10 ms up to
+     * 1 s (both stretched by the time dilation): wide enough that many concurrent orders of one
+     * account (the one item they all write) spread out instead of colliding again.
      */
-    private void pause(int attempt, Instant deadline) {
-        long capNanos = backoffBase.toNanos() * 100;
-        long ceiling = Math.min(capNanos, backoffBase.toNanos() << Math.min(attempt, 10));
-        // never more than a quarter of what is left of the budget, so the last attempts still happen
-        ceiling = Math.min(ceiling, Math.max(1_000_000L, Duration.between(clock.instant(), deadline).toNanos() / 4));
-        long nanos = ThreadLocalRandom.current().nextLong(Math.max(1, ceiling));
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "interrupted; nothing was committed");
-        }
+    private RetryBudget retries() {
+        return RetryBudget.of(budget, backoffBase, backoffBase.multipliedBy(100));
     }
 
     private String segmentOf(String eventId) {
@@ -422,8 +409,8 @@ public final class OrdersApi extends HttpFunction {
         Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
                 req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code().name(), List.of(),
                 Map.of(), status, Json.write(error.body()));
-        Instant deadline = clock.instant().plus(budget);
-        for (int attempt = 0; ; attempt++) {
+        RetryBudget retries = retries();
+        while (true) {
             OrderCommit.Result result = commit.recordRejection(rejected, window);
             if (result instanceof OrderCommit.Committed) {
                 return HttpResponse.of(status, error.body());
@@ -434,11 +421,11 @@ public final class OrdersApi extends HttpFunction {
             if (result instanceof OrderCommit.RateLimited) {
                 return rateLimited(window);
             }
-            if (clock.instant().isAfter(deadline)) {
+            if (!retries.more()) {
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the rejection could not be recorded under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
             }
-            pause(attempt, deadline);
+            retries.backOff();
         }
     }
 }
