@@ -6,7 +6,6 @@ import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -84,18 +83,10 @@ public final class ExposureStore {
                 keys.add(key(scope, scopeKey, i));
             }
             Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            for (int round = 0; !request.isEmpty(); round++) {
-                Map<String, KeysAndAttributes> req = request;
-                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(req));
-                for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-                    String pk = item.get("pk").s();
-                    int bucket = Integer.parseInt(pk.substring(pk.lastIndexOf("#B") + 2));
-                    out.put(bucket, item.containsKey("used") ? new BigDecimal(item.get("used").n()) : BigDecimal.ZERO);
-                }
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-                if (!request.isEmpty()) {
-                    Contention.pause(round);
-                }
+            for (Map<String, AttributeValue> item : BatchReads.all(dynamo, request).getOrDefault(table, List.of())) {
+                String pk = item.get("pk").s();
+                int bucket = Integer.parseInt(pk.substring(pk.lastIndexOf("#B") + 2));
+                out.put(bucket, item.containsKey("used") ? new BigDecimal(item.get("used").n()) : BigDecimal.ZERO);
             }
         }
         return out;

@@ -10,7 +10,6 @@ import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -102,16 +101,7 @@ public final class OrderCommit {
         request.put(ordersTable, keys(OrderStore.orderKey(orderId)));
         request.put(marketsTable, keys(MarketStore.marketKey(marketId)));
         request.put(walletTable, keys(WalletStore.accountKey(sub)));
-        Map<String, List<Map<String, AttributeValue>>> found = new HashMap<>();
-        for (int round = 0; !request.isEmpty(); round++) {
-            Map<String, KeysAndAttributes> req = request;
-            BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(req));
-            r.responses().forEach((t, items) -> found.computeIfAbsent(t, k -> new ArrayList<>()).addAll(items));
-            request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-            if (!request.isEmpty()) {
-                Contention.pause(round);
-            }
-        }
+        Map<String, List<Map<String, AttributeValue>>> found = BatchReads.all(dynamo, request);
         Optional<Order> existing = first(found, ordersTable).map(OrderStore::fromAttributes);
         Optional<Market> market = first(found, marketsTable).map(MarketStore::fromAttributes);
         Account account = WalletStore.accountFrom(sub, first(found, walletTable).orElse(null));

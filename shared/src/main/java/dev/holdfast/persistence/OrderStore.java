@@ -25,7 +25,6 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -109,18 +108,10 @@ public final class OrderStore {
             }
             Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys)
                     .consistentRead(true).build());
-            for (int round = 0; !request.isEmpty(); round++) {
-                Map<String, KeysAndAttributes> req = request;
-                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(req));
-                r.responses().getOrDefault(tableName, List.of()).forEach(i -> {
-                    Settlement st = settlementFromAttributes(i);
-                    out.put(st.orderId(), st);
-                });
-                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-                if (!request.isEmpty()) {
-                    Contention.pause(round);
-                }
-            }
+            BatchReads.all(dynamo, request).getOrDefault(tableName, List.of()).forEach(i -> {
+                Settlement st = settlementFromAttributes(i);
+                out.put(st.orderId(), st);
+            });
         }
         return out;
     }
