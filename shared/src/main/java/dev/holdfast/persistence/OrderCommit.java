@@ -64,8 +64,11 @@ public final class OrderCommit {
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
     private final Map<String, java.util.concurrent.CompletableFuture<Map<Integer, BigDecimal>>> reading = new ConcurrentHashMap<>();
 
-    public OrderCommit(Deployment deployment, OrderStore orders, WalletStore wallet, ExposureStore exposure,
-                       RateLimiter rates) {
+    private final MarketStore markets;
+
+    public OrderCommit(Deployment deployment, OrderStore orders, MarketStore markets, WalletStore wallet,
+                       ExposureStore exposure, RateLimiter rates) {
+        this.markets = markets;
         this.dynamo = deployment.clients().dynamo();
         this.orders = orders;
         this.wallet = wallet;
@@ -109,7 +112,7 @@ public final class OrderCommit {
     }
 
     /** The market again (strongly consistent), when the read guard ran out before the commit was sent. */
-    public Inputs rereadMarket(Inputs in, MarketStore markets, String marketId) {
+    public Inputs rereadMarket(Inputs in, String marketId) {
         Instant at = clock.instant();
         return in.withMarket(markets.market(marketId), at);
     }

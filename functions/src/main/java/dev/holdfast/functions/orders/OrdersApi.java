@@ -119,7 +119,7 @@ public final class OrdersApi extends HttpFunction {
         this.orders = new OrderStore(deployment);
         this.markets = new MarketStore(deployment, audit);
         WalletStore wallet = new WalletStore(deployment, audit);
-        this.commit = new OrderCommit(deployment, orders, wallet, new ExposureStore(deployment), new RateLimiter(deployment));
+        this.commit = new OrderCommit(deployment, orders, markets, wallet, new ExposureStore(deployment), new RateLimiter(deployment));
         this.gate = new TradingGate(new StatusStore(deployment, audit), new RiskLagStore(deployment), deployment.clock(),
                 dilation.stretch(TradingGate.DEFAULT_TTL));
         this.config = new RiskConfigCache(new RiskConfigStore(deployment, audit), deployment.clock(), Duration.ofSeconds(2));
@@ -252,7 +252,7 @@ public final class OrdersApi extends HttpFunction {
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
         for (int attempt = 0; ; attempt++) {
             if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
-                in = commit.rereadMarket(in, markets, req.marketId());
+                in = commit.rereadMarket(in, req.marketId());
             }
             Instant now = clock.instant();
             String segment = in.market().map(m -> segmentOf(m.eventId())).orElse("none");
