@@ -74,7 +74,7 @@ public final class DisplayAuthEdge extends Construct {
         Function fn = Function.Builder.create(this, "Function")
                 .functionName(name)
                 .description("Holdfast " + stage + ": checks the user's token on GET /markets* at the edge (cache keys on nothing user-specific)")
-                .runtime(Runtime.NODEJS_22_X)
+                .runtime(Runtime.NODEJS_24_X)
                 .handler("index.handler")
                 .code(Code.fromAsset(bundle(source, issuer, audiences).toString()))
                 .memorySize(128)

@@ -56,7 +56,7 @@ class DisplayReadsEdgeTest {
     void theEdgeStackHoldsALambdaAtEdgeFunctionWithinViewerRequestLimits() {
         edge.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "FunctionName", "holdfast-dev-display-auth",
-                "Runtime", "nodejs22.x",
+                "Runtime", "nodejs24.x",
                 "MemorySize", 128,
                 "Timeout", 5)));
         edge.resourceCountIs("AWS::Lambda::Version", 1);
