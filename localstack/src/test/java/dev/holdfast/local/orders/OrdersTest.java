@@ -2,6 +2,7 @@ package dev.holdfast.local.orders;
 
 import dev.holdfast.local.LocalHoldfast;
 
+import dev.holdfast.persistence.exposure.RiskLagStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.testing.Api;
@@ -9,7 +10,6 @@ import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.SharedEnvironment;
 import dev.holdfast.local.testing.Trading;
-import dev.holdfast.persistence.RiskLagStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.holdfast.local.risk;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 
+import dev.holdfast.persistence.exposure.RiskLagStore;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.StallableRiskProcessor;
 import dev.holdfast.local.testing.Trading;
-import dev.holdfast.persistence.RiskLagStore;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Tables;

@@ -3,6 +3,8 @@ package dev.holdfast.local.settlement;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +15,6 @@ import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.ZeroDrift;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.AfterAll;

@@ -3,6 +3,8 @@ package dev.holdfast.local.withdrawals;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -16,8 +18,6 @@ import dev.holdfast.local.faults.Throttling;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.Withdrawing;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;
