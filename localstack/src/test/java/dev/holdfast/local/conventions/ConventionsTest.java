@@ -1,0 +1,105 @@
+package dev.holdfast.local.conventions;
+
+import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.functions.http.HttpFunction;
+import dev.holdfast.resources.FunctionDef;
+import dev.holdfast.resources.Functions;
+import dev.holdfast.resources.RouteDef;
+import dev.holdfast.resources.Routes;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The conventions every function follows: static Enhanced Client schemas, the URL-connection HTTP
+ * client only, no classpath-scanning framework, and handlers that serve exactly their routes.
+ */
+class ConventionsTest {
+    static final Path ROOT = Path.of("..");
+    static final Path FUNCTIONS_JAR = ROOT.resolve("functions/target/holdfast-functions.jar");
+
+    @Test
+    void functionsJarHasOneHttpClientAndNoScanningFramework() throws IOException {
+        assertTrue(Files.exists(FUNCTIONS_JAR), "build the functions module first: " + FUNCTIONS_JAR);
+        List<String> forbidden = List.of("software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/apache5/",
+                "software/amazon/awssdk/http/nio/netty/", "io/netty/", "org/apache/http/", "org/springframework/",
+                "io/micronaut/", "io/quarkus/", "org/reflections/", "io/github/classgraph/", "org/joda/");
+        List<String> found = new ArrayList<>();
+        try (ZipFile jar = new ZipFile(FUNCTIONS_JAR.toFile())) {
+            jar.stream().forEach(e -> forbidden.stream().filter(e.getName()::startsWith).forEach(found::add));
+            assertTrue(jar.getEntry("software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class") != null);
+        }
+        assertEquals(List.of(), found.stream().distinct().toList());
+    }
+
+    @Test
+    void enhancedClientSchemasAreStatic() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (String module : List.of("shared", "functions")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    String s = Files.readString(f);
+                    if (s.contains("TableSchema.fromBean") || s.contains("TableSchema.fromClass")
+                            || s.contains("TableSchema.fromImmutableClass") || s.contains("@DynamoDbBean")
+                            || s.contains("@DynamoDbImmutable")) {
+                        offenders.add(f.toString());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "use StaticTableSchema builders");
+    }
+
+    /**
+     * Builds every handler as a Lambda container would — names for only the tables and queues its
+     * definition grants (as the CDK app passes them), its settings — and checks that it starts and that
+     * an HTTP function serves exactly its routes. A handler reaching for a resource it is not granted
+     * fails here, not at its first cold start in AWS.
+     */
+    @Test
+    void everyFunctionStartsWithOnlyItsGrantsAndServesExactlyItsRoutes() throws Exception {
+        AwsClients offlineClients = AwsClients.forEndpoints(URI.create("http://127.0.0.1:9"),
+                URI.create("http://127.0.0.1:9"), "us-east-1");
+        Map<String, String> settings = Map.of("SIGNING_SECRET", "a-signing-secret-for-the-conventions-test-0123456789",
+                "BANK_URL", "http://127.0.0.1:9", "VERIFIER_URL", "http://127.0.0.1:9");
+        for (FunctionDef f : Functions.ALL) {
+            Map<String, String> env = new java.util.HashMap<>(settings);
+            java.util.stream.Stream.concat(f.reads().stream(), f.writes().stream())
+                    .forEach(t -> env.put(t.envVar(), dev.holdfast.resources.Naming.tableName("local", t)));
+            f.sendsTo().forEach(q -> env.put(q.envVar(), "http://127.0.0.1:9/queue/" + q.id()));
+            Deployment granted = new Deployment(offlineClients, ResourceNames.fromEnvironment(env), Clock.systemUTC());
+            Class<?> type = Class.forName(f.handlerClass());
+            Object handler;
+            try {
+                handler = type.getConstructor(Deployment.class, Map.class).newInstance(granted, env);
+            } catch (NoSuchMethodException plain) {
+                handler = type.getConstructor(Deployment.class).newInstance(granted);
+            }
+            if (handler instanceof HttpFunction http) {
+                Set<String> expected = new TreeSet<>();
+                for (RouteDef r : Routes.ALL) {
+                    if (r.function() == f) {
+                        expected.add(r.routeKey());
+                    }
+                }
+                assertEquals(expected, http.servedRouteKeys(), f.id());
+            }
+        }
+    }
+}
