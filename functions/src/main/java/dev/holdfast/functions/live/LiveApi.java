@@ -1,5 +1,6 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.domain.live.LiveSender;
 import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;

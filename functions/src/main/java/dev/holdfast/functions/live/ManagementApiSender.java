@@ -1,5 +1,6 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.domain.live.LiveSender;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;

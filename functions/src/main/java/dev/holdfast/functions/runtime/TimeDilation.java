@@ -1,5 +1,6 @@
 package dev.holdfast.functions.runtime;
 
+import dev.holdfast.resources.Variables;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 public final class TimeDilation {
     /** The factor, set by the local environment in AWS-faithful mode only. */
-    public static final String VARIABLE = "HOLDFAST_TIME_DILATION";
+    public static final String VARIABLE = Variables.TIME_DILATION;
 
     private final double factor;
 

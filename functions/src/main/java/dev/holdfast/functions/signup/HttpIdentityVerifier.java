@@ -1,5 +1,6 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.resources.Variables;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
@@ -23,8 +24,8 @@ import java.util.Map;
  * the whole call, connection included.
  */
 public final class HttpIdentityVerifier implements IdentityVerifier {
-    public static final String URL_VARIABLE = "VERIFIER_URL";
-    public static final String TIMEOUT_VARIABLE = "VERIFIER_TIMEOUT_MS";
+    public static final String URL_VARIABLE = Variables.VERIFIER_URL;
+    public static final String TIMEOUT_VARIABLE = Variables.VERIFIER_TIMEOUT_MS;
     public static final long DEFAULT_TIMEOUT_MS = 3_000;
 
     private final JsonClient client;

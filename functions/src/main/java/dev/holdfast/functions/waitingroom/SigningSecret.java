@@ -1,5 +1,6 @@
 package dev.holdfast.functions.waitingroom;
 
+import dev.holdfast.resources.Variables;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * snapshot carries it) and kept for the container's life.
  */
 public final class SigningSecret {
-    public static final String VALUE_VARIABLE = "SIGNING_SECRET";
+    public static final String VALUE_VARIABLE = Variables.SIGNING_SECRET;
     public static final String ARN_VARIABLE = "SIGNING_SECRET_ARN";
     static final int MIN_BYTES = 32;
 

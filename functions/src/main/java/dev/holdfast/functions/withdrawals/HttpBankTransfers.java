@@ -1,5 +1,6 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.resources.Variables;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
@@ -29,8 +30,8 @@ import java.util.Map;
  * connection included, is bounded by that timeout.
  */
 public final class HttpBankTransfers implements BankTransfers {
-    public static final String URL_VARIABLE = "BANK_URL";
-    public static final String TIMEOUT_VARIABLE = "BANK_TIMEOUT_MS";
+    public static final String URL_VARIABLE = Variables.BANK_URL;
+    public static final String TIMEOUT_VARIABLE = Variables.BANK_TIMEOUT_MS;
     public static final long DEFAULT_TIMEOUT_MS = 3_000;
 
     private final JsonClient client;

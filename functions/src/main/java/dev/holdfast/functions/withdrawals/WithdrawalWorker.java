@@ -1,5 +1,6 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.resources.Variables;
 import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
@@ -53,7 +54,7 @@ import java.util.Optional;
  */
 public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /** Environment variable overriding the attempt lease (milliseconds); default the function's timeout. */
-    public static final String LEASE_VARIABLE = "WITHDRAWAL_ATTEMPT_LEASE_MS";
+    public static final String LEASE_VARIABLE = Variables.WITHDRAWAL_ATTEMPT_LEASE_MS;
     private static final int ATTEMPTS = 25;
 
     private final WalletStore wallet;

@@ -157,7 +157,7 @@ public final class PublishBench {
             System.out.printf("connected and subscribed in %.1f s (%d connections open)%n",
                     (System.nanoTime() - t0) / 1e9, env.websocket().openConnections());
 
-            LivePublisher.Stats stats = env.livePublisher().stats();
+            LivePublisher.Stats stats = ((LivePublisher) env.livePublisher()).stats();
             long changes0 = stats.changes.get();
             long queries0 = stats.subscriberQueries.get();
             long sends0 = stats.sends.get();

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class InvariantsDocTest {
     static final Path ROOT = Path.of("..");
     static final Path DOC = ROOT.resolve("docs/invariants.md");
-    static final List<String> MODULES = List.of("shared", "functions", "localstack", "infra");
+    static final List<String> MODULES = List.of("shared", "functions", "localstack/embedded", "localstack", "infra");
 
     private static final Pattern ID = Pattern.compile("^### <a id=\"([a-z0-9-]+)\"></a>`([a-z0-9-]+)`$");
     private static final Pattern CODE = Pattern.compile("`([A-Za-z0-9_/.-]+\\.java)(?:#(\\w+))?`");

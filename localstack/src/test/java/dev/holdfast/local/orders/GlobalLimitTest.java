@@ -7,6 +7,7 @@ import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.testing.Api.Reply;
+import dev.holdfast.local.testing.Limits;
 import dev.holdfast.local.testing.Trading;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +49,7 @@ class GlobalLimitTest {
     void concurrentOrdersNeverOvershootTheGlobalLimit() throws Exception {
         JsonNode market = trading.openMarket();
         String token = trading.fundedUser("u-" + UUID.randomUUID(), "1000000", "CASH");
-        OrdersTest.checkLimit("GLOBAL", 200,
+        Limits.checkLimit("GLOBAL", 200,
                 () -> trading.order(token, "k-" + UUID.randomUUID(), Trading.orderBody(market, 0, "1000")),
                 () -> {
                     Reply r = trading.api().get("/admin/exposure?scope=GLOBAL", trading.admin());

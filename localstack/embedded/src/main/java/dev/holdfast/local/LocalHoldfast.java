@@ -5,10 +5,10 @@ import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ResourceNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
-import dev.holdfast.functions.signup.HttpIdentityVerifier;
-import dev.holdfast.functions.withdrawals.HttpBankTransfers;
-import dev.holdfast.functions.waitingroom.SigningSecret;
-import dev.holdfast.functions.withdrawals.WithdrawalWorker;
+import dev.holdfast.resources.Variables;
+import dev.holdfast.resources.FunctionDef;
+import dev.holdfast.domain.live.LiveSender;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.local.verifier.StandInVerifier;
 import dev.holdfast.resources.Functions;
@@ -66,7 +66,7 @@ public final class LocalHoldfast implements AutoCloseable {
     private final Map<String, String> functionEnvironment;
     private final LocalApiGateway gateway;
     private final LocalWebSocketGateway websocket;
-    private final dev.holdfast.functions.live.LivePublisher livePublisher;
+    private final RequestHandler<?, ?> livePublisher;
     private final Map<QueueDef, QueueUrls> queues;
     private final Map<TableDef, String> tables;
     private final List<QueuePoller> queuePollers = new ArrayList<>();
@@ -131,23 +131,23 @@ public final class LocalHoldfast implements AutoCloseable {
         verifier = StandInVerifier.start(clock);
         signingSecret = options.dataDir() == null ? newSigningSecret() : persistedSigningSecret(options.dataDir());
         Map<String, String> functionEnvironment = new LinkedHashMap<>(Map.of(
-                HttpBankTransfers.URL_VARIABLE, bankUrl(),
-                HttpBankTransfers.TIMEOUT_VARIABLE, Long.toString(BANK_TIMEOUT_MS),
-                WithdrawalWorker.LEASE_VARIABLE, Long.toString(BANK_TIMEOUT_MS + 1_000),
-                HttpIdentityVerifier.URL_VARIABLE, verifier.url(),
-                HttpIdentityVerifier.TIMEOUT_VARIABLE, Long.toString(VERIFIER_TIMEOUT_MS),
-                SigningSecret.VALUE_VARIABLE, signingSecret));
+                Variables.BANK_URL, bankUrl(),
+                Variables.BANK_TIMEOUT_MS, Long.toString(BANK_TIMEOUT_MS),
+                Variables.WITHDRAWAL_ATTEMPT_LEASE_MS, Long.toString(BANK_TIMEOUT_MS + 1_000),
+                Variables.VERIFIER_URL, verifier.url(),
+                Variables.VERIFIER_TIMEOUT_MS, Long.toString(VERIFIER_TIMEOUT_MS),
+                Variables.SIGNING_SECRET, signingSecret));
         if (faithful != null) {
             // the functions' own time windows stretch with the world (TimeDilation)
-            functionEnvironment.put(dev.holdfast.functions.runtime.TimeDilation.VARIABLE, Double.toString(options.dilation()));
+            functionEnvironment.put(Variables.TIME_DILATION, Double.toString(options.dilation()));
         }
         this.functionEnvironment = Map.copyOf(functionEnvironment);
         host = new FunctionHost(deployment, functionEnvironment);
         websocket = new LocalWebSocketGateway(host, jwt, clock, "127.0.0.1",
                 options.port() == 0 ? 0 : options.port() + 1); // 8081 beside the default 8080
-        host.provide(Functions.LIVE, new dev.holdfast.functions.live.LiveApi(deployment, websocket,
+        host.provide(Functions.LIVE, withSender(Functions.LIVE, deployment, websocket,
                 dev.holdfast.domain.live.Subscriptions.DEFAULT_LIMIT));
-        livePublisher = new dev.holdfast.functions.live.LivePublisher(deployment, websocket, 32);
+        livePublisher = withSender(Functions.LIVE_PUBLISHER, deployment, websocket, 32);
         host.provide(Functions.LIVE_PUBLISHER, livePublisher);
         host.warm(Functions.ALL);
 
@@ -268,9 +268,24 @@ public final class LocalHoldfast implements AutoCloseable {
         return websocket;
     }
 
-    /** The live-price publisher as this environment runs it (its work counters). */
-    public dev.holdfast.functions.live.LivePublisher livePublisher() {
+    /** The live-price publisher as this environment runs it (a {@code LivePublisher}: its work counters). */
+    public RequestHandler<?, ?> livePublisher() {
         return livePublisher;
+    }
+
+    /**
+     * A live function built on this environment's WebSocket server as its {@link LiveSender}
+     * (its {@code (Deployment, LiveSender, int)} constructor; handlers are loaded by name, as
+     * {@link FunctionHost} does, so the environment does not link the functions' classes).
+     */
+    private static RequestHandler<?, ?> withSender(FunctionDef function, Deployment deployment, LiveSender sender, int size) {
+        try {
+            return (RequestHandler<?, ?>) Class.forName(function.handlerClass())
+                    .getConstructor(Deployment.class, LiveSender.class, int.class)
+                    .newInstance(deployment, sender, size);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + function.id() + " with the local sender", e);
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.holdfast.local.wallet;
+package dev.holdfast.functions.wallet;
 
 import dev.holdfast.local.LocalHoldfast;
 

@@ -1,4 +1,4 @@
-package dev.holdfast.local.withdrawals;
+package dev.holdfast.functions.withdrawals;
 
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;

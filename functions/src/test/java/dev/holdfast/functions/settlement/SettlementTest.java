@@ -1,4 +1,4 @@
-package dev.holdfast.local.settlement;
+package dev.holdfast.functions.settlement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.local.testing.Api;

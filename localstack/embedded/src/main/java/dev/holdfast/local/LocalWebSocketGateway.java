@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.live.ClientAction;
-import dev.holdfast.functions.live.LiveSender;
+import dev.holdfast.domain.live.LiveSender;
 import dev.holdfast.resources.Functions;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;

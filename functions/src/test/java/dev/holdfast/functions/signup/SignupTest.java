@@ -1,4 +1,4 @@
-package dev.holdfast.local.signup;
+package dev.holdfast.functions.signup;
 
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;

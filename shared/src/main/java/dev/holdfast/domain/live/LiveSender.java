@@ -1,8 +1,8 @@
-package dev.holdfast.functions.live;
+package dev.holdfast.domain.live;
 
 /**
  * Sends one message to one WebSocket connection: API Gateway Management API's
- * {@code PostToConnection} in AWS ({@link ManagementApiSender}), the local WebSocket server locally.
+ * {@code PostToConnection} in AWS ({@code dev.holdfast.functions.live.ManagementApiSender}), the local WebSocket server locally.
  */
 public interface LiveSender {
     /** What became of a send. */

@@ -1,4 +1,4 @@
-package dev.holdfast.local.markets;
+package dev.holdfast.functions.markets;
 
 import dev.holdfast.local.LocalHoldfast;
 

@@ -1,4 +1,4 @@
-package dev.holdfast.local.orders;
+package dev.holdfast.functions.orders;
 
 import dev.holdfast.local.LocalHoldfast;
 
@@ -10,6 +10,9 @@ import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.SharedEnvironment;
 import dev.holdfast.local.testing.Trading;
+
+import static dev.holdfast.local.testing.Limits.checkLimit;
+import static dev.holdfast.local.testing.Limits.concurrently;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,15 +21,10 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,23 +69,6 @@ class OrdersTest {
         assertEquals(status, r.status(), r.raw());
         assertEquals(code, r.code(), r.raw());
         assertNotNull(r.header("X-Request-Id"));
-    }
-
-    private static <T> List<T> concurrently(int n, Callable<T> job) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 32));
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(job));
-            }
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdown();
-        }
     }
 
     private static BigDecimal exposure(String scope, String id, String extra) {
@@ -330,23 +311,6 @@ class OrdersTest {
         Reply open = api.post("/admin/markets/" + id + "/state", trading.admin(), "{\"state\":\"OPEN\"}");
         assertEquals(200, open.status(), open.raw() + segment);
         return open.json();
-    }
-
-    static void checkLimit(String scope, int n, Callable<Reply> order, Callable<BigDecimal> exposureNow,
-                                   BigDecimal limit) throws Exception {
-        List<Reply> replies = concurrently(n, order);
-        long accepted = replies.stream().filter(r -> r.status() == 201).count();
-        BigDecimal exp = exposureNow.call();
-        assertTrue(exp.compareTo(limit) <= 0, scope + ": exposure " + exp + " passed the limit " + limit);
-        assertEquals(0, exp.compareTo(new BigDecimal("904.7").multiply(BigDecimal.valueOf(accepted))),
-                scope + ": exposure is exactly the accepted orders'");
-        assertTrue(accepted >= 1 && accepted <= 10, scope + ": accepted " + accepted);
-        Set<String> codes = new HashSet<>();
-        replies.stream().filter(r -> r.status() != 201).forEach(r -> codes.add(r.code()));
-        assertTrue(Set.of("LIMIT_EXCEEDED", "SERVICE_UNAVAILABLE").containsAll(codes), scope + ": " + codes);
-        assertTrue(codes.contains("LIMIT_EXCEEDED"), scope);
-        Reply limited = replies.stream().filter(r -> "LIMIT_EXCEEDED".equals(r.code())).findFirst().orElseThrow();
-        assertEquals(scope, limited.json().path("error").path("details").path("scope").asText());
     }
 
     @Test
