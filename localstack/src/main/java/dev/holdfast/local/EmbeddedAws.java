@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import org.apache.pekko.actor.ActorRef;
@@ -66,7 +67,12 @@ final class EmbeddedAws implements AutoCloseable {
             Files.createDirectories(dir);
             args = new String[]{"-dbPath", dir.toString(), "-sharedDb", "-disableTelemetry", "-port", Integer.toString(dynamoPort)};
         }
-        DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(args);
+        // what ServerRunner.createServerFromCommandLineArgs does, less its configuration banner on stdout
+        CommandLineInput input = new CommandLineInput(args);
+        if (!input.init()) {
+            throw new IllegalStateException("DynamoDB Local refused its arguments " + String.join(" ", args));
+        }
+        DynamoDBProxyServer dynamo = ServerRunner.createServer(input);
         dynamo.start();
 
         SQSRestServer sqs = sqsStarted.join();
