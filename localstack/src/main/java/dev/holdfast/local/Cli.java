@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
  * {@value #USAGE_ERROR} — never a stack trace.
  */
 public final class Cli {
+    /** What {@code --version} prints. */
+    public static final String VERSION = "Holdfast local tools 0.1.0-SNAPSHOT";
+
     /** The exit code of a bad argument. */
     public static final int USAGE_ERROR = 2;
 

@@ -42,7 +42,7 @@ public final class ReconcileCommand {
     private ReconcileCommand() {}
 
     /** The command line: {@code [--endpoints-file PATH] [--segments N]}. */
-    @Command(name = "localstack/reconcile", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    @Command(name = "localstack/reconcile", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
             description = "Reconciles a running local environment: rebuilds every balance from the ledger and every exposure "
                     + "view from the open orders; progress to stderr, the report as JSON to stdout.",
             exitCodeListHeading = "Exit status:%n",

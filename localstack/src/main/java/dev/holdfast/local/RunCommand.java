@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./localstack/run [options]}: starts the local environment in the foreground and prints its
  * own lines, the endpoints and how to get a token; Ctrl-C (SIGTERM) stops it.
  */
-@Command(name = "localstack/run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "localstack/run", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
         description = "Starts the Holdfast local environment in the foreground: DynamoDB Local + ElasticMQ in this process, "
                 + "the tables and queues provisioned, the API on http://127.0.0.1:PORT. Ctrl-C stops it.")
 public final class RunCommand implements Callable<Integer> {

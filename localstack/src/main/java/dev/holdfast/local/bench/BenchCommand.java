@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * subcommand per kind; each starts its own embedded environment. Positional arguments keep the forms
  * the README shows ({@code ./localstack/bench hot-market 240 20 48}).
  */
-@Command(name = "localstack/bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+@Command(name = "localstack/bench", mixinStandardHelpOptions = true, version = Cli.VERSION, usageHelpAutoWidth = true,
         description = "Benchmarks that print numbers; each starts its own embedded environment.",
         subcommands = {BenchCommand.All.class, BenchCommand.Startup.class, BenchCommand.Feed.class, BenchCommand.Orders.class,
                 BenchCommand.HotMarket.class, BenchCommand.Settle.class, BenchCommand.Reconcile.class, BenchCommand.Enter.class,

@@ -21,7 +21,7 @@ public final class CapacityCommand {
     private CapacityCommand() {}
 
     /** The options, each defaulting to the city's surge, AWS's published limits and the design's costs. */
-    @Command(name = "localstack/capacity", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    @Command(name = "localstack/capacity", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
             showDefaultValues = true,
             description = "What the deployed signup-surge design sustains and what a staged rollout does to it "
                     + "(docs/capacity.md explains the figures).")

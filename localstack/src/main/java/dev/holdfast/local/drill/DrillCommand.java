@@ -26,7 +26,7 @@ public final class DrillCommand {
     private DrillCommand() {}
 
     /** {@code localstack/drill}: one subcommand per drill, and {@code all}. */
-    @Command(name = "localstack/drill", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    @Command(name = "localstack/drill", mixinStandardHelpOptions = true, version = Cli.VERSION, usageHelpAutoWidth = true,
             description = "Incident drills, each against an embedded environment it starts itself: progress while they run, "
                     + "then a pass/fail report of every invariant with its numbers.",
             exitCodeListHeading = "Exit status:%n",
