@@ -1,5 +1,10 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.functions.runtime.Invocation;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.live.LiveStore;
+import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -16,10 +21,6 @@ import dev.holdfast.domain.live.Subscriptions;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.LiveStore;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
@@ -84,6 +85,12 @@ public final class LiveApi implements RequestHandler<APIGatewayV2WebSocketEvent,
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         var ctx = event.getRequestContext();
         String connectionId = ctx.getConnectionId();
         switch (ctx.getRouteKey()) {

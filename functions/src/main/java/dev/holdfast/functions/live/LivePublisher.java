@@ -1,5 +1,9 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.functions.runtime.Invocation;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.live.LiveStore;
+import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -11,9 +15,6 @@ import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.risk.StreamImages;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.LiveStore;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
@@ -108,6 +109,12 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event, Context context) {
         Map<String, List<Write>> byMarket = new LinkedHashMap<>();
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (DynamodbEvent.DynamodbStreamRecord r : records) {

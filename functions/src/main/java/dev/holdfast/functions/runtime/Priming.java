@@ -1,9 +1,9 @@
 package dev.holdfast.functions.runtime;
 
+import dev.holdfast.persistence.Deployment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.holdfast.functions.http.JsonLog;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.TableDef;
 import org.crac.Context;
@@ -93,6 +93,7 @@ public final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+        Invocation.restored();
         ObjectNode line = log.line("INFO", null, "restored from snapshot");
         line.put("function", function.id());
         log.write(line);

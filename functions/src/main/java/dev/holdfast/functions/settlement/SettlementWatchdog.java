@@ -1,5 +1,11 @@
 package dev.holdfast.functions.settlement;
 
+import dev.holdfast.functions.runtime.Invocation;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketStore;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.settlement.SettlementStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +14,6 @@ import dev.holdfast.domain.market.MarketState;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.SettlementStore;
-import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -76,6 +77,12 @@ public final class SettlementWatchdog implements RequestHandler<Map<String, Obje
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         int after = Math.max(0, Ticks.number(event, "afterSeconds", DEFAULT_AFTER_SECONDS));
         Ticks.of(event, DEFAULT_EVERY_SECONDS).run(context, () -> {
             int sent = resendStalled(Duration.ofSeconds(after));

@@ -1,5 +1,16 @@
 package dev.holdfast.functions.settlement;
 
+import dev.holdfast.functions.runtime.Invocation;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.ExposureStore;
+import dev.holdfast.persistence.markets.MarketStore;
+import dev.holdfast.persistence.orders.OrderStore;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.settlement.SettlementStore;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -21,17 +32,7 @@ import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ExposureStore;
-import dev.holdfast.persistence.FaultPoint;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.OrderStore;
-import dev.holdfast.persistence.SettlementStore;
-import dev.holdfast.persistence.SettlementStore.Progress;
-import dev.holdfast.persistence.StatusStore;
-import dev.holdfast.persistence.WalletStore;
+import dev.holdfast.persistence.settlement.SettlementStore.Progress;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -188,6 +189,12 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         return FifoBatch.process(event, log, "settlement command failed; it will be retried", m -> {
             String marketId = Json.parseTrusted(m.getBody()).path("marketId").asText("");
             if (marketId.isEmpty()) {

@@ -1,5 +1,11 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.functions.runtime.Invocation;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.signups.SignupStore;
+import dev.holdfast.persistence.signups.VerifierStats;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -9,12 +15,6 @@ import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
-import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.SignupStore;
-import dev.holdfast.persistence.VerifierStats;
-import dev.holdfast.persistence.WalletStore;
-
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +105,12 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
      */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         AtomicReference<IdentityVerifier.Unavailable> down = new AtomicReference<>();
         return FifoBatch.process(event, log, "signup not verified yet; will retry", context, reserveMillis, m -> {
             Optional<String> id = SignupQueue.signupId(m.getBody());

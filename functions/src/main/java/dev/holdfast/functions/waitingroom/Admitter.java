@@ -1,5 +1,10 @@
 package dev.holdfast.functions.waitingroom;
 
+import dev.holdfast.functions.runtime.Invocation;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.signups.VerifierStats;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,13 +14,9 @@ import dev.holdfast.domain.waitingroom.PositionStripes;
 import dev.holdfast.domain.waitingroom.VerifierHealth;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.schedule.Ticks;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.VerifierStats;
-import dev.holdfast.persistence.WaitingRoomStore;
-import dev.holdfast.persistence.WaitingRoomStore.CohortState;
-import dev.holdfast.persistence.WaitingRoomStore.CohortTick;
-import dev.holdfast.persistence.WaitingRoomStore.RolloutState;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortTick;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.RolloutState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +72,12 @@ public final class Admitter implements RequestHandler<Map<String, Object>, Void>
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         Ticks.of(event, 1).run(context, this::tick);
         return null;
     }
