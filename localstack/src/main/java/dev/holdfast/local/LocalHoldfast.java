@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Holdfast without AWS, in one process: DynamoDB Local and ElasticMQ (or an external endpoint such
@@ -359,43 +357,11 @@ public final class LocalHoldfast implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        LocalOptions options;
-        try {
-            options = LocalOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("error: " + e.getMessage());
-            }
-            System.err.print(LocalOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
+    /** {@code ./localstack/run}: see {@link RunCommand}. */
+    public static void main(String[] args) {
+        int code = Cli.execute(new RunCommand(), args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
         }
-        PrintStream out = System.out;
-        out.println("Holdfast local environment starting...");
-        LocalHoldfast env;
-        try {
-            env = start(options);
-        } catch (IOException e) {
-            System.err.println("error: could not start: " + e.getMessage()
-                    + (options.port() != 0 ? " (is port " + options.port() + " in use? try --port 0)" : ""));
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("Holdfast local environment stopping...");
-            env.close();
-            stopped.countDown();
-        }, "local-shutdown"));
-        out.println("Holdfast local environment ready in "
-                + (System.currentTimeMillis() - jvmStart) + " ms since JVM start");
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(env.endpoints()));
-        out.println("Get a token:  curl -s -XPOST " + env.apiBaseUrl()
-                + "/local/token -d '{\"sub\":\"ops-1\",\"groups\":[\"admin\"]}'");
-        out.println("Ops console:  " + env.apiBaseUrl() + "/ops/");
-        out.println("Press Ctrl-C to stop.");
-        stopped.await();
     }
 }

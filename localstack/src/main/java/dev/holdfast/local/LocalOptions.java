@@ -97,80 +97,17 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         return (int) Math.max(1, Math.ceil(seconds * timeScale - 1e-9));
     }
 
-    public static final String USAGE = """
-            usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL] [--time-scale F] [--bank-url URL]
-                                  [--aws-faithful [--dilation F] [--hold-ms H]]
-              --port N              serve the API on 127.0.0.1:N (default 8080; 0 = any free port)
-              --endpoints-file PATH write the endpoints as JSON to PATH
-              --data-dir DIR        keep DynamoDB data and the signing key under DIR (default: in memory)
-              --aws-endpoint URL    use this AWS-compatible endpoint (e.g. LocalStack, http://localhost:4566)
-                                    instead of starting DynamoDB Local and ElasticMQ
-              --time-scale F        scale every queue's visibility timeout by F, 0 < F <= 1 (default 1: AWS's timing)
-              --bank-url URL        pay withdrawals through this bank instead of the built-in stand-in
-              --aws-faithful        DynamoDB with AWS's transaction conflicts and partition limits
-                                    (README, "AWS-faithful mode")
-              --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
-              --hold-ms H           faithful mode: a transaction holds its items H ms, AWS time (default 10)
-            """;
-
-    /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
+    /**
+     * Parses {@code ./localstack/run}'s arguments ({@link RunCommand}); throws {@link IllegalArgumentException}
+     * with the problem for a bad one.
+     */
     public static LocalOptions parse(String[] args) {
-        LocalOptions o = defaults().withTimeScale(AWS_TIME);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                throw new IllegalArgumentException("");
-            }
-            if (a.equals("--aws-faithful")) {
-                o = o.withAwsFaithful(true, o.dilation(), o.holdMillis());
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--port" -> {
-                    int p;
-                    try {
-                        p = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--port must be a number, got " + v);
-                    }
-                    if (p < 0 || p > 65535) {
-                        throw new IllegalArgumentException("--port must be 0..65535, got " + v);
-                    }
-                    o = o.withPort(p);
-                }
-                case "--endpoints-file" -> o = o.withEndpointsFile(Path.of(v));
-                case "--data-dir" -> o = o.withDataDir(Path.of(v));
-                case "--aws-endpoint" -> o = o.withAwsEndpoint(URI.create(v));
-                case "--bank-url" -> o = o.withBankUrl(v);
-                case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
-                case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
-                case "--time-scale" -> {
-                    double f;
-                    try {
-                        f = Double.parseDouble(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--time-scale must be a number, got " + v);
-                    }
-                    if (!(f > 0) || f > 1) {
-                        throw new IllegalArgumentException("--time-scale must be in (0, 1], got " + v);
-                    }
-                    o = o.withTimeScale(f);
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return o;
-    }
-
-    private static double number(String flag, String v) {
+        RunCommand c = new RunCommand();
+        Cli.parse(c, args);
         try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, got " + v);
+            return c.options();
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }
