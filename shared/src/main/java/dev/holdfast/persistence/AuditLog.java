@@ -52,7 +52,7 @@ public final class AuditLog {
     }
 
     /** The same put for a low-level {@code TransactWriteItems}. */
-    software.amazon.awssdk.services.dynamodb.model.TransactWriteItem lowLevelPut(AuditRecord r) {
+    public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem lowLevelPut(AuditRecord r) {
         return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
                 .put(p -> p.tableName(table().tableName()).item(AuditItem.SCHEMA.itemToMap(toItem(r), true))
                         .conditionExpression("attribute_not_exists(pk)"))
