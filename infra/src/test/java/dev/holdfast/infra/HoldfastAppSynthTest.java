@@ -37,7 +37,10 @@ class HoldfastAppSynthTest {
             HttpApiConstruct.THROTTLE_RATE_CONTEXT, "8000",
             HttpApiConstruct.THROTTLE_BURST_CONTEXT, 4000,
             ApiStack.BANK_URL_CONTEXT, "https://bank.example/api",
-            ApiStack.VERIFIER_URL_CONTEXT, "https://verifier.example/v1");
+            ApiStack.VERIFIER_URL_CONTEXT, "https://verifier.example/v1",
+            OnCallConstruct.EMAIL_CONTEXT, "oncall@example.com, lead@example.com",
+            OnCallConstruct.URL_CONTEXT, "https://pager.example/holdfast",
+            ApiStack.FREEZE_LEAD_CONTEXT, "45");
 
     @TempDir
     static Path out;
@@ -104,6 +107,15 @@ class HoldfastAppSynthTest {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", dev.holdfast.resources.Functions.WITHDRAWAL_WORKER.handler(),
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("BANK_URL", "https://bank.example/api"))))));
+        // the on-call subscriptions and the freeze's lead time
+        template.resourceCountIs("AWS::SNS::Subscription", 3);
+        template.hasResourceProperties("AWS::SNS::Subscription", Match.objectLike(Map.of("Protocol", "email", "Endpoint", "lead@example.com")));
+        template.hasResourceProperties("AWS::SNS::Subscription", Match.objectLike(Map.of("Protocol", "https",
+                "Endpoint", "https://pager.example/holdfast")));
+        for (dev.holdfast.resources.FunctionDef def : ApiStack.FREEZE_CHECKERS) {
+            template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", def.handler(),
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(ApiStack.FREEZE_LEAD_VARIABLE, "45"))))));
+        }
         // and a stage without context gets the defaults
         Template dev = Template.fromJSON(castMap(assemblies.get("dev").getStackByName("Holdfast-dev-api").getTemplate()));
         dev.hasResourceProperties("AWS::ApiGatewayV2::Stage", Match.objectLike(Map.of(

@@ -22,9 +22,12 @@ import java.nio.file.Path;
  *                      conflicts and partition limits applied (see README, "AWS-faithful mode")
  * @param dilation      F of the faithful mode: partition limits divided by it, transaction holds multiplied
  * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
+ * @param freezeLead    the change freeze's lead time before a surge, whole minutes, or {@code off};
+ *                      null: the functions' default (30 minutes)
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis) {
+                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis,
+                           String freezeLead) {
 
     public static final double DEFAULT_DILATION = 25;
     public static final long DEFAULT_HOLD_MILLIS = 10;
@@ -33,7 +36,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                         double timeScale, String bankUrl) {
         this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
-                DEFAULT_HOLD_MILLIS);
+                DEFAULT_HOLD_MILLIS, null);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -58,27 +61,27 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withTimeScale(double s) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withBankUrl(String u) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
@@ -89,7 +92,13 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (h < 0) {
             throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
         }
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h, freezeLead);
+    }
+
+    /** The change freeze's lead time ({@code minutes} or {@code off}; null: the default). */
+    public LocalOptions withFreezeLead(String minutesOrOff) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
+                holdMillis, minutesOrOff);
     }
 
     /** A queue's visibility timeout here: {@code seconds × timeScale}, rounded up, at least 1 s. */
@@ -99,7 +108,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
 
     public static final String USAGE = """
             usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL] [--time-scale F] [--bank-url URL]
-                                  [--aws-faithful [--dilation F] [--hold-ms H]]
+                                  [--aws-faithful [--dilation F] [--hold-ms H]] [--freeze-lead MINUTES|off]
               --port N              serve the API on 127.0.0.1:N (default 8080; 0 = any free port)
               --endpoints-file PATH write the endpoints as JSON to PATH
               --data-dir DIR        keep DynamoDB data and the signing key under DIR (default: in memory)
@@ -111,6 +120,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                                     (README, "AWS-faithful mode")
               --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
               --hold-ms H           faithful mode: a transaction holds its items H ms, AWS time (default 10)
+              --freeze-lead M       the change freeze starts M minutes before a surge (default 30; off: no freeze)
             """;
 
     /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
@@ -146,6 +156,16 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                 case "--data-dir" -> o = o.withDataDir(Path.of(v));
                 case "--aws-endpoint" -> o = o.withAwsEndpoint(URI.create(v));
                 case "--bank-url" -> o = o.withBankUrl(v);
+                case "--freeze-lead" -> {
+                    if (!v.equalsIgnoreCase("off")) {
+                        try {
+                            dev.holdfast.domain.surge.SurgeCalendar.lead(v);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--freeze-lead must be minutes (0 to 1440) or off, got " + v);
+                        }
+                    }
+                    o = o.withFreezeLead(v);
+                }
                 case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
                 case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
                 case "--time-scale" -> {
