@@ -82,8 +82,11 @@ class OnCallAndFreezeTest extends DevApiTemplate {
         List<Map<String, Object>> sts = LeastPrivilegeTest.statementsOf(template, Functions.PRE_TRAFFIC_HOOK);
         List<Map<String, Object>> report = sts.stream()
                 .filter(st -> String.valueOf(st.get("Action")).contains("codedeploy:PutLifecycleEventHookExecutionStatus")).toList();
-        assertEquals(1, report.size(), String.valueOf(sts));
-        assertFalse(String.valueOf(report.get(0).get("Resource")).contains("\"*\""), String.valueOf(report.get(0)));
+        assertEquals(Functions.ALL.size(), report.size(), "one grant per deployment group: " + sts);
+        for (Map<String, Object> st : report) {
+            String resource = String.valueOf(st.get("Resource"));
+            assertTrue(resource.contains(":deploymentgroup:") && !resource.contains("*"), "its own group only: " + st);
+        }
         Map<String, Object> fn = lookup.properties("AWS::Lambda::Function", Map.of("Handler", Functions.PRE_TRAFFIC_HOOK.handler()));
         String env = String.valueOf(fn.get("Environment"));
         assertTrue(env.contains("HOLDFAST_TABLE_PLATFORM") && env.contains("HOLDFAST_TABLE_AUDIT"), env);
