@@ -40,7 +40,11 @@ class HoldfastAppSynthTest {
             ApiStack.VERIFIER_URL_CONTEXT, "https://verifier.example/v1",
             OnCallConstruct.EMAIL_CONTEXT, "oncall@example.com, lead@example.com",
             OnCallConstruct.URL_CONTEXT, "https://pager.example/holdfast",
-            ApiStack.FREEZE_LEAD_CONTEXT, "45");
+            ApiStack.FREEZE_LEAD_CONTEXT, "45",
+            // the edge token check and the cached display reads, so cdk-nag sees them too
+            DisplayAuthEdge.ISSUER_CONTEXT, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            DisplayAuthEdge.AUDIENCES_CONTEXT, "appclient1,opsclient2",
+            DisplayAuthEdge.VERSION_ARN_CONTEXT, "arn:aws:lambda:us-east-1:111111111111:function:holdfast-prod-display-auth:1");
 
     @TempDir
     static Path out;

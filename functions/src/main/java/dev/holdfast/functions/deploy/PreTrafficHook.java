@@ -9,7 +9,7 @@ import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.surge.Surge;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.platform.ChangeFreeze;
-import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Functions;
 

@@ -14,7 +14,7 @@ import dev.holdfast.domain.surge.Surge;
 import dev.holdfast.domain.surge.SurgeKind;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.surges.SurgeStore;
 
 import java.time.Clock;

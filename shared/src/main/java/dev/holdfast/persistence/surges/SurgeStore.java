@@ -6,7 +6,7 @@ import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.domain.surge.Surge;
 import dev.holdfast.domain.surge.SurgeCalendar;
 import dev.holdfast.domain.surge.SurgeKind;
-import dev.holdfast.persistence.AuditLog;
+import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Tables;
