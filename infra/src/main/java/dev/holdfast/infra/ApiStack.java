@@ -34,7 +34,8 @@ import java.util.TreeMap;
  *
  * <p>Order of construction, to keep the graph acyclic: the API (no function in it) → the
  * distribution (origin: the API's domain) → the functions (the waiting room gets the distribution's
- * URL) → the routes (API → functions) → triggers, deployments, dashboard.
+ * URL) → the routes (API → functions) → triggers, deployments (with the pre-traffic hook), dashboard,
+ * on-call paging (last: it wires every alarm of the stack to the on-call topic).
  */
 public final class ApiStack extends Stack {
     /** Context key of the bank adapter's base URL ({@code cdk deploy -c bankUrl=https://…}). */
@@ -54,10 +55,18 @@ public final class ApiStack extends Stack {
     /** The live authorizer's token issuer and audience ({@code CognitoTokens}). */
     static final String USER_POOL_ISSUER_VARIABLE = "USER_POOL_ISSUER";
     static final String USER_POOL_CLIENT_ID_VARIABLE = "USER_POOL_CLIENT_ID";
+    /** Context key of the change freeze's lead time in minutes ({@code -c freezeLeadMinutes=45}; default 30). */
+    public static final String FREEZE_LEAD_CONTEXT = "freezeLeadMinutes";
+    /** The functions' variable ({@code ChangeFreeze.LEAD_VARIABLE}). */
+    static final String FREEZE_LEAD_VARIABLE = "HOLDFAST_FREEZE_LEAD_MINUTES";
+    /** The functions that check the change freeze: maintenance (platform) and deployments (the hook). */
+    static final List<FunctionDef> FREEZE_CHECKERS = List.of(Functions.PLATFORM, Functions.PRE_TRAFFIC_HOOK);
     /** The functions that sign or check waiting-room tokens: they alone may read the signing secret. */
     static final List<FunctionDef> SIGNING_SECRET_USERS = List.of(Functions.WAITING_ROOM, Functions.SIGNUP);
 
     private final FunctionsConstruct functions;
+    private final FunctionsConstruct hooks;
+    private final OnCallConstruct onCall;
     private final DeploymentsConstruct deployments;
     private final WaitingPageConstruct waitingPage;
 
@@ -94,7 +103,15 @@ public final class ApiStack extends Stack {
         add(settings, Functions.LIVE_PUBLISHER, LIVE_CALLBACK_URL_VARIABLE, live.callbackUrl());
         add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_ISSUER_VARIABLE, users.issuerUrl());
         add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_CLIENT_ID_VARIABLE, users.client().getUserPoolClientId());
+        Object lead = getNode().tryGetContext(FREEZE_LEAD_CONTEXT);
+        if (lead != null && !lead.toString().isBlank()) {
+            dev.holdfast.domain.surge.SurgeCalendar.lead(lead.toString()); // refuses a bad value at synth
+            for (FunctionDef def : FREEZE_CHECKERS) {
+                add(settings, def, FREEZE_LEAD_VARIABLE, lead.toString().trim());
+            }
+        }
         functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings);
+        hooks = new FunctionsConstruct(this, "DeployHooks", data, code, Functions.DEPLOY_HOOKS, settings);
         for (FunctionDef def : SIGNING_SECRET_USERS) {
             functions.function(def).addToRolePolicy(PolicyStatement.Builder.create()
                     .actions(List.of("secretsmanager:GetSecretValue"))
@@ -105,15 +122,21 @@ public final class ApiStack extends Stack {
         live.serve(functions);
         TriggersConstruct triggers = new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
-        deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api());
+        deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api(),
+                hooks.alias(Functions.PRE_TRAFFIC_HOOK));
         new DashboardConstruct(this, "Dashboard", stage, api.api(), functions, data, triggers, deployments);
+        onCall = new OnCallConstruct(this, "OnCall", stage, getNode().tryGetContext(OnCallConstruct.EMAIL_CONTEXT),
+                getNode().tryGetContext(OnCallConstruct.URL_CONTEXT));
         suppressCdkInternals();
+        onCall.pageOnEveryAlarmIn(this); // last: every alarm above exists by now
 
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url()).description("HTTP API base URL").build();
         CfnOutput.Builder.create(this, "LiveUrl").value(live.url()).description("Live prices WebSocket API").build();
         CfnOutput.Builder.create(this, "WaitingPageUrl").value(waitingPage.url()).description("Waiting page (CloudFront)").build();
         CfnOutput.Builder.create(this, "UserPoolId").value(users.pool().getUserPoolId()).build();
         CfnOutput.Builder.create(this, "UserPoolClientId").value(users.client().getUserPoolClientId()).build();
+        CfnOutput.Builder.create(this, "OnCallTopicArn").value(onCall.topic().getTopicArn())
+                .description("On-call topic: every alarm of the stage notifies it").build();
         CfnOutput.Builder.create(this, "DisplayAuthIssuer").value(users.issuerUrl())
                 .description("Pass to the edge stack: -c " + DisplayAuthEdge.ISSUER_CONTEXT + "=<this>").build();
         CfnOutput.Builder.create(this, "DisplayAuthAudiences").value(Fn.join(",", users.audiences()))
@@ -123,6 +146,16 @@ public final class ApiStack extends Stack {
 
     public FunctionsConstruct functions() {
         return functions;
+    }
+
+    /** The deployment hooks ({@link Functions#DEPLOY_HOOKS}). */
+    public FunctionsConstruct hooks() {
+        return hooks;
+    }
+
+    /** The stage's on-call topic and the alarms only it watches. */
+    public OnCallConstruct onCall() {
+        return onCall;
     }
 
     public DeploymentsConstruct deployments() {

@@ -135,6 +135,9 @@ public final class LocalHoldfast implements AutoCloseable {
                 HttpIdentityVerifier.URL_VARIABLE, verifier.url(),
                 HttpIdentityVerifier.TIMEOUT_VARIABLE, Long.toString(VERIFIER_TIMEOUT_MS),
                 SigningSecret.VALUE_VARIABLE, signingSecret));
+        if (options.freezeLead() != null) {
+            functionEnvironment.put(dev.holdfast.functions.platform.ChangeFreeze.LEAD_VARIABLE, options.freezeLead());
+        }
         if (faithful != null) {
             // the functions' own time windows stretch with the world (TimeDilation)
             functionEnvironment.put(dev.holdfast.functions.runtime.TimeDilation.VARIABLE, Double.toString(options.dilation()));

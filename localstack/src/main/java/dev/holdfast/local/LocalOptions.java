@@ -22,9 +22,12 @@ import java.nio.file.Path;
  *                      conflicts and partition limits applied (see README, "AWS-faithful mode")
  * @param dilation      F of the faithful mode: partition limits divided by it, transaction holds multiplied
  * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
+ * @param freezeLead    the change freeze's lead time before a surge, whole minutes, or {@code off};
+ *                      null: the functions' default (30 minutes)
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis) {
+                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis,
+                           String freezeLead) {
 
     public static final double DEFAULT_DILATION = 25;
     public static final long DEFAULT_HOLD_MILLIS = 10;
@@ -33,7 +36,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                         double timeScale, String bankUrl) {
         this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
-                DEFAULT_HOLD_MILLIS);
+                DEFAULT_HOLD_MILLIS, null);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -58,27 +61,27 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withTimeScale(double s) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     public LocalOptions withBankUrl(String u) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis, freezeLead);
     }
 
     /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
@@ -89,7 +92,13 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (h < 0) {
             throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
         }
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h, freezeLead);
+    }
+
+    /** The change freeze's lead time ({@code minutes} or {@code off}; null: the default). */
+    public LocalOptions withFreezeLead(String minutesOrOff) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
+                holdMillis, minutesOrOff);
     }
 
     /** A queue's visibility timeout here: {@code seconds × timeScale}, rounded up, at least 1 s. */

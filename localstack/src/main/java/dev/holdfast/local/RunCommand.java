@@ -58,8 +58,19 @@ public final class RunCommand implements Callable<Integer> {
             description = "faithful mode: a transaction holds its items H ms, AWS time (default ${DEFAULT-VALUE})")
     long holdMillis;
 
+    @Option(names = "--freeze-lead", paramLabel = "MINUTES|off",
+            description = "the change freeze starts MINUTES before a surge (default 30; off: no freeze)")
+    String freezeLead;
+
     /** The options parsed; a value out of range is a bad argument. */
     LocalOptions options() {
+        if (freezeLead != null && !freezeLead.equalsIgnoreCase("off")) {
+            try {
+                dev.holdfast.domain.surge.SurgeCalendar.lead(freezeLead);
+            } catch (IllegalArgumentException e) {
+                throw Cli.bad(spec, "--freeze-lead must be minutes (0 to 1440) or off, got " + freezeLead);
+            }
+        }
         if (port < 0 || port > 65535) {
             throw Cli.bad(spec, "--port must be 0..65535, got " + port);
         }
@@ -74,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         return LocalOptions.defaults().withTimeScale(timeScale).withPort(port).withEndpointsFile(endpointsFile)
                 .withDataDir(dataDir).withAwsEndpoint(awsEndpoint).withBankUrl(bankUrl)
-                .withAwsFaithful(awsFaithful, dilation, holdMillis);
+                .withAwsFaithful(awsFaithful, dilation, holdMillis).withFreezeLead(freezeLead);
     }
 
     @Override

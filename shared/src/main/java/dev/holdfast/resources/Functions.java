@@ -166,6 +166,19 @@ public final class Functions {
     /** The functions the live WebSocket API invokes (its routes and its {@code $connect} authorizer). */
     public static final List<FunctionDef> WEBSOCKET = List.of(LIVE, LIVE_AUTHORIZER);
 
+    /**
+     * CodeDeploy's pre-traffic hook of every function alias in {@link #ALL}: refuses a deployment
+     * during a surge's change freeze (reports {@code Failed}) unless ops recorded a deploy override;
+     * audits each deployment it refuses or lets through by an override. Not itself in {@link #ALL}:
+     * it is invoked by CodeDeploy only, through no alias and no deployment group of its own.
+     */
+    public static final FunctionDef PRE_TRAFFIC_HOOK = new FunctionDef("pre-traffic-hook",
+            "dev.holdfast.functions.deploy.PreTrafficHook", 512, 30,
+            List.of(Tables.PLATFORM, Tables.AUDIT), List.of(Tables.AUDIT), List.of());
+
+    /** The deployment hooks (deployed beside, not among, {@link #ALL}). */
+    public static final List<FunctionDef> DEPLOY_HOOKS = List.of(PRE_TRAFFIC_HOOK);
+
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
             SETTLER, SETTLEMENT_WATCHDOG, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
             WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE, LIVE, LIVE_PUBLISHER,

@@ -39,7 +39,6 @@ import dev.holdfast.resources.Functions;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 
 import java.util.HashSet;
@@ -294,18 +293,7 @@ public final class MarketsApi extends HttpFunction {
     }
 
     private Instant time(RequestBody body, String field) {
-        String s = body.requiredString(field, 40);
-        Instant t;
-        try {
-            t = Rfc3339.parse(s);
-        } catch (DateTimeParseException e) {
-            throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
-        }
-        if (!Rfc3339.sane(t, clock.instant())) {
-            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
-                    + " to ten years from now");
-        }
-        return t;
+        return body.requiredTime(field, clock.instant());
     }
 
     private Market find(String marketId) {

@@ -12,6 +12,9 @@ import dev.holdfast.api.Json;
 import dev.holdfast.api.RequestBody;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.domain.surge.ExpectedPeak;
+import dev.holdfast.domain.surge.Surge;
+import dev.holdfast.domain.surge.SurgeKind;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.domain.waitingroom.Cohort;
 import dev.holdfast.domain.waitingroom.CohortLink;
@@ -21,6 +24,7 @@ import dev.holdfast.domain.waitingroom.Rollout;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.surges.SurgeStore;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.Ticket;
 import dev.holdfast.resources.Functions;
@@ -68,6 +72,7 @@ public final class WaitingRoomApi extends HttpFunction {
     private static final Set<String> COHORT_FIELDS = Set.of("cohortId", "label", "opensAt", "closesAt");
 
     private final WaitingRoomStore store;
+    private final SurgeStore surges;
     private final dev.holdfast.persistence.waitingroom.EnterLimiter limits;
     private final dev.holdfast.persistence.exposure.RiskConfigCache config;
     private final SigningSecret secret;
@@ -102,6 +107,7 @@ public final class WaitingRoomApi extends HttpFunction {
     public WaitingRoomApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.WAITING_ROOM);
         this.store = new WaitingRoomStore(deployment, new AuditLog(deployment));
+        this.surges = new SurgeStore(deployment);
         this.limits = new dev.holdfast.persistence.waitingroom.EnterLimiter(deployment);
         this.config = new dev.holdfast.persistence.exposure.RiskConfigCache(
                 new dev.holdfast.persistence.exposure.RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
@@ -131,9 +137,33 @@ public final class WaitingRoomApi extends HttpFunction {
         Rollout rollout = new Rollout("r-" + UUID.randomUUID().toString().replace("-", ""), name, rate, window,
                 cohorts, request.requireCaller().sub(), now);
         ObjectNode view = rolloutJson(rollout, request);
+        List<Surge> cohortSurges = cohortSurges(rollout);
+        for (int i = 0; i < cohortSurges.size(); i++) {
+            ((ObjectNode) view.path("cohorts").get(i)).put("surgeId", cohortSurges.get(i).surgeId());
+        }
         store.create(rollout, new AuditRecord(AuditLog.newId(), rollout.createdBy(), "ROLLOUT_CREATED",
-                "rollout/" + rollout.rolloutId(), "null", Json.write(view), now));
+                "rollout/" + rollout.rolloutId(), "null", Json.write(view), now),
+                cohortSurges.stream().map(surges::putNew).toList());
         return HttpResponse.of(201, view);
+    }
+
+    /**
+     * The surges a rollout's cohorts register on the calendar (kind {@code COHORT}, one per cohort, in
+     * cohort order): each cohort's own window, expecting enters at the rollout's planned admission rate —
+     * the rate everything after the waiting room (signups, verification) is paced to.
+     */
+    static List<Surge> cohortSurges(Rollout r) {
+        List<Surge> out = new ArrayList<>();
+        for (Cohort c : r.cohorts()) {
+            String name = r.name() + " / " + c.label();
+            if (name.length() > Surge.NAME_MAX) {
+                name = name.substring(0, Surge.NAME_MAX);
+            }
+            out.add(new Surge(SurgeStore.newId(c.closesAt()), name, SurgeKind.COHORT, c.opensAt(), c.closesAt(),
+                    new ExpectedPeak(0, r.admissionRatePerSecond(), 0), r.createdBy(), r.createdAt(),
+                    Optional.empty(), Optional.empty()));
+        }
+        return out;
     }
 
     private List<Cohort> cohorts(JsonNode node) {

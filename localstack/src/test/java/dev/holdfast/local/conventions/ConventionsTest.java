@@ -78,7 +78,7 @@ class ConventionsTest {
                 URI.create("http://127.0.0.1:9"), "us-east-1");
         Map<String, String> settings = Map.of("SIGNING_SECRET", "a-signing-secret-for-the-conventions-test-0123456789",
                 "BANK_URL", "http://127.0.0.1:9", "VERIFIER_URL", "http://127.0.0.1:9");
-        for (FunctionDef f : Functions.ALL) {
+        for (FunctionDef f : java.util.stream.Stream.concat(Functions.ALL.stream(), Functions.DEPLOY_HOOKS.stream()).toList()) {
             Map<String, String> env = new java.util.HashMap<>(settings);
             java.util.stream.Stream.concat(f.reads().stream(), f.writes().stream())
                     .forEach(t -> env.put(t.envVar(), dev.holdfast.resources.Naming.tableName("local", t)));

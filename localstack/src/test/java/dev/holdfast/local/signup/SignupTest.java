@@ -254,7 +254,8 @@ class SignupTest {
         String admin = trading.admin();
         try {
             assertEquals(200, api.post("/admin/maintenance", admin,
-                    "{\"mode\":\"READ_ONLY\",\"notice\":\"back at 10\"}").status());
+                    "{\"mode\":\"READ_ONLY\",\"notice\":\"back at 10\","
+                            + "\"override\":{\"reason\":\"the open cohorts' surges freeze changes: go ahead\"}}").status());
             String token = signing.admission(rollout(), "c1");
             Api.Reply r = signing.signup(token, Signing.body("Jung Hoseok"));
             assertEquals(503, r.status(), r.raw());
@@ -262,7 +263,8 @@ class SignupTest {
             assertEquals("back at 10", r.json().path("error").path("details").path("notice").asText());
 
             assertEquals(200, api.post("/admin/maintenance", admin,
-                    "{\"mode\":\"TRADING_HALTED\",\"notice\":\"trading only\"}").status());
+                    "{\"mode\":\"TRADING_HALTED\",\"notice\":\"trading only\","
+                            + "\"override\":{\"reason\":\"the open cohorts' surges freeze changes: go ahead\"}}").status());
             String id = accepted(signing.signup(token, Signing.body("Jung Hoseok")));
             assertEquals("VERIFIED", signing.awaitFinished(id, WAIT).path("status").asText());
         } finally {
