@@ -1,5 +1,6 @@
 package dev.holdfast.infra;
 
+import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Routes;
@@ -53,6 +54,11 @@ public final class ApiStack extends Stack {
     /** The live authorizer's token issuer and audience ({@code CognitoTokens}). */
     static final String USER_POOL_ISSUER_VARIABLE = "USER_POOL_ISSUER";
     static final String USER_POOL_CLIENT_ID_VARIABLE = "USER_POOL_CLIENT_ID";
+    /**
+     * Context key of the account's Lambda concurrency quota the bulkheads are sized for
+     * ({@code cdk deploy -c lambdaConcurrency=3000}); default AWS's 1,000.
+     */
+    public static final String LAMBDA_CONCURRENCY_CONTEXT = "lambdaConcurrency";
     /** The functions that sign or check waiting-room tokens: they alone may read the signing secret. */
     static final List<FunctionDef> SIGNING_SECRET_USERS = List.of(Functions.WAITING_ROOM, Functions.SIGNUP);
 
@@ -91,7 +97,8 @@ public final class ApiStack extends Stack {
         add(settings, Functions.LIVE_PUBLISHER, LIVE_CALLBACK_URL_VARIABLE, live.callbackUrl());
         add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_ISSUER_VARIABLE, users.issuerUrl());
         add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_CLIENT_ID_VARIABLE, users.client().getUserPoolClientId());
-        functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings);
+        Bulkheads.Sizing bulkheads = bulkheads(getNode().tryGetContext(LAMBDA_CONCURRENCY_CONTEXT));
+        functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings, bulkheads);
         for (FunctionDef def : SIGNING_SECRET_USERS) {
             functions.function(def).addToRolePolicy(PolicyStatement.Builder.create()
                     .actions(List.of("secretsmanager:GetSecretValue"))
@@ -99,9 +106,11 @@ public final class ApiStack extends Stack {
                     .build());
         }
         api.serve(functions, Routes.deployed(), Routes.DEFAULT_FUNCTION);
+        api.throttleRoutes(bulkheads);
         live.serve(functions);
         TriggersConstruct triggers = new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
+        new PreScalingConstruct(this, "PreScaling", data, functions);
         deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api());
         new DashboardConstruct(this, "Dashboard", stage, api.api(), functions, data, triggers, deployments);
         suppressCdkInternals();
@@ -124,6 +133,13 @@ public final class ApiStack extends Stack {
 
     public WaitingPageConstruct waitingPage() {
         return waitingPage;
+    }
+
+    /** The bulkheads for the account's Lambda concurrency ({@value #LAMBDA_CONCURRENCY_CONTEXT}; default 1,000). */
+    static Bulkheads.Sizing bulkheads(Object lambdaConcurrency) {
+        int account = lambdaConcurrency == null || lambdaConcurrency.toString().isBlank()
+                ? Bulkheads.ACCOUNT_CONCURRENCY : Integer.parseInt(lambdaConcurrency.toString().trim());
+        return Bulkheads.size(account, Bulkheads.ACCOUNT_API_RPS, Bulkheads.design());
     }
 
     /**
