@@ -14,7 +14,8 @@ import static dev.holdfast.local.capacity.CapacityModel.fmt;
  */
 public final class CapacityCommand {
     static final String USAGE = """
-            usage: ./localstack/capacity [--members 900000] [--cohorts 10] [--cohort-gap-minutes 15]
+            usage: ./localstack/capacity plan ... (the pre-scaling plan for one surge; plan --help)
+                   ./localstack/capacity [--members 900000] [--cohorts 10] [--cohort-gap-minutes 15]
                      [--arrival-seconds 300] [--verifications-per-second 100] [--signup-share 1.0]
                      [--poll-seconds N (default: the design's ETA/10, 1-30 s)] [--signup-poll-seconds 3]
                      [--api-ms 20] [--worker-ms 1000] [--table-wcu 4000] [--table-rcu 12000]
@@ -25,6 +26,21 @@ public final class CapacityCommand {
 
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
+        if (args.length > 0 && args[0].equals("plan")) {
+            try {
+                dev.holdfast.domain.capacity.PlannedSurge surge = PlanCommand.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+                if (surge == null) {
+                    System.out.println(PlanCommand.USAGE);
+                    return;
+                }
+                PlanCommand.report(surge, System.out);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.err.println(PlanCommand.USAGE);
+                System.exit(2);
+            }
+            return;
+        }
         try {
             Parsed p = parse(args);
             if (p == null) {
