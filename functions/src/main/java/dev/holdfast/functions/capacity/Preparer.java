@@ -13,6 +13,7 @@ import dev.holdfast.domain.capacity.SurgeSource;
 import dev.holdfast.domain.capacity.WarmTarget;
 import dev.holdfast.domain.capacity.WarmUnits;
 import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Functions;
@@ -83,6 +84,12 @@ public final class Preparer implements RequestHandler<Map<String, Object>, Void>
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(context);
+        }
+    }
+
+    private Void handle(Context context) {
         String requestId = context == null ? null : context.getAwsRequestId();
         Run r = run();
         ObjectNode line = log.line(r.failures().isEmpty() ? "INFO" : "ERROR", requestId, "pre-scaling run");
