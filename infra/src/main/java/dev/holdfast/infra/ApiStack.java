@@ -1,5 +1,6 @@
 package dev.holdfast.infra;
 
+import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Routes;
@@ -61,6 +62,11 @@ public final class ApiStack extends Stack {
     static final String FREEZE_LEAD_VARIABLE = "HOLDFAST_FREEZE_LEAD_MINUTES";
     /** The functions that check the change freeze: maintenance (platform) and deployments (the hook). */
     static final List<FunctionDef> FREEZE_CHECKERS = List.of(Functions.PLATFORM, Functions.PRE_TRAFFIC_HOOK);
+    /**
+     * Context key of the account's Lambda concurrency quota the bulkheads are sized for
+     * ({@code cdk deploy -c lambdaConcurrency=3000}); default AWS's 1,000.
+     */
+    public static final String LAMBDA_CONCURRENCY_CONTEXT = "lambdaConcurrency";
     /** The functions that sign or check waiting-room tokens: they alone may read the signing secret. */
     static final List<FunctionDef> SIGNING_SECRET_USERS = List.of(Functions.WAITING_ROOM, Functions.SIGNUP);
 
@@ -110,7 +116,8 @@ public final class ApiStack extends Stack {
                 add(settings, def, FREEZE_LEAD_VARIABLE, lead.toString().trim());
             }
         }
-        functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings);
+        Bulkheads.Sizing bulkheads = bulkheads(getNode().tryGetContext(LAMBDA_CONCURRENCY_CONTEXT));
+        functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings, bulkheads);
         hooks = new FunctionsConstruct(this, "DeployHooks", data, code, Functions.DEPLOY_HOOKS, settings);
         for (FunctionDef def : SIGNING_SECRET_USERS) {
             functions.function(def).addToRolePolicy(PolicyStatement.Builder.create()
@@ -119,9 +126,11 @@ public final class ApiStack extends Stack {
                     .build());
         }
         api.serve(functions, Routes.deployed(), Routes.DEFAULT_FUNCTION);
+        api.throttleRoutes(bulkheads);
         live.serve(functions);
         TriggersConstruct triggers = new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
+        new PreScalingConstruct(this, "PreScaling", data, functions);
         deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api(),
                 hooks.alias(Functions.PRE_TRAFFIC_HOOK));
         new DashboardConstruct(this, "Dashboard", stage, api.api(), functions, data, triggers, deployments);
@@ -164,6 +173,13 @@ public final class ApiStack extends Stack {
 
     public WaitingPageConstruct waitingPage() {
         return waitingPage;
+    }
+
+    /** The bulkheads for the account's Lambda concurrency ({@value #LAMBDA_CONCURRENCY_CONTEXT}; default 1,000). */
+    static Bulkheads.Sizing bulkheads(Object lambdaConcurrency) {
+        int account = lambdaConcurrency == null || lambdaConcurrency.toString().isBlank()
+                ? Bulkheads.ACCOUNT_CONCURRENCY : Integer.parseInt(lambdaConcurrency.toString().trim());
+        return Bulkheads.size(account, Bulkheads.ACCOUNT_API_RPS, Bulkheads.design());
     }
 
     /**

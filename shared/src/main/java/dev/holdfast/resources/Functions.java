@@ -163,6 +163,17 @@ public final class Functions {
     public static final FunctionDef LIVE_AUTHORIZER = new FunctionDef("live-authorizer",
             "dev.holdfast.functions.live.LiveAuthorizer", 512, 5, List.of(), List.of(), List.of());
 
+    /**
+     * Pre-scaling ahead of the surge calendar ({@code dev.holdfast.domain.capacity.PreScalingPlan}):
+     * every 5 minutes it raises DynamoDB warm throughput and sets provisioned concurrency on the
+     * orders, waiting-room and platform ({@code GET /status}) aliases before a surge, and puts the
+     * provisioned concurrency back after it. Touches no item; its grants are control-plane calls on
+     * named tables and aliases only (the CDK app's {@code PreScalingConstruct}). Runs in AWS only:
+     * what it changes does not exist locally ({@code ./localstack/capacity plan} prints its plan).
+     */
+    public static final FunctionDef PREPARER = new FunctionDef("preparer",
+            "dev.holdfast.functions.capacity.Preparer", 512, 60, List.of(), List.of(), List.of());
+
     /** The functions the live WebSocket API invokes (its routes and its {@code $connect} authorizer). */
     public static final List<FunctionDef> WEBSOCKET = List.of(LIVE, LIVE_AUTHORIZER);
 
@@ -182,7 +193,7 @@ public final class Functions {
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
             SETTLER, SETTLEMENT_WATCHDOG, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
             WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE, LIVE, LIVE_PUBLISHER,
-            LIVE_AUTHORIZER);
+            LIVE_AUTHORIZER, PREPARER);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

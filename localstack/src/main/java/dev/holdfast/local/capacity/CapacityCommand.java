@@ -1,5 +1,7 @@
 package dev.holdfast.local.capacity;
 
+import dev.holdfast.domain.capacity.AwsLimits;
+import dev.holdfast.domain.capacity.RequestCosts;
 import dev.holdfast.local.Cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,7 +94,26 @@ public final class CapacityCommand {
 
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
+        if (args.length > 0 && args[0].equals("plan")) {
+            System.exit(plan(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         System.exit(execute(args, System.out, System.err));
+    }
+
+    /** {@code capacity plan …}: the pre-scaling plan for one surge ({@link PlanCommand}); the exit code. */
+    static int plan(String[] args, PrintStream out, PrintStream err) {
+        try {
+            dev.holdfast.domain.capacity.PlannedSurge surge = PlanCommand.parse(args);
+            if (surge == null) {
+                out.println(PlanCommand.USAGE);
+                return 0;
+            }
+            PlanCommand.report(surge, out);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return Cli.USAGE_ERROR;
+        }
     }
 
     /** Parses {@code args} and prints the report; the exit code. */
