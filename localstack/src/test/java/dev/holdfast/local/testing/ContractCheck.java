@@ -7,6 +7,9 @@ import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.SimpleValidationReportFormat;
 import com.atlassian.oai.validator.report.ValidationReport;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 
 import dev.holdfast.local.drill.Exchange;
 
@@ -62,8 +65,59 @@ public final class ContractCheck {
                 .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)
                 .build();
         // allOf merged before validating: each schema admits only its properties (a field added fails), a nullable allOf null
-        return new ContractCheck(OpenApiInteractionValidator.createForSpecificationUrl(url).withLevelResolver(levels)
+        OpenAPI doc = new OpenAPIV3Parser().read(url);
+        if (doc == null) {
+            throw new IllegalStateException("cannot read " + url);
+        }
+        nullableRefsInline(doc);
+        return new ContractCheck(OpenApiInteractionValidator.createFor(doc).withLevelResolver(levels)
                 .withResolveCombinators(true).build());
+    }
+
+    /**
+     * {@code {type: object, nullable: true, allOf: [$ref]}} (OpenAPI 3.0's way to say "this schema, or null")
+     * written as the referenced schema itself with {@code nullable: true}: the validator's allOf merge
+     * forgets {@code nullable}, and a {@code null} price or result would fail.
+     */
+    private static void nullableRefsInline(OpenAPI doc) {
+        Map<String, Schema> components = doc.getComponents().getSchemas();
+        java.util.Set<Schema<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.function.Consumer<Schema<?>>[] walk = new java.util.function.Consumer[1];
+        walk[0] = s -> {
+            if (s == null || !seen.add(s)) {
+                return;
+            }
+            if (Boolean.TRUE.equals(s.getNullable()) && s.getAllOf() != null && s.getAllOf().size() == 1
+                    && s.getAllOf().get(0).get$ref() != null) {
+                String ref = s.getAllOf().get(0).get$ref();
+                Schema<?> target = components.get(ref.substring(ref.lastIndexOf('/') + 1));
+                s.setAllOf(null);
+                s.setType(target.getType());
+                s.setProperties(target.getProperties());
+                s.setRequired(target.getRequired());
+                s.setAdditionalProperties(target.getAdditionalProperties());
+            }
+            if (s.getProperties() != null) {
+                s.getProperties().values().forEach(p -> walk[0].accept(p));
+            }
+            if (s.getItems() != null) {
+                walk[0].accept(s.getItems());
+            }
+            if (s.getAllOf() != null) {
+                s.getAllOf().forEach(p -> walk[0].accept(p));
+            }
+        };
+        components.values().forEach(s -> walk[0].accept(s));
+        doc.getPaths().values().forEach(path -> path.readOperations().forEach(op -> {
+            if (op.getRequestBody() != null && op.getRequestBody().getContent() != null) {
+                op.getRequestBody().getContent().values().forEach(m -> walk[0].accept(m.getSchema()));
+            }
+            op.getResponses().values().forEach(r -> {
+                if (r.getContent() != null) {
+                    r.getContent().values().forEach(m -> walk[0].accept(m.getSchema()));
+                }
+            });
+        }));
     }
 
     /** Fails with every mismatch between the exchange and the document. */
