@@ -10,6 +10,8 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.util.ResolverFully;
 
 import dev.holdfast.local.drill.Exchange;
 
@@ -65,11 +67,14 @@ public final class ContractCheck {
                 .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)
                 .build();
         // allOf merged before validating: each schema admits only its properties (a field added fails), a nullable allOf null
-        OpenAPI doc = new OpenAPIV3Parser().read(url);
+        ParseOptions parse = new ParseOptions();
+        parse.setResolve(true);
+        OpenAPI doc = new OpenAPIV3Parser().read(url, null, parse);
         if (doc == null) {
             throw new IllegalStateException("cannot read " + url);
         }
         nullableRefsInline(doc);
+        new ResolverFully(true).resolveFully(doc); // references inlined, allOf merged
         return new ContractCheck(OpenApiInteractionValidator.createFor(doc).withLevelResolver(levels)
                 .withResolveCombinators(true).build());
     }
