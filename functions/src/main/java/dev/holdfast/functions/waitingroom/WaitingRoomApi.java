@@ -262,8 +262,9 @@ public final class WaitingRoomApi extends HttpFunction {
         return HttpResponse.of(200, n);
     }
 
-    private static java.math.BigDecimal rate(long milli) {
-        return java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros();
+    /** A rate or factor in thousandths as the contract writes decimals: a string ("12.5", "1"). */
+    private static String rate(long milli) {
+        return java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
     }
 
     // ---- the waiting room -----------------------------------------------------------------------

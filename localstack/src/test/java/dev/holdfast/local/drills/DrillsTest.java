@@ -9,6 +9,9 @@ import dev.holdfast.local.drill.DrillSettings;
 import dev.holdfast.local.drill.Drills;
 import dev.holdfast.local.drill.ListingSpike;
 import dev.holdfast.local.drill.SignupSurge;
+import dev.holdfast.local.drill.DrillClient;
+import dev.holdfast.local.testing.ContractCheck;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DrillsTest {
     @TempDir
     static Path work;
+
+    @BeforeAll
+    static void checkTrafficAgainstTheDocument() {
+        DrillClient.observe(ContractCheck.get()::check);
+    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {

@@ -13,6 +13,11 @@ import dev.holdfast.local.LocalOptions;
 public final class SharedEnvironment {
     private SharedEnvironment() {}
 
+    static {
+        // the drills' and benches' traffic in tests is checked against docs/openapi.yaml too
+        dev.holdfast.local.drill.DrillClient.observe(ContractCheck.get()::check);
+    }
+
     private static LocalHoldfast env;
     private static long uses;
 
