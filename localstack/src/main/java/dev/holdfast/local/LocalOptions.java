@@ -22,9 +22,12 @@ import java.nio.file.Path;
  *                      conflicts and partition limits applied (see README, "AWS-faithful mode")
  * @param dilation      F of the faithful mode: partition limits divided by it, transaction holds multiplied
  * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
+ * @param concurrency   how the function host limits concurrent invocations (Lambda's reserved
+ *                      concurrency per function, scaled to this machine)
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis) {
+                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis,
+                           Concurrency concurrency) {
 
     public static final double DEFAULT_DILATION = 25;
     public static final long DEFAULT_HOLD_MILLIS = 10;
@@ -33,7 +36,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                         double timeScale, String bankUrl) {
         this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
-                DEFAULT_HOLD_MILLIS);
+                DEFAULT_HOLD_MILLIS, Concurrency.AWS);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -50,6 +53,37 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (!(timeScale > 0) || timeScale > 1) {
             throw new IllegalArgumentException("the time scale must be in (0, 1], got " + timeScale);
         }
+        if (concurrency == null) {
+            concurrency = Concurrency.AWS;
+        }
+    }
+
+    /**
+     * Lambda's concurrency limits here: every function's reserved concurrency and the account's limit
+     * (from {@link dev.holdfast.local.BulkheadSizing}), multiplied by {@code scale} and rounded up (at
+     * least 1 each), so that limits sized for AWS bind on a laptop too (hundreds would never bind on
+     * two cores). {@code bulkheads = false} drops every reservation: all functions share one pool of
+     * the account's (scaled) size, as Lambda runs functions without reserved concurrency.
+     */
+    public record Concurrency(double scale, boolean bulkheads) {
+        /** AWS's numbers as they are (they hardly ever bind locally): the default. */
+        public static final Concurrency AWS = new Concurrency(1.0, true);
+
+        public Concurrency {
+            if (!(scale > 0) || scale > 1) {
+                throw new IllegalArgumentException("--concurrency-scale must be in (0, 1], got " + scale);
+            }
+        }
+
+        /** {@code n} AWS slots here: {@code ceil(n × scale)}, at least 1. */
+        public int scaled(int n) {
+            return (int) Math.max(1, Math.ceil(n * scale - 1e-9));
+        }
+    }
+
+    public LocalOptions withConcurrency(Concurrency c) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
+                holdMillis, c);
     }
 
     /** For tests and drills: a free-standing environment on port 8080 in memory, at {@link #FAST_TIME}. */
@@ -58,27 +92,27 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, concurrency);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, concurrency);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, concurrency);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, concurrency);
     }
 
     public LocalOptions withTimeScale(double s) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis, concurrency);
     }
 
     public LocalOptions withBankUrl(String u) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis, concurrency);
     }
 
     /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
@@ -89,7 +123,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (h < 0) {
             throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
         }
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h, concurrency);
     }
 
     /** A queue's visibility timeout here: {@code seconds × timeScale}, rounded up, at least 1 s. */
@@ -99,7 +133,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
 
     public static final String USAGE = """
             usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL] [--time-scale F] [--bank-url URL]
-                                  [--aws-faithful [--dilation F] [--hold-ms H]]
+                                  [--aws-faithful [--dilation F] [--hold-ms H]] [--concurrency-scale F]
               --port N              serve the API on 127.0.0.1:N (default 8080; 0 = any free port)
               --endpoints-file PATH write the endpoints as JSON to PATH
               --data-dir DIR        keep DynamoDB data and the signing key under DIR (default: in memory)
@@ -111,6 +145,9 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                                     (README, "AWS-faithful mode")
               --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
               --hold-ms H           faithful mode: a transaction holds its items H ms, AWS time (default 10)
+              --concurrency-scale F each function's reserved concurrency and the account's limit times F,
+                                    0 < F <= 1, rounded up (default 1: AWS's numbers); excess API calls
+                                    answer 429 RATE_LIMITED, queue work waits
             """;
 
     /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
@@ -148,6 +185,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                 case "--bank-url" -> o = o.withBankUrl(v);
                 case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
                 case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
+                case "--concurrency-scale" -> o = o.withConcurrency(new Concurrency(number(a, v), o.concurrency().bulkheads()));
                 case "--time-scale" -> {
                     double f;
                     try {
