@@ -142,7 +142,7 @@ public final class LocalHoldfast implements AutoCloseable {
             functionEnvironment.put(dev.holdfast.functions.runtime.TimeDilation.VARIABLE, Double.toString(options.dilation()));
         }
         this.functionEnvironment = Map.copyOf(functionEnvironment);
-        host = new FunctionHost(deployment, functionEnvironment, BulkheadSizing.local(options.concurrency()));
+        host = new FunctionHost(deployment, functionEnvironment, LocalBulkheads.local(options.concurrency()));
         websocket = new LocalWebSocketGateway(host, jwt, clock, "127.0.0.1",
                 options.port() == 0 ? 0 : options.port() + 1); // 8081 beside the default 8080
         host.provide(Functions.LIVE, new dev.holdfast.functions.live.LiveApi(deployment, websocket,

@@ -60,7 +60,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
 
     /**
      * Lambda's concurrency limits here: every function's reserved concurrency and the account's limit
-     * (from {@link dev.holdfast.local.BulkheadSizing}), multiplied by {@code scale} and rounded up (at
+     * (from {@link dev.holdfast.local.LocalBulkheads}), multiplied by {@code scale} and rounded up (at
      * least 1 each), so that limits sized for AWS bind on a laptop too (hundreds would never bind on
      * two cores). {@code bulkheads = false} drops every reservation: all functions share one pool of
      * the account's (scaled) size, as Lambda runs functions without reserved concurrency.

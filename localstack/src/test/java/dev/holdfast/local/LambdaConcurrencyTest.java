@@ -61,14 +61,14 @@ class LambdaConcurrencyTest {
     @Test
     void theLimitsAreAwsNumbersScaledToThisMachineRoundedUp() {
         LocalOptions.Concurrency small = new LocalOptions.Concurrency(0.01, true);
-        LambdaConcurrency c = BulkheadSizing.local(small);
-        int orders = BulkheadSizing.reserved().get(Functions.ORDERS);
+        LambdaConcurrency c = LocalBulkheads.local(small);
+        int orders = LocalBulkheads.sizing().reservedFor(Functions.ORDERS).orElseThrow();
         assertEquals((int) Math.ceil(orders * 0.01), c.limitOf(Functions.ORDERS));
-        assertEquals((int) Math.ceil(BulkheadSizing.unreserved() * 0.01), c.limitOf(Functions.MARKETS));
+        assertEquals((int) Math.ceil(LocalBulkheads.sizing().unreserved() * 0.01), c.limitOf(Functions.MARKETS));
         assertEquals(1, new LocalOptions.Concurrency(1e-6, true).scaled(300), "never below one slot");
 
-        LambdaConcurrency none = BulkheadSizing.local(new LocalOptions.Concurrency(0.01, false));
-        assertEquals((int) Math.ceil(BulkheadSizing.ACCOUNT_LIMIT * 0.01), none.limitOf(Functions.ORDERS), "one pool: the account's");
+        LambdaConcurrency none = LocalBulkheads.local(new LocalOptions.Concurrency(0.01, false));
+        assertEquals((int) Math.ceil(LocalBulkheads.sizing().accountConcurrency() * 0.01), none.limitOf(Functions.ORDERS), "one pool: the account's");
         assertFalse(none.isReserved(Functions.ORDERS));
 
         assertEquals(1.0, LocalOptions.defaults().concurrency().scale(), "AWS's numbers unless told otherwise");

@@ -8,7 +8,7 @@ import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
-import dev.holdfast.local.BulkheadSizing;
+import dev.holdfast.local.LocalBulkheads;
 import dev.holdfast.local.LambdaConcurrency;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
@@ -43,7 +43,7 @@ import java.util.function.Predicate;
  * stream of orders (the "card payments") and a status screen polling {@code GET /status}, first
  * beside the usual withdrawals and waiting-room enters (the quiet figure), then beside 8× the
  * withdrawals and a waiting-room surge at once. The function host runs with Lambda's reserved
- * concurrency per function ({@link BulkheadSizing}), scaled to this machine.
+ * concurrency per function ({@link LocalBulkheads}), scaled to this machine.
  *
  * <p>Must hold: orders keep their latency — none throttled or refused, the surge's p99 within 2× the
  * quiet p99 of the same run; every status call answered {@code 200} within {@link #STATUS_BOUND_MILLIS};
@@ -78,7 +78,11 @@ public final class PartnerSurge extends AbstractDrill {
                 settings);
     }
 
-    /** The traffic: per-second rates of each stream, quiet and in the surge. */
+    /**
+     * The clients: the usual crowd fills the surge lanes' own slots (as many withdrawing clients as the
+     * wallet has slots, as many entering as the waiting room has), the surge brings 8x the withdrawing
+     * clients and, entering the waiting room, twice the account's whole concurrency here.
+     */
     record Plan(int withdrawers, int enterers, int surgeEnterers, double quietSeconds, double surgeSeconds, int orderUsers,
                 int withdrawUsers) {}
 
@@ -97,22 +101,24 @@ public final class PartnerSurge extends AbstractDrill {
     record World(String marketId, String selectionId, long priceVersion, List<String> orderUsers, List<String> withdrawUsers,
                  Map<String, String> tokens, String link) {}
 
-    Plan plan() {
-        return new Plan(1, 1, settings.scaled(24, 16), settings.scaled(15, 6), settings.scaled(30, 8), settings.scaled(8, 4), settings.scaled(24, 4));
+    Plan plan(LambdaConcurrency limits, LocalOptions.Concurrency c) {
+        int account = c.scaled(LocalBulkheads.sizing().accountConcurrency());
+        return new Plan(limits.limitOf(Functions.WALLET), limits.limitOf(Functions.WAITING_ROOM), 2 * account,
+                settings.scaled(15, 6), settings.scaled(30, 8), settings.scaled(8, 4), settings.scaled(24, 6));
     }
 
     /** The scale that gives the orders function {@value #ORDERS_SLOTS_PER_CORE} slots per core here. */
     static LocalOptions.Concurrency concurrencyHere(boolean bulkheads) {
         int slots = Math.max(4, ORDERS_SLOTS_PER_CORE * Runtime.getRuntime().availableProcessors());
-        double scale = Math.min(1.0, (double) slots / BulkheadSizing.reserved().get(Functions.ORDERS));
+        double scale = Math.min(1.0, (double) slots / LocalBulkheads.sizing().reservedFor(Functions.ORDERS).orElseThrow());
         return new LocalOptions.Concurrency(scale, bulkheads);
     }
 
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        Plan plan = plan();
         LocalOptions.Concurrency concurrency = concurrencyHere(!settings.sabotage());
+        Plan plan = plan(LocalBulkheads.local(concurrencyHere(true)), concurrency);
         progress.step("starting the embedded environment (concurrency scale " + String.format(Locale.ROOT, "%.4f", concurrency.scale())
                 + (settings.sabotage() ? ", SABOTAGE: no bulkheads, one shared pool" : "") + ")");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0).withConcurrency(concurrency))) {
@@ -122,7 +128,7 @@ public final class PartnerSurge extends AbstractDrill {
             World world = setUp(env, api, plan, progress);
             int terminals = Math.max(1, env.concurrency().limitOf(Functions.ORDERS) / 2);
             List<Sent> sent = drive(api, world, plan, terminals, progress);
-            List<Sent> retried = retryThrottledWithdrawals(api, world, sent, progress);
+            List<Sent> retried = retryThrottledWithdrawals(api, world, sent, env.concurrency().limitOf(Functions.WALLET), progress);
             awaitWithdrawals(env, sent, retried, progress);
             judgeOrders(report, sent, env.concurrency());
             judgeStatus(report, sent);
@@ -218,7 +224,7 @@ public final class PartnerSurge extends AbstractDrill {
             steady.start(terminals, TERMINAL_PAUSE_MILLIS, order);
             steady.start(1, SCREEN_PAUSE_MILLIS, status);
             try (Clients crowd = new Clients(sent, seq)) {
-                progress.step(String.format(Locale.ROOT, "QUIET: %d card terminals, the status screen, the usual crowd (%d withdrawing, %d entering) for %.0f s",
+                progress.step(String.format(Locale.ROOT, "QUIET: %d card terminals, the status screen, the usual crowd (%d withdrawing, %d entering: the surge lanes' slots) for %.0f s",
                         terminals, plan.withdrawers(), plan.enterers(), plan.quietSeconds()), () -> live(sent));
                 crowd.start(plan.withdrawers(), 0, withdrawal);
                 crowd.start(plan.enterers(), 0, enter);
@@ -226,7 +232,7 @@ public final class PartnerSurge extends AbstractDrill {
             }
             try (Clients crowd = new Clients(sent, seq)) {
                 phase.set(Phase.SURGE);
-                progress.step(String.format(Locale.ROOT, "LISTING: 8x the withdrawing crowd (%d) and a waiting-room surge (%d entering) for %.0f s",
+                progress.step(String.format(Locale.ROOT, "LISTING: 8x the withdrawing clients (%d) and a waiting-room surge (%d entering) for %.0f s",
                         plan.withdrawers() * 8, plan.surgeEnterers(), plan.surgeSeconds()), () -> live(sent));
                 crowd.start(plan.withdrawers() * 8, 0, withdrawal);
                 crowd.start(plan.surgeEnterers(), 0, enter);
@@ -236,6 +242,7 @@ public final class PartnerSurge extends AbstractDrill {
         return new ArrayList<>(sent);
     }
 
+    /** A card terminal's pause between orders. */
     static final long TERMINAL_PAUSE_MILLIS = 50;
     static final long SCREEN_PAUSE_MILLIS = 100;
 
@@ -302,18 +309,31 @@ public final class PartnerSurge extends AbstractDrill {
     // ---------------------------------------------------------------------------------------- after the surge
 
     /** A client's retry of each throttled withdrawal, with its key, once the surge is over. */
-    private List<Sent> retryThrottledWithdrawals(DrillClient api, World w, List<Sent> sent, DrillProgress progress) {
+    private List<Sent> retryThrottledWithdrawals(DrillClient api, World w, List<Sent> sent, int slots, DrillProgress progress)
+            throws Exception {
         List<Sent> throttled = sent.stream().filter(s -> s.kind() == Kind.WITHDRAWAL && s.throttled()).toList();
         ConcurrentLinkedQueue<Sent> again = new ConcurrentLinkedQueue<>();
         progress.step("the surge is over: sending the " + throttled.size() + " throttled withdrawals again with their keys",
                 () -> again.size() + "/" + throttled.size());
-        for (Sent s : throttled) {
-            DrillClient.Reply r = api.withdraw(w.tokens().get(s.user()), s.key(), Long.toString(s.amount()));
-            for (int i = 0; i < 60 && r.status() == 429; i++) {
-                DrillClient.sleep(retryAfterMillis(r));
-                r = api.withdraw(w.tokens().get(s.user()), s.key(), Long.toString(s.amount()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, slots));
+        try {
+            List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
+            for (Sent s : throttled) {
+                jobs.add(pool.submit(() -> {
+                    DrillClient.Reply r = api.withdraw(w.tokens().get(s.user()), s.key(), Long.toString(s.amount()));
+                    for (int i = 0; i < 60 && r.status() == 429; i++) {
+                        DrillClient.sleep(retryAfterMillis(r));
+                        r = api.withdraw(w.tokens().get(s.user()), s.key(), Long.toString(s.amount()));
+                    }
+                    again.add(new Sent(Kind.WITHDRAWAL, Phase.SURGE, s.user(), s.key(), s.amount(), r));
+                    return null;
+                }));
             }
-            again.add(new Sent(Kind.WITHDRAWAL, Phase.SURGE, s.user(), s.key(), s.amount(), r));
+            for (java.util.concurrent.Future<?> j : jobs) {
+                j.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
         return new ArrayList<>(again);
     }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the contract's {@code 429 RATE_LIMITED} and commits nothing, while another function's bulkhead
  * keeps answering; queue work over the limit waits for a slot and is not lost.
  */
-class BulkheadsTest {
+class ReservedConcurrencyTest {
     private static LocalHoldfast env;
     private static Trading trading;
     private static Api api;
