@@ -1,5 +1,14 @@
 package dev.holdfast.functions.risk;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.PostTradeStore;
+import dev.holdfast.persistence.exposure.RiskConfigCache;
+import dev.holdfast.persistence.exposure.RiskConfigStore;
+import dev.holdfast.persistence.exposure.RiskLagStore;
+import dev.holdfast.persistence.markets.MarketStore;
+import dev.holdfast.persistence.orders.OrderStore;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -22,15 +31,6 @@ import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.OrderStore;
-import dev.holdfast.persistence.PostTradeStore;
-import dev.holdfast.persistence.RiskConfigCache;
-import dev.holdfast.persistence.RiskConfigStore;
-import dev.holdfast.persistence.RiskLagStore;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Functions;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -1,5 +1,11 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -12,12 +18,6 @@ import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.FaultPoint;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
@@ -61,7 +61,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
     private final WithdrawalStore withdrawals;
     private final BankTransfers bank;
     private final FaultPoint faults;
-    private final dev.holdfast.persistence.StatusStore status;
+    private final dev.holdfast.persistence.platform.StatusStore status;
     private final Duration lease;
     private final Clock clock;
     private final JsonLog log = new JsonLog("withdrawal-worker");
@@ -111,7 +111,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
         this.withdrawals = new WithdrawalStore(deployment, wallet);
         this.bank = bank;
         this.faults = faults;
-        this.status = new dev.holdfast.persistence.StatusStore(deployment, audit);
+        this.status = new dev.holdfast.persistence.platform.StatusStore(deployment, audit);
         this.lease = lease;
         this.clock = deployment.clock();
     }
