@@ -13,10 +13,10 @@ import dev.holdfast.local.LambdaConcurrency;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.bank.StandInBank;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import dev.holdfast.resources.Functions;
 
 import java.math.BigDecimal;
