@@ -83,8 +83,8 @@ public final class PartnerSurge extends AbstractDrill {
      * wallet has slots, as many entering as the waiting room has), the surge brings 8x the withdrawing
      * clients and, entering the waiting room, twice the account's whole concurrency here.
      */
-    record Plan(int withdrawers, int enterers, int surgeEnterers, double quietSeconds, double surgeSeconds, int orderUsers,
-                int withdrawUsers) {}
+    record Plan(int withdrawers, int enterers, int surgeEnterers, double quietSeconds, double surgeSeconds, int minOrders,
+                int orderUsers, int withdrawUsers) {}
 
     enum Phase { WARMUP, QUIET, SURGE }
 
@@ -104,7 +104,7 @@ public final class PartnerSurge extends AbstractDrill {
     Plan plan(LambdaConcurrency limits, LocalOptions.Concurrency c) {
         int account = c.scaled(LocalBulkheads.sizing().accountConcurrency());
         return new Plan(limits.limitOf(Functions.WALLET), limits.limitOf(Functions.WAITING_ROOM), 2 * account,
-                settings.scaled(15, 6), settings.scaled(30, 8), settings.scaled(8, 4), settings.scaled(24, 6));
+                settings.scaled(15, 6), settings.scaled(30, 8), settings.scaled(100, 30), settings.scaled(8, 4), settings.scaled(24, 6));
     }
 
     /** The scale that gives the orders function {@value #ORDERS_SLOTS_PER_CORE} slots per core here. */
@@ -228,7 +228,7 @@ public final class PartnerSurge extends AbstractDrill {
                         terminals, plan.withdrawers(), plan.enterers(), plan.quietSeconds()), () -> live(sent));
                 crowd.start(plan.withdrawers(), 0, withdrawal);
                 crowd.start(plan.enterers(), 0, enter);
-                DrillClient.sleep((long) (plan.quietSeconds() * 1000));
+                hold(plan.quietSeconds(), Phase.QUIET, sent, plan.minOrders());
             }
             try (Clients crowd = new Clients(sent, seq)) {
                 phase.set(Phase.SURGE);
@@ -236,10 +236,24 @@ public final class PartnerSurge extends AbstractDrill {
                         plan.withdrawers() * 8, plan.surgeEnterers(), plan.surgeSeconds()), () -> live(sent));
                 crowd.start(plan.withdrawers() * 8, 0, withdrawal);
                 crowd.start(plan.surgeEnterers(), 0, enter);
-                DrillClient.sleep((long) (plan.surgeSeconds() * 1000));
+                hold(plan.surgeSeconds(), Phase.SURGE, sent, plan.minOrders());
             }
         }
         return new ArrayList<>(sent);
+    }
+
+    /**
+     * Keeps a phase going for {@code seconds}, and on a slow machine longer — until {@code minOrders}
+     * orders sent in it have answered (so that its p99 means something), at most 10x {@code seconds}.
+     */
+    private static void hold(double seconds, Phase phase, ConcurrentLinkedQueue<Sent> sent, int minOrders) {
+        long start = System.nanoTime();
+        DrillClient.sleep((long) (seconds * 1000));
+        long until = start + (long) (seconds * 10e9);
+        while (System.nanoTime() < until
+                && sent.stream().filter(s -> s.kind() == Kind.ORDER && s.phase() == phase).count() < minOrders) {
+            DrillClient.sleep(250);
+        }
     }
 
     /** A card terminal's pause between orders. */
