@@ -20,9 +20,13 @@ public final class LocalBulkheads {
 
     /**
      * This machine's limits: each reservation and the unreserved rest times {@code c.scale()}, rounded
-     * up (at least 1 each); without bulkheads one shared pool of the account's concurrency times the scale.
+     * up (at least 1 each); without bulkheads one shared pool of the account's concurrency times the
+     * scale; none at all when {@code c} is not {@code limited}.
      */
     public static LambdaConcurrency local(LocalOptions.Concurrency c) {
+        if (!c.limited()) {
+            return LambdaConcurrency.unlimited();
+        }
         Bulkheads.Sizing s = sizing();
         if (!c.bulkheads()) {
             return LambdaConcurrency.shared(c.scaled(s.accountConcurrency()));

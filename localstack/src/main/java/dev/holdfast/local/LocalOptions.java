@@ -36,7 +36,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                         double timeScale, String bankUrl) {
         this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
-                DEFAULT_HOLD_MILLIS, Concurrency.AWS);
+                DEFAULT_HOLD_MILLIS, Concurrency.NONE);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -54,25 +54,34 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
             throw new IllegalArgumentException("the time scale must be in (0, 1], got " + timeScale);
         }
         if (concurrency == null) {
-            concurrency = Concurrency.AWS;
+            concurrency = Concurrency.NONE;
         }
     }
 
     /**
      * Lambda's concurrency limits here: every function's reserved concurrency and the account's limit
-     * (from {@link dev.holdfast.local.LocalBulkheads}), multiplied by {@code scale} and rounded up (at
-     * least 1 each), so that limits sized for AWS bind on a laptop too (hundreds would never bind on
-     * two cores). {@code bulkheads = false} drops every reservation: all functions share one pool of
-     * the account's (scaled) size, as Lambda runs functions without reserved concurrency.
+     * (the one sizing, {@link dev.holdfast.local.LocalBulkheads}), multiplied by {@code scale} and
+     * rounded up (at least 1 each), so that limits sized for AWS bind on a laptop too (hundreds would
+     * never bind on two cores). {@code bulkheads = false} drops every reservation: all functions share
+     * one pool of the account's (scaled) size, as Lambda runs functions without reserved concurrency.
+     * {@code limited = false} ({@link #NONE}, the default) applies no limit at all: tests burst past
+     * AWS's figures on purpose (50 withdrawals of one account at once) to test business outcomes.
      */
-    public record Concurrency(double scale, boolean bulkheads) {
-        /** AWS's numbers as they are (they hardly ever bind locally): the default. */
+    public record Concurrency(double scale, boolean bulkheads, boolean limited) {
+        /** No concurrency limit (the default). */
+        public static final Concurrency NONE = new Concurrency(1.0, true, false);
+        /** AWS's numbers as they are. */
         public static final Concurrency AWS = new Concurrency(1.0, true);
 
         public Concurrency {
             if (!(scale > 0) || scale > 1) {
                 throw new IllegalArgumentException("--concurrency-scale must be in (0, 1], got " + scale);
             }
+        }
+
+        /** Limits at {@code scale}, with or without bulkheads. */
+        public Concurrency(double scale, boolean bulkheads) {
+            this(scale, bulkheads, true);
         }
 
         /** {@code n} AWS slots here: {@code ceil(n × scale)}, at least 1. */
@@ -145,9 +154,9 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                                     (README, "AWS-faithful mode")
               --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
               --hold-ms H           faithful mode: a transaction holds its items H ms, AWS time (default 10)
-              --concurrency-scale F each function's reserved concurrency and the account's limit times F,
-                                    0 < F <= 1, rounded up (default 1: AWS's numbers); excess API calls
-                                    answer 429 RATE_LIMITED, queue work waits
+              --concurrency-scale F apply each function's reserved concurrency and the account's limit times F,
+                                    0 < F <= 1, rounded up (1 = AWS's numbers; default: no limit); excess API
+                                    calls answer 429 RATE_LIMITED, queue work waits
             """;
 
     /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
@@ -185,7 +194,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
                 case "--bank-url" -> o = o.withBankUrl(v);
                 case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
                 case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
-                case "--concurrency-scale" -> o = o.withConcurrency(new Concurrency(number(a, v), o.concurrency().bulkheads()));
+                case "--concurrency-scale" -> o = o.withConcurrency(new Concurrency(number(a, v), true));
                 case "--time-scale" -> {
                     double f;
                     try {

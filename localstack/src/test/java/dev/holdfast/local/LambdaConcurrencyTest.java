@@ -71,7 +71,8 @@ class LambdaConcurrencyTest {
         assertEquals((int) Math.ceil(LocalBulkheads.sizing().accountConcurrency() * 0.01), none.limitOf(Functions.ORDERS), "one pool: the account's");
         assertFalse(none.isReserved(Functions.ORDERS));
 
-        assertEquals(1.0, LocalOptions.defaults().concurrency().scale(), "AWS's numbers unless told otherwise");
+        assertFalse(LocalOptions.defaults().concurrency().limited(), "no limit unless told");
+        assertFalse(LocalBulkheads.local(LocalOptions.defaults().concurrency()).limited());
         assertEquals(0.05, LocalOptions.parse(new String[]{"--concurrency-scale", "0.05"}).concurrency().scale());
         assertThrows(IllegalArgumentException.class, () -> LocalOptions.parse(new String[]{"--concurrency-scale", "0"}));
     }

@@ -2,11 +2,12 @@ package dev.holdfast.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.local.testing.Api;
-import dev.holdfast.local.testing.SharedEnvironment;
+import dev.holdfast.local.testing.ZeroDrift;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.Withdrawing;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Lambda's reserved concurrency in the local function host, over real HTTP: a function whose slots
  * are all taken (here by the test, as if its invocations were running) throttles its API calls with
  * the contract's {@code 429 RATE_LIMITED} and commits nothing, while another function's bulkhead
- * keeps answering; queue work over the limit waits for a slot and is not lost.
+ * keeps answering; queue work over the limit waits for a slot and is not lost. Its own environment,
+ * with AWS's numbers (the default environment applies no limit).
  */
 class ReservedConcurrencyTest {
     private static LocalHoldfast env;
@@ -33,11 +35,20 @@ class ReservedConcurrencyTest {
     private static Withdrawing w;
 
     @BeforeAll
-    static void start() {
-        env = SharedEnvironment.get();
+    static void start() throws Exception {
+        env = LocalHoldfast.start(LocalOptions.defaults().withPort(0).withConcurrency(LocalOptions.Concurrency.AWS));
         trading = new Trading(env);
         api = trading.api();
         w = new Withdrawing(env, api);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            ZeroDrift.assertZero(env, "ReservedConcurrencyTest");
+        } finally {
+            env.close();
+        }
     }
 
     /** Takes every slot {@code function} may use, as running invocations would. */
