@@ -1,5 +1,6 @@
 package dev.holdfast.functions.settlement;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.FaultPoint;
@@ -188,6 +189,12 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         return FifoBatch.process(event, log, "settlement command failed; it will be retried", m -> {
             String marketId = Json.parseTrusted(m.getBody()).path("marketId").asText("");
             if (marketId.isEmpty()) {

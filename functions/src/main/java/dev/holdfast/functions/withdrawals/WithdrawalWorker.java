@@ -1,5 +1,6 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.FaultPoint;
@@ -151,6 +152,12 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         return FifoBatch.process(event, log, "withdrawal not finished; will retry", context, reserveMillis, m -> {
             Optional<String> id = WithdrawalQueue.withdrawalId(m.getBody());
             if (id.isEmpty()) {
