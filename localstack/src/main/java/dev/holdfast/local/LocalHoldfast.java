@@ -143,7 +143,7 @@ public final class LocalHoldfast implements AutoCloseable {
             functionEnvironment.put(dev.holdfast.functions.runtime.TimeDilation.VARIABLE, Double.toString(options.dilation()));
         }
         this.functionEnvironment = Map.copyOf(functionEnvironment);
-        host = new FunctionHost(deployment, functionEnvironment);
+        host = new FunctionHost(deployment, functionEnvironment, LocalBulkheads.local(options.concurrency()));
         websocket = new LocalWebSocketGateway(host, jwt, clock, "127.0.0.1",
                 options.port() == 0 ? 0 : options.port() + 1); // 8081 beside the default 8080
         host.provide(Functions.LIVE, new dev.holdfast.functions.live.LiveApi(deployment, websocket,
@@ -262,6 +262,11 @@ public final class LocalHoldfast implements AutoCloseable {
 
     public Deployment deployment() {
         return deployment;
+    }
+
+    /** Lambda's concurrency limits as the function host applies them here (and what they throttled). */
+    public LambdaConcurrency concurrency() {
+        return host.concurrency();
     }
 
     /** The live-price WebSocket API of this environment ({@code websocketUrl}). */

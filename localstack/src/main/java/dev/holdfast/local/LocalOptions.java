@@ -24,10 +24,12 @@ import java.nio.file.Path;
  * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
  * @param freezeLead    the change freeze's lead time before a surge, whole minutes, or {@code off};
  *                      null: the functions' default (30 minutes)
+ * @param concurrency   how the function host limits concurrent invocations (Lambda's reserved
+ *                      concurrency per function, scaled to this machine)
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                            double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis,
-                           String freezeLead) {
+                           String freezeLead, Concurrency concurrency) {
 
     public static final double DEFAULT_DILATION = 25;
     public static final long DEFAULT_HOLD_MILLIS = 10;
@@ -36,7 +38,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                         double timeScale, String bankUrl) {
         this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
-                DEFAULT_HOLD_MILLIS, null);
+                DEFAULT_HOLD_MILLIS, null, Concurrency.NONE);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -53,6 +55,46 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (!(timeScale > 0) || timeScale > 1) {
             throw new IllegalArgumentException("the time scale must be in (0, 1], got " + timeScale);
         }
+        if (concurrency == null) {
+            concurrency = Concurrency.NONE;
+        }
+    }
+
+    /**
+     * Lambda's concurrency limits here: every function's reserved concurrency and the account's limit
+     * (the one sizing, {@link dev.holdfast.local.LocalBulkheads}), multiplied by {@code scale} and
+     * rounded up (at least 1 each), so that limits sized for AWS bind on a laptop too (hundreds would
+     * never bind on two cores). {@code bulkheads = false} drops every reservation: all functions share
+     * one pool of the account's (scaled) size, as Lambda runs functions without reserved concurrency.
+     * {@code limited = false} ({@link #NONE}, the default) applies no limit at all: tests burst past
+     * AWS's figures on purpose (50 withdrawals of one account at once) to test business outcomes.
+     */
+    public record Concurrency(double scale, boolean bulkheads, boolean limited) {
+        /** No concurrency limit (the default). */
+        public static final Concurrency NONE = new Concurrency(1.0, true, false);
+        /** AWS's numbers as they are. */
+        public static final Concurrency AWS = new Concurrency(1.0, true);
+
+        public Concurrency {
+            if (!(scale > 0) || scale > 1) {
+                throw new IllegalArgumentException("--concurrency-scale must be in (0, 1], got " + scale);
+            }
+        }
+
+        /** Limits at {@code scale}, with or without bulkheads. */
+        public Concurrency(double scale, boolean bulkheads) {
+            this(scale, bulkheads, true);
+        }
+
+        /** {@code n} AWS slots here: {@code ceil(n × scale)}, at least 1. */
+        public int scaled(int n) {
+            return (int) Math.max(1, Math.ceil(n * scale - 1e-9));
+        }
+    }
+
+    public LocalOptions withConcurrency(Concurrency c) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
+                holdMillis, freezeLead, c);
     }
 
     /** For tests and drills: a free-standing environment on port 8080 in memory, at {@link #FAST_TIME}. */
@@ -61,27 +103,27 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withTimeScale(double s) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis, freezeLead);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withBankUrl(String u) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis, freezeLead);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
@@ -92,13 +134,13 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (h < 0) {
             throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
         }
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h, freezeLead);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h, freezeLead, concurrency);
     }
 
     /** The change freeze's lead time ({@code minutes} or {@code off}; null: the default). */
     public LocalOptions withFreezeLead(String minutesOrOff) {
         return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
-                holdMillis, minutesOrOff);
+                holdMillis, minutesOrOff, concurrency);
     }
 
     /** A queue's visibility timeout here: {@code seconds × timeScale}, rounded up, at least 1 s. */

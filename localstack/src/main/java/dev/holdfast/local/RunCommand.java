@@ -62,6 +62,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "the change freeze starts MINUTES before a surge (default 30; off: no freeze)")
     String freezeLead;
 
+    @Option(names = "--concurrency-scale", paramLabel = "F",
+            description = "apply each function's reserved concurrency and the account's limit times F, 0 < F <= 1, rounded up "
+                    + "(1 = AWS's numbers; default: no limit); excess API calls answer 429 RATE_LIMITED, queue work waits")
+    Double concurrencyScale;
+
     /** The options parsed; a value out of range is a bad argument. */
     LocalOptions options() {
         if (freezeLead != null && !freezeLead.equalsIgnoreCase("off")) {
@@ -70,6 +75,9 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw Cli.bad(spec, "--freeze-lead must be minutes (0 to 1440) or off, got " + freezeLead);
             }
+        }
+        if (concurrencyScale != null && (!(concurrencyScale > 0) || concurrencyScale > 1)) {
+            throw Cli.bad(spec, "--concurrency-scale must be in (0, 1], got " + concurrencyScale);
         }
         if (port < 0 || port > 65535) {
             throw Cli.bad(spec, "--port must be 0..65535, got " + port);
@@ -85,7 +93,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         return LocalOptions.defaults().withTimeScale(timeScale).withPort(port).withEndpointsFile(endpointsFile)
                 .withDataDir(dataDir).withAwsEndpoint(awsEndpoint).withBankUrl(bankUrl)
-                .withAwsFaithful(awsFaithful, dilation, holdMillis).withFreezeLead(freezeLead);
+                .withAwsFaithful(awsFaithful, dilation, holdMillis).withFreezeLead(freezeLead)
+                .withConcurrency(concurrencyScale == null ? LocalOptions.Concurrency.NONE
+                        : new LocalOptions.Concurrency(concurrencyScale, true));
     }
 
     @Override

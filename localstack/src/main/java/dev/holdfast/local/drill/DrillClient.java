@@ -106,12 +106,14 @@ public final class DrillClient {
     /**
      * A setup call that must answer {@code expected}. A busy platform's {@code 503} (not
      * {@code TRADING_HALTED}) committed nothing and is retried, as the contract allows — in the
-     * AWS-faithful mode a burst of setup calls can meet a partition's limit.
+     * AWS-faithful mode a burst of setup calls can meet a partition's limit; so is a {@code 429}
+     * (a function at its concurrency limit), after its {@code Retry-After}.
      */
     public JsonNode expect(int expected, String method, String path, String token, String body, String... headers) {
         Reply r = send(method, path, token, body, headers);
-        for (int attempt = 0; r.status() == 503 && expected != 503 && !"TRADING_HALTED".equals(r.code()) && attempt < 20; attempt++) {
-            sleep(250L + 250L * attempt);
+        for (int attempt = 0; attempt < 20 && r.status() != expected
+                && ((r.status() == 503 && !"TRADING_HALTED".equals(r.code())) || r.status() == 429); attempt++) {
+            sleep(r.status() == 429 ? 1000L : 250L + 250L * attempt);
             r = send(method, path, token, body, headers);
         }
         if (r.status() != expected) {

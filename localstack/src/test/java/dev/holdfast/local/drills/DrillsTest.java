@@ -8,6 +8,7 @@ import dev.holdfast.local.drill.DrillReport;
 import dev.holdfast.local.drill.DrillSettings;
 import dev.holdfast.local.drill.Drills;
 import dev.holdfast.local.drill.ListingSpike;
+import dev.holdfast.local.drill.PartnerSurge;
 import dev.holdfast.local.drill.SignupSurge;
 import dev.holdfast.local.drill.DrillClient;
 import dev.holdfast.local.testing.ContractCheck;
@@ -41,6 +42,7 @@ class DrillsTest {
             "listing-spike   | " + ListingSpike.COMPLETED_AFTER_BANK,
             "broadcast-surge | " + BroadcastSurge.BALANCES,
             "signup-surge    | " + SignupSurge.ONE_ACCOUNT_EACH,
+            "partner-surge   | " + PartnerSurge.ORDERS_KEEP_LATENCY,
     })
     void passesAsIsAndFailsLoudlyWhenItsInvariantIsBrokenOnPurpose(String name, String sabotagedInvariant) {
         DrillSettings small = DrillSettings.defaults().withSmall(true).withWorkDir(work);
