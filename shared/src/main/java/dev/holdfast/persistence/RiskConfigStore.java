@@ -1,6 +1,7 @@
 package dev.holdfast.persistence;
 
 import dev.holdfast.api.Json;
+import dev.holdfast.api.risk.RiskConfigJson;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.risk.RiskConfig;
@@ -133,7 +134,7 @@ public final class RiskConfigStore {
         }
         RiskConfig after = next.withVersion(ifMatchVersion + 1);
         AuditRecord record = new AuditRecord(AuditLog.newId(), actor, AUDIT_ACTION, AUDIT_TARGET,
-                Json.write(before.toJson()), Json.write(after.toJson()), at);
+                Json.write(RiskConfigJson.toJson(before)), Json.write(RiskConfigJson.toJson(after)), at);
         Expression absent = Expression.builder().expression("attribute_not_exists(pk)").build();
         Expression stillCurrent = Expression.builder().expression("#v = :expected")
                 .expressionNames(Map.of("#v", "version"))
@@ -210,7 +211,7 @@ public final class RiskConfigStore {
         ConfigItem i = new ConfigItem();
         i.sk = RiskItems.configSk(c.version());
         i.version = c.version();
-        i.config = Json.write(c.toJson());
+        i.config = Json.write(RiskConfigJson.toJson(c));
         i.changedBy = actor;
         i.changedAt = Rfc3339.format(at);
         i.reason = reason;
@@ -226,6 +227,6 @@ public final class RiskConfigStore {
 
     private static Version decode(ConfigItem i) {
         return new Version(i.version, i.changedBy, Rfc3339.parse(i.changedAt), i.reason,
-                RiskConfig.fromJson(Json.parseTrusted(i.config), i.version));
+                RiskConfigJson.fromJson(Json.parseTrusted(i.config), i.version));
     }
 }

@@ -6,6 +6,7 @@ import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.RequestBody;
+import dev.holdfast.api.risk.RiskConfigJson;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.money.Fund;
 import dev.holdfast.domain.order.Order;
@@ -142,10 +143,10 @@ public final class OrdersApi extends HttpFunction {
         handleRequest(Priming.http("GET /orders/{orderId}").path("orderId", Priming.ABSENT_KEY).event(), null);
         handleRequest(Priming.http("POST /orders").header("idempotency-key", Priming.ABSENT_KEY)
                 .body("{\"marketId\":\"m-1\",\"selectionId\":\"s-1\",\"stake\":\"0\",\"priceVersion\":1}").event(), null);
-        ObjectNode cfgJson = RiskConfig.DEFAULT.toJson(); // decoded as a container's first order decodes the stored one
+        ObjectNode cfgJson = RiskConfigJson.toJson(RiskConfig.DEFAULT); // decoded as a container's first order decodes the stored one
         cfgJson.remove("version");
         cfgJson.put("reason", "snapstart priming");
-        RiskConfig cfg = RiskConfig.fromJson(cfgJson, 1);
+        RiskConfig cfg = RiskConfigJson.fromJson(cfgJson, 1);
         Instant now = clock.instant();
         String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
         commit.read(orderId, Priming.ABSENT_KEY, Priming.SUB);

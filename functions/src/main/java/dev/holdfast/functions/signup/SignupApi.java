@@ -1,6 +1,7 @@
 package dev.holdfast.functions.signup;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
@@ -156,7 +157,7 @@ public final class SignupApi extends HttpFunction {
             throw new ApiError(ErrorCode.UNAUTHENTICATED, "an admission token is required (Authorization: Bearer)");
         }
         try {
-            return AdmissionToken.verify(auth.substring(7).trim(), secret().key(), now);
+            return AdmissionTokens.verify(auth.substring(7).trim(), secret().key(), now);
         } catch (AdmissionToken.Refused r) {
             if (r.refusal() == AdmissionToken.Refusal.EXPIRED) {
                 throw new ApiError(ErrorCode.ADMISSION_EXPIRED,

@@ -3,6 +3,8 @@ package dev.holdfast.functions.waitingroom;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.CohortLinks;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
@@ -197,7 +199,7 @@ public final class WaitingRoomApi extends HttpFunction {
             o.put("label", c.label());
             o.put("opensAt", Rfc3339.format(c.opensAt()));
             o.put("closesAt", Rfc3339.format(c.closesAt()));
-            o.put("link", new CohortLink(r.rolloutId(), c.cohortId()).link(pageUrl(request), secret.key()));
+            o.put("link", CohortLinks.link(new CohortLink(r.rolloutId(), c.cohortId()), pageUrl(request), secret.key()));
         }
         return n;
     }
@@ -252,7 +254,7 @@ public final class WaitingRoomApi extends HttpFunction {
         if (deviceWait.isPresent()) {
             return rateLimited(deviceWait.getAsLong(), "this device entered too often; retry later");
         }
-        CohortLink cohort = CohortLink.verify(link, secret.key())
+        CohortLink cohort = CohortLinks.verify(link, secret.key())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link is not one Holdfast issued"));
         CohortState state = state(cohort.rolloutId(), cohort.cohortId())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link's rollout does not exist"));
@@ -371,8 +373,8 @@ public final class WaitingRoomApi extends HttpFunction {
             return HttpResponse.of(200, n);
         }
         n.put("status", "ADMITTED");
-        n.put("admissionToken", new AdmissionToken(t.ticketId(), t.rolloutId(), t.cohortId(), admittedAt, expiresAt)
-                .sign(secret.key()));
+        n.put("admissionToken", AdmissionTokens.sign(
+                new AdmissionToken(t.ticketId(), t.rolloutId(), t.cohortId(), admittedAt, expiresAt), secret.key()));
         n.put("admittedAt", Rfc3339.format(admittedAt));
         n.put("expiresAt", Rfc3339.format(expiresAt));
         return HttpResponse.of(200, n);
