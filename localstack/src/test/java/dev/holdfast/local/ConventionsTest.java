@@ -159,6 +159,34 @@ class ConventionsTest {
         assertEquals(List.of(), cycle, "package dependencies: " + uses);
     }
 
+    /**
+     * Every retry loop counts and pauses through {@code dev.holdfast.retry.Retry}: no other code of
+     * {@code shared} or {@code functions} sleeps (the tick scheduler's fixed cadence aside) or counts
+     * its own attempts.
+     */
+    @Test
+    void retriesGoThroughTheOneHelper() throws IOException {
+        Set<String> sleepers = Set.of("shared/src/main/java/dev/holdfast/retry/Retry.java",
+                "functions/src/main/java/dev/holdfast/functions/schedule/Ticks.java");
+        Pattern ownCount = Pattern.compile("for\\s*\\(\\s*int\\s+(attempt|attempts|tries|round|retry|retries)\\b");
+        List<String> offenders = new ArrayList<>();
+        for (String module : List.of("shared", "functions")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    String name = ROOT.relativize(f).toString().replace('\\', '/');
+                    String code = codeOnly(Files.readString(f));
+                    if (code.contains("Thread.sleep") && !sleepers.contains(name)) {
+                        offenders.add(name + " sleeps");
+                    }
+                    if (ownCount.matcher(code).find()) {
+                        offenders.add(name + " counts its own attempts");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "retry through dev.holdfast.retry.Retry");
+    }
+
     /** A dependency cycle among the packages (as a path that returns to its start), or empty. */
     static List<String> cycle(Map<String, Set<String>> uses) {
         for (String start : uses.keySet()) {

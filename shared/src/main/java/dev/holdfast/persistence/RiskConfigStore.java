@@ -7,6 +7,7 @@ import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.persistence.RiskItems.ConfigItem;
 import dev.holdfast.resources.Tables;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
@@ -40,7 +41,8 @@ public final class RiskConfigStore {
     static final String INITIAL_REASON = "initial defaults";
     public static final String AUDIT_ACTION = "RISK_CONFIG_SET";
     public static final String AUDIT_TARGET = "risk/config";
-    private static final int ATTEMPTS = 10;
+    /** A first-version race or a conflicting change is tried again, up to 10 tries. */
+    private static final Retry RETRY = Retry.attempts(10);
 
     private final DynamoDbEnhancedClient enhanced;
     private final DynamoDbTable<ConfigItem> table;
@@ -79,7 +81,7 @@ public final class RiskConfigStore {
      * that racing first readers agree on one.
      */
     public RiskConfig current() {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             ConfigItem pointer = get(RiskItems.CURRENT);
             if (pointer != null) {
                 ConfigItem v = get(RiskItems.configSk(pointer.version));
@@ -91,7 +93,7 @@ public final class RiskConfigStore {
             if (initialize()) {
                 return RiskConfig.DEFAULT;
             }
-            Contention.pause(attempt);
+            turns.backOff();
         }
         throw new IllegalStateException("the risk config could not be read");
     }
@@ -140,7 +142,7 @@ public final class RiskConfigStore {
                 .expressionNames(Map.of("#v", "version"))
                 .expressionValues(Map.of(":expected", AttributeValue.fromN(Long.toString(ifMatchVersion))))
                 .build();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             try {
                 enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                         .addPutItem(table, TransactPutItemEnhancedRequest.builder(ConfigItem.class)
@@ -159,7 +161,7 @@ public final class RiskConfigStore {
                 }
                 // another transaction on the same items was in flight: try again; its outcome
                 // decides whether ours still applies
-                Contention.pause(attempt);
+                turns.backOff();
             }
         }
         throw new IllegalStateException("the risk config is changing too often; nothing was changed");

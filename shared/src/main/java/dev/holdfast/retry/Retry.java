@@ -29,24 +29,33 @@ import java.util.function.Supplier;
  * never more than a quarter of what is left of it (at least 1 ms), so the last tries still happen.
  * A budget always allows the first try.
  *
- * <p>Every retry loop of the platform, with the limits it had before it came here:
+ * <p>Every retry loop of the platform and the limits it keeps (the counts and budgets each loop had
+ * before it came here; the pauses were a linear 1 to 43 ms before, and are {@link #CONTENDED}'s
+ * 4 ms doubling to 44 ms now):
  * <table>
  * <caption>Retry loops and their limits</caption>
- * <tr><th>Where</th><th>What is retried</th><th>Limit</th><th>Back-off</th></tr>
- * <tr><td>{@code OrdersApi} place, record rejection</td><td>contended order commit</td><td>budget (function budget)</td><td>10 ms to 1 s, dilated</td></tr>
- * <tr><td>{@code Withdrawals.hold}</td><td>account changed by a concurrent posting</td><td>budget (what is left of the request's)</td><td>4 to 120 ms</td></tr>
- * <tr><td>{@code Settler.settleOne}</td><td>account conflict / transaction conflict</td><td>30 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code Settler.finish}</td><td>market changed</td><td>30 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code PlatformApi} maintenance</td><td>status changed concurrently</td><td>25 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code WalletApi} credit</td><td>account changed</td><td>25 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code SignupApi}</td><td>signup raced</td><td>25 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code PostTradeStore.applyChunk}</td><td>exposure counters conflicted</td><td>12 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code RiskConfigStore.current}, {@code .replace}</td><td>first-version race / conflict</td><td>10 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code MarketsApi} (three loops)</td><td>market changed</td><td>10 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code SignupWorker}</td><td>signup step raced</td><td>10 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code RiskProcessor}</td><td>flag/lag write raced</td><td>8 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code LiveStore} (two batch writes)</td><td>unprocessed items</td><td>8 tries</td><td>{@link #CONTENDED}</td></tr>
- * <tr><td>{@code FeedWatchdog}</td><td>market changed</td><td>5 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><th>Where</th><th>Tried again when</th><th>Limit</th><th>Pause</th></tr>
+ * <tr><td>{@code OrdersApi} place, record a rejection</td><td>the order commit lost a race (contention, account changed or busy, bucket full)</td><td>time budget {@code CONTENTION_BUDGET} (8 s)</td><td>10 ms to 1 s, both dilated; after contention or an account change only</td></tr>
+ * <tr><td>{@code Withdrawals.hold}</td><td>the account changed under the hold; trading resumed after a halt</td><td>time budget: what is left of the request's 9 s</td><td>4 to 120 ms; none after a halt</td></tr>
+ * <tr><td>{@code WaitingRoomApi.awaitPosition}</td><td>the claimant has not written the position yet</td><td>time budget 3 s</td><td>5 to 100 ms</td></tr>
+ * <tr><td>{@code Settler.settleOne}</td><td>the account or a concurrent transaction conflicted</td><td>30 tries</td><td>{@link #CONTENDED} on a conflict; none when the cancellation brought the account back</td></tr>
+ * <tr><td>{@code Settler.finish}</td><td>the market changed</td><td>30 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><td>{@code PlatformApi} maintenance</td><td>another admin changed the status</td><td>25 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><td>{@code WalletApi} credit</td><td>the account changed; trading resumed after a halt</td><td>25 tries</td><td>{@link #CONTENDED}; none after a halt</td></tr>
+ * <tr><td>{@code SignupApi}</td><td>the signup raced; read-only was lifted</td><td>25 tries</td><td>{@link #CONTENDED} after a race</td></tr>
+ * <tr><td>{@code WithdrawalWorker.finish}</td><td>the account changed under the verdict</td><td>25 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><td>{@code FeedIngester}</td><td>the market changed under the update</td><td>20 tries</td><td>none</td></tr>
+ * <tr><td>{@code PostTradeStore.applyChunk}</td><td>the counters conflicted; effects already applied (dropped)</td><td>12 tries</td><td>{@link #CONTENDED} on a conflict</td></tr>
+ * <tr><td>{@code BaselineOrdersApi} (bench baseline)</td><td>the order commit lost a race</td><td>12 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><td>{@code RiskConfigStore.current}, {@code .replace}</td><td>first-version race; a concurrent transaction</td><td>10 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><td>{@code MarketsApi} feed sequence, state, result</td><td>the market changed; trading resumed after a halt</td><td>10 tries</td><td>none, none, {@link #CONTENDED} (none after a halt)</td></tr>
+ * <tr><td>{@code SignupWorker}</td><td>the verdict commit raced</td><td>10 tries</td><td>{@link #CONTENDED}</td></tr>
+ * <tr><td>{@code RiskProcessor.updateMarket}</td><td>the market changed</td><td>8 tries</td><td>none</td></tr>
+ * <tr><td>{@code LiveStore} disconnect, held changes</td><td>a batch write left items unprocessed</td><td>8 tries</td><td>none</td></tr>
+ * <tr><td>{@code LiveApi} subscribe, unsubscribe</td><td>the connection's subscriptions changed</td><td>5 tries</td><td>none</td></tr>
+ * <tr><td>{@code FeedWatchdog}</td><td>the market changed</td><td>5 tries</td><td>none</td></tr>
+ * <tr><td>{@code ReconciliationReader}</td><td>a candidate changed while it was read again</td><td>3 tries ({@code RECHECKS})</td><td>none</td></tr>
+ * <tr><td>{@code BatchReads.all} (order, bucket, settlement, counter reads)</td><td>a batch read left keys unprocessed</td><td>unbounded: until none is left</td><td>{@link #CONTENDED}</td></tr>
  * </table>
  */
 public final class Retry {
@@ -94,6 +103,19 @@ public final class Retry {
     /** At most {@code tries} tries (the first included), with the {@link #CONTENDED} back-off. */
     public static Retry attempts(int tries) {
         return CONTENDED.tries(tries);
+    }
+
+    /** At most {@code tries} tries with no pause between them (the loser decides again at once). */
+    public static Retry atOnce(int tries) {
+        return attempts(tries).backOff(Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * As many tries as it takes, with the {@link #CONTENDED} back-off: for work DynamoDB hands back
+     * unfinished (unprocessed batch keys), which ends once it is all done.
+     */
+    public static Retry unbounded() {
+        return attempts(Integer.MAX_VALUE);
     }
 
     /** Tries while {@code budget} lasts (the first try always), with a 4 to 120 ms back-off. */
@@ -210,7 +232,10 @@ public final class Retry {
             if (timed) {
                 bound = Math.min(bound, Math.max(1_000_000L, (deadline - clock.getAsLong()) / 4));
             }
-            long nanos = jitter.applyAsLong(Math.max(0, bound));
+            if (bound <= 0) {
+                return;
+            }
+            long nanos = jitter.applyAsLong(bound);
             try {
                 sleeper.sleep(nanos);
             } catch (InterruptedException e) {

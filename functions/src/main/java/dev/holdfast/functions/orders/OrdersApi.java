@@ -25,7 +25,6 @@ import dev.holdfast.functions.http.Caller;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.functions.http.RetryBudget;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.runtime.TimeDilation;
@@ -43,6 +42,7 @@ import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.persistence.TradingGate;
 import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -249,16 +249,17 @@ public final class OrdersApi extends HttpFunction {
         RiskConfig cfg = config.current();
         haltedCheck(cfg, gate.current());
         RateLimiter.Window window = RateLimiter.Window.at(caller.sub(), origin.sourceAddress().orElse(null), cfg.rateLimits(), clock.instant());
-        RetryBudget retries = retries();
+        Retry.Turns retries = retries();
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
-        for (int attempt = 0; ; attempt++) {
+        // bounded by the retries' budget; each decision's number salts its exposure-bucket pick
+        for (int decision = 0; ; decision++) {
             if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
                 in = commit.rereadMarket(in, req.marketId());
             }
             Instant now = clock.instant();
             String segment = in.market().map(m -> segmentOf(m.eventId())).orElse("none");
             OrderDecision.Outcome outcome = OrderDecision.decide(
-                    new OrderDecision.Request(caller.sub(), key, orderId, req, now, attempt, split),
+                    new OrderDecision.Request(caller.sub(), key, orderId, req, now, decision, split),
                     in.market(), in.account(), cfg, segment, commit.buckets());
             if (outcome instanceof OrderDecision.Rejected r) {
                 return reject(caller.sub(), key, orderId, req, r, now, window);
@@ -281,7 +282,7 @@ public final class OrdersApi extends HttpFunction {
             }
             OrderCommit.Retry retry = (OrderCommit.Retry) result;
             split.addAll(retry.fullScopes());
-            if (!retries.more()) {
+            if (!retries.next()) {
                 metrics.ordersRejected("CONTENTION");
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
@@ -304,8 +305,8 @@ public final class OrdersApi extends HttpFunction {
      * 1 s (both stretched by the time dilation): wide enough that many concurrent orders of one
      * account (the one item they all write) spread out instead of colliding again.
      */
-    private RetryBudget retries() {
-        return RetryBudget.of(budget, backoffBase, backoffBase.multipliedBy(100));
+    private Retry.Turns retries() {
+        return Retry.within(budget).backOff(backoffBase, backoffBase.multipliedBy(100)).start();
     }
 
     private String segmentOf(String eventId) {
@@ -410,7 +411,7 @@ public final class OrdersApi extends HttpFunction {
         Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
                 req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code().name(), List.of(),
                 Map.of(), status, Json.write(error.body()));
-        RetryBudget retries = retries();
+        Retry.Turns retries = retries();
         while (true) {
             OrderCommit.Result result = commit.recordRejection(rejected, window);
             if (result instanceof OrderCommit.Committed) {
@@ -422,7 +423,7 @@ public final class OrdersApi extends HttpFunction {
             if (result instanceof OrderCommit.RateLimited) {
                 return rateLimited(window);
             }
-            if (!retries.more()) {
+            if (!retries.next()) {
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the rejection could not be recorded under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
             }

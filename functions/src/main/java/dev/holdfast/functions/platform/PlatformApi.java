@@ -14,10 +14,10 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +30,8 @@ import java.util.Set;
  */
 public final class PlatformApi extends HttpFunction {
     static final int NOTICE_MAX = 500;
-    private static final int ATTEMPTS = 25;
+    /** A concurrent status change is read again and reapplied, after a pause, up to 25 tries. */
+    private static final Retry RETRY = Retry.attempts(25);
 
     private final StatusStore status;
     private final AuditLog audit;
@@ -65,21 +66,16 @@ public final class PlatformApi extends HttpFunction {
         TradingMode mode = body.requiredEnum("mode", TradingMode.class);
         Optional<String> notice = body.optionalString("notice", NOTICE_MAX);
         String actor = request.requireCaller().sub();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        return RETRY.call(() -> {
             PlatformStatus before = status.current();
             Instant now = clock.instant();
             PlatformStatus after = before.changeTo(mode, notice, now);
             AuditRecord record = new AuditRecord(AuditLog.newId(), actor, "MAINTENANCE_SET", "platform/status",
                     Json.write(toJson(before)), Json.write(toJson(after)), now);
-            try {
-                status.change(before, after, record);
-                return HttpResponse.of(200, toJson(after));
-            } catch (StatusStore.ConcurrentChange raced) {
-                // another admin changed it in between: back off a little, read again and reapply
-                Contention.pause(attempt);
-            }
-        }
-        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry");
+            status.change(before, after, record);
+            return HttpResponse.of(200, toJson(after));
+        }, raced -> raced instanceof StatusStore.ConcurrentChange, // another admin changed it in between: read again and reapply
+                spent -> new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry"));
     }
 
 

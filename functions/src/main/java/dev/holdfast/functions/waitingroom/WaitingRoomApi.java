@@ -26,6 +26,7 @@ import dev.holdfast.persistence.WaitingRoomStore;
 import dev.holdfast.persistence.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.WaitingRoomStore.Ticket;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -310,24 +311,24 @@ public final class WaitingRoomApi extends HttpFunction {
                 .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 
-    /** How long a duplicate enter waits for the claimant's position before finishing the ticket itself. */
-    private static final long CLAIM_WAIT_MILLIS = 3_000;
+    /**
+     * How a duplicate enter waits for the claimant's position before finishing the ticket itself:
+     * for 3 s, reading again after a pause of 5 ms doubling to 100 ms.
+     */
+    private static final Retry CLAIM_WAIT = Retry.within(java.time.Duration.ofSeconds(3))
+            .backOff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(100));
 
     private Optional<Ticket> awaitPosition(String ticketId) {
-        long until = System.nanoTime() + CLAIM_WAIT_MILLIS * 1_000_000;
-        long pause = 5;
+        Retry.Turns turns = CLAIM_WAIT.start();
         while (true) {
             Optional<Ticket> t = store.ticket(ticketId);
-            if (t.isPresent() || System.nanoTime() > until) {
+            if (t.isPresent() || !turns.next()) {
                 return t;
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            turns.backOff();
+            if (Thread.currentThread().isInterrupted()) {
                 return Optional.empty();
             }
-            pause = Math.min(100, pause * 2);
         }
     }
 
