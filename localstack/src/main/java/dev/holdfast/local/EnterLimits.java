@@ -40,7 +40,7 @@ public final class EnterLimits {
             if (put.statusCode() != 200) {
                 throw new IllegalStateException("enter limits not raised: " + put.statusCode() + " " + put.body());
             }
-            Thread.sleep((dev.holdfast.persistence.RiskConfigCache.DEFAULT_TTL_SECONDS + 1) * 1000L);
+            Thread.sleep((dev.holdfast.persistence.exposure.RiskConfigCache.DEFAULT_TTL_SECONDS + 1) * 1000L);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

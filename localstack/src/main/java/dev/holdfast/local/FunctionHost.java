@@ -1,7 +1,7 @@
 package dev.holdfast.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.persistence.Deployment;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.resources.FunctionDef;
 
 import java.lang.reflect.InvocationTargetException;

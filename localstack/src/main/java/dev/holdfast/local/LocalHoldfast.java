@@ -1,5 +1,8 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.functions.signup.HttpIdentityVerifier;
@@ -8,9 +11,6 @@ import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.functions.withdrawals.WithdrawalWorker;
 import dev.holdfast.local.bank.StandInBank;
 import dev.holdfast.local.verifier.StandInVerifier;
-import dev.holdfast.persistence.AwsClients;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Naming;
 import dev.holdfast.resources.QueueDef;

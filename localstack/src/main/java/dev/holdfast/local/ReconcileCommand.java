@@ -1,14 +1,14 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.reconciliation.ReconciliationStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.functions.reconciliation.ReconciliationJson;
-import dev.holdfast.persistence.AwsClients;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.ReconciliationStore;
-import dev.holdfast.persistence.ResourceNames;
 import dev.holdfast.resources.QueueDef;
 import dev.holdfast.resources.TableDef;
 import dev.holdfast.resources.Tables;
@@ -89,7 +89,7 @@ public final class ReconcileCommand {
             ReconciliationReport report = new ReconciliationReader(deployment, segments).run(progress(err, read));
             read.forEach((what, n) -> err.printf("[reconcile] %s: %d read in all%n", what, n));
             long ms = (System.nanoTime() - started) / 1_000_000;
-            ReconciliationStore.Run run = new ReconciliationStore(deployment, new dev.holdfast.persistence.AuditLog(deployment))
+            ReconciliationStore.Run run = new ReconciliationStore(deployment, new dev.holdfast.persistence.audit.AuditLog(deployment))
                     .save(ReconciliationStore.newRunId(), "command", report, ms, Optional.empty());
             err.printf("[reconcile] %d accounts, %d exposure buckets checked in %d ms: drift %d%n",
                     report.accountsChecked(), report.exposuresChecked(), ms, report.drift());

@@ -1,9 +1,9 @@
 package dev.holdfast.local;
 
-import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.persistence.AwsClients;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.RouteDef;

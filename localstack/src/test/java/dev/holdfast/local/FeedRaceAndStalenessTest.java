@@ -1,5 +1,8 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.market.PriceSnapshot;
@@ -8,9 +11,6 @@ import dev.holdfast.functions.feed.FeedIngester;
 import dev.holdfast.functions.feed.FeedWatchdog;
 import dev.holdfast.local.testing.MutableClock;
 import dev.holdfast.local.testing.Markets;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

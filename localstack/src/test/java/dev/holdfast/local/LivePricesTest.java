@@ -1,13 +1,13 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.live.LiveStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.market.Transition;
 import dev.holdfast.functions.feed.FeedWatchdog;
 import dev.holdfast.local.testing.LiveClient;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.MutableClock;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.LiveStore;
 import dev.holdfast.resources.Tables;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.exposure.RiskLagStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.testing.Api;
@@ -7,7 +8,6 @@ import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.SharedEnvironment;
 import dev.holdfast.local.testing.Trading;
-import dev.holdfast.persistence.RiskLagStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.PostTradeStore;
+import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
@@ -11,9 +14,6 @@ import dev.holdfast.functions.risk.RiskProcessor;
 import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.Trading;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.PostTradeStore;
 import dev.holdfast.resources.Tables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,11 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.ExposureStore;
+import dev.holdfast.persistence.orders.OrderStore;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.order.ExposureClaim;
@@ -14,12 +20,6 @@ import dev.holdfast.functions.reconciliation.Reconciler;
 import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.ZeroDrift;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ExposureStore;
-import dev.holdfast.persistence.OrderStore;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Tables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

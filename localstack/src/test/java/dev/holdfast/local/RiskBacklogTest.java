@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.exposure.RiskLagStore;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,6 @@ import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.StallableRiskProcessor;
 import dev.holdfast.local.testing.Trading;
-import dev.holdfast.persistence.RiskLagStore;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Tables;

@@ -1,17 +1,17 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.RiskConfigCache;
+import dev.holdfast.persistence.exposure.RiskConfigStore;
+import dev.holdfast.persistence.exposure.RiskLagStore;
+import dev.holdfast.persistence.orders.RateLimiter;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.risk.RiskConfig.RateLimits;
 import dev.holdfast.local.testing.MutableClock;
 import dev.holdfast.local.testing.SharedEnvironment;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.RateLimiter;
-import dev.holdfast.persistence.RiskConfigCache;
-import dev.holdfast.persistence.RiskConfigStore;
-import dev.holdfast.persistence.RiskLagStore;
 import dev.holdfast.resources.Tables;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +12,6 @@ import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.ZeroDrift;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
@@ -12,7 +13,6 @@ import dev.holdfast.local.testing.Rollouts;
 import dev.holdfast.local.testing.Rollouts.CohortSpec;
 import dev.holdfast.local.testing.Signing;
 import dev.holdfast.local.testing.ZeroDrift;
-import dev.holdfast.persistence.WaitingRoomStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,7 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.signups.SignupStore;
+import dev.holdfast.persistence.signups.VerifierStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.domain.signup.Person;
@@ -14,8 +16,6 @@ import dev.holdfast.local.testing.Signing;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.ZeroDrift;
 import dev.holdfast.local.verifier.StandInVerifier;
-import dev.holdfast.persistence.SignupStore;
-import dev.holdfast.persistence.VerifierStats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

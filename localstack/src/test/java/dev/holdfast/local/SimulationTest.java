@@ -1,5 +1,7 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.FaultPoint;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
@@ -13,8 +15,6 @@ import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.Markets;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.Withdrawing;
-import dev.holdfast.persistence.FaultPoint;
-import dev.holdfast.persistence.ReconciliationReader;
 import dev.holdfast.resources.Triggers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

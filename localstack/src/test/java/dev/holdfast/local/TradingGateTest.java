@@ -1,12 +1,12 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.RiskLagStore;
+import dev.holdfast.persistence.orders.TradingGate;
+import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.domain.platform.TradingMode;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.SharedEnvironment;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.RiskLagStore;
-import dev.holdfast.persistence.StatusStore;
-import dev.holdfast.persistence.TradingGate;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

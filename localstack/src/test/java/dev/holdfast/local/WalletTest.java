@@ -1,15 +1,15 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Api.Reply;
 import dev.holdfast.local.testing.SharedEnvironment;
-import dev.holdfast.persistence.AuditLog;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.money.Fund;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Posting;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;

@@ -1,5 +1,7 @@
 package dev.holdfast.local;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -13,8 +15,6 @@ import dev.holdfast.local.faults.Throttling;
 import dev.holdfast.local.testing.Api;
 import dev.holdfast.local.testing.Trading;
 import dev.holdfast.local.testing.Withdrawing;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;

@@ -15,11 +15,11 @@ import java.util.Map;
  * One {@code BatchGetItem} request carried to the end: the keys DynamoDB leaves unprocessed (a
  * throttled partition) are asked again after a short pause until none is left.
  */
-final class BatchReads {
+public final class BatchReads {
     private BatchReads() {}
 
     /** Every item found, by table name (at most 100 keys in {@code request}). */
-    static Map<String, List<Map<String, AttributeValue>>> all(DynamoDbClient dynamo, Map<String, KeysAndAttributes> request) {
+    public static Map<String, List<Map<String, AttributeValue>>> all(DynamoDbClient dynamo, Map<String, KeysAndAttributes> request) {
         Map<String, List<Map<String, AttributeValue>>> found = new HashMap<>();
         for (Retry.Turns turns = Retry.unbounded().start(); !request.isEmpty() && turns.next(); ) {
             Map<String, KeysAndAttributes> ask = request;

@@ -1,5 +1,8 @@
 package dev.holdfast.functions.feed;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -12,9 +15,6 @@ import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 
@@ -42,7 +42,7 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
     private final Clock clock;
     private final JsonLog log = new JsonLog("feed-ingester");
     private final Metrics metrics = new Metrics("feed-ingester");
-    private final dev.holdfast.persistence.RiskConfigCache config;
+    private final dev.holdfast.persistence.exposure.RiskConfigCache config;
 
     public FeedIngester() {
         this(Deployment.fromEnvironment());
@@ -64,8 +64,8 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
         AuditLog audit = new AuditLog(deployment);
         this.markets = new MarketStore(deployment, audit);
         this.clock = deployment.clock();
-        this.config = new dev.holdfast.persistence.RiskConfigCache(
-                new dev.holdfast.persistence.RiskConfigStore(deployment, audit), deployment.clock());
+        this.config = new dev.holdfast.persistence.exposure.RiskConfigCache(
+                new dev.holdfast.persistence.exposure.RiskConfigStore(deployment, audit), deployment.clock());
     }
 
     /** What one message did. */

@@ -1,16 +1,16 @@
 package dev.holdfast.functions.feed;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.RiskConfigCache;
+import dev.holdfast.persistence.exposure.RiskConfigStore;
+import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.domain.market.FeedFreshness;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.domain.market.MarketState;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.RiskConfigCache;
-import dev.holdfast.persistence.RiskConfigStore;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;

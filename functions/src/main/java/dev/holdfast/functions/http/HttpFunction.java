@@ -1,5 +1,6 @@
 package dev.holdfast.functions.http;
 
+import dev.holdfast.persistence.Contention;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.resources.Access;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.RouteDef;

@@ -1,9 +1,8 @@
 package dev.holdfast.functions.http;
 
+import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.domain.platform.PlatformStatus;
-import dev.holdfast.persistence.StatusStore;
-
 /**
  * The contract's rule for every money-moving call (orders, withdrawals, settlement, credits):
  * while the platform mode is not NORMAL the answer is {@code 503 TRADING_HALTED} with the ops

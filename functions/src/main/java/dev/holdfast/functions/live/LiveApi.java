@@ -1,5 +1,9 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.live.LiveStore;
+import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
@@ -16,10 +20,6 @@ import dev.holdfast.domain.live.Subscriptions;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.LiveStore;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 

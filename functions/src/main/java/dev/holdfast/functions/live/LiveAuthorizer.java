@@ -1,10 +1,10 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Functions;
 
 import java.net.URLDecoder;

@@ -1,5 +1,8 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.live.LiveStore;
+import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -11,9 +14,6 @@ import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.risk.StreamImages;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.LiveStore;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

@@ -1,5 +1,11 @@
 package dev.holdfast.functions.markets;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.KeyedCommit;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketStore;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.settlement.SettlementStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,12 +28,6 @@ import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.KeyedCommit;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.SettlementStore;
-import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.domain.settlement.MarketResult;
 import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.functions.settlement.Settler;

@@ -1,5 +1,18 @@
 package dev.holdfast.functions.orders;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.ExposureStore;
+import dev.holdfast.persistence.exposure.RiskConfigCache;
+import dev.holdfast.persistence.exposure.RiskConfigStore;
+import dev.holdfast.persistence.exposure.RiskLagStore;
+import dev.holdfast.persistence.markets.MarketStore;
+import dev.holdfast.persistence.orders.OrderCommit;
+import dev.holdfast.persistence.orders.OrderStore;
+import dev.holdfast.persistence.orders.RateLimiter;
+import dev.holdfast.persistence.orders.TradingGate;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
@@ -28,19 +41,6 @@ import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.runtime.TimeDilation;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ExposureStore;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.OrderCommit;
-import dev.holdfast.persistence.OrderStore;
-import dev.holdfast.persistence.RateLimiter;
-import dev.holdfast.persistence.RiskConfigCache;
-import dev.holdfast.persistence.RiskConfigStore;
-import dev.holdfast.persistence.RiskLagStore;
-import dev.holdfast.persistence.StatusStore;
-import dev.holdfast.persistence.TradingGate;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 

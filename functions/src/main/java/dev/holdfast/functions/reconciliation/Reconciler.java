@@ -1,15 +1,15 @@
 package dev.holdfast.functions.reconciliation;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.reconciliation.ReconciliationStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.ReconciliationStore;
 import dev.holdfast.resources.Functions;
 
 import java.util.Map;

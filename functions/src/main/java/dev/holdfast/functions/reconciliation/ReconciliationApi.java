@@ -1,5 +1,9 @@
 package dev.holdfast.functions.reconciliation;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.reconciliation.ReconciliationStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
@@ -11,10 +15,6 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.ReconciliationStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

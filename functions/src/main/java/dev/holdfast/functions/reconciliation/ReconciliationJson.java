@@ -1,12 +1,11 @@
 package dev.holdfast.functions.reconciliation;
 
+import dev.holdfast.persistence.reconciliation.ReconciliationStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.reconciliation.Mismatch;
-import dev.holdfast.persistence.ReconciliationStore;
-
 /** The contract's reconciliation report body, plus the run's id, trigger, duration and mismatch count. */
 public final class ReconciliationJson {
     private ReconciliationJson() {}

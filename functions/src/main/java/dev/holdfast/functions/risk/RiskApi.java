@@ -1,5 +1,9 @@
 package dev.holdfast.functions.risk;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.exposure.ExposureStore;
+import dev.holdfast.persistence.exposure.RiskConfigStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,10 +19,6 @@ import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ExposureStore;
-import dev.holdfast.persistence.RiskConfigStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;
@@ -36,9 +36,9 @@ public final class RiskApi extends HttpFunction {
     /** {@code 3} or {@code "3"}; a version is 1 to 18 digits. */
     private static final Pattern IF_MATCH = Pattern.compile("\\s*(\"?)([0-9]{1,18})\\1\\s*");
 
-    private final dev.holdfast.persistence.RiskLagStore lag;
+    private final dev.holdfast.persistence.exposure.RiskLagStore lag;
     private final ExposureStore exposure;
-    private final dev.holdfast.persistence.PostTradeStore postTrade;
+    private final dev.holdfast.persistence.exposure.PostTradeStore postTrade;
     private final RiskConfigStore store;
     private final Clock clock;
 
@@ -64,9 +64,9 @@ public final class RiskApi extends HttpFunction {
         serve("GET /admin/exposure", this::exposure);
         serve("PUT /admin/risk/config", this::replace);
         serve("GET /admin/risk/config/history", r -> HttpResponse.of(200, history(store.history())));
-        this.postTrade = new dev.holdfast.persistence.PostTradeStore(deployment);
+        this.postTrade = new dev.holdfast.persistence.exposure.PostTradeStore(deployment);
         serve("GET /admin/risk/flags", this::flags);
-        this.lag = new dev.holdfast.persistence.RiskLagStore(deployment);
+        this.lag = new dev.holdfast.persistence.exposure.RiskLagStore(deployment);
         serve("GET /admin/risk/lag", this::lag);
     }
 
@@ -83,7 +83,7 @@ public final class RiskApi extends HttpFunction {
         out.put("lagSeconds", current.map(l -> java.math.BigDecimal.valueOf(l.lag().toMillis(), 3)).orElse(null));
         out.put("measuredAt", current.map(l -> dev.holdfast.domain.Rfc3339.format(l.measuredAt())).orElse(null));
         out.put("maxRiskLagSeconds", max);
-        out.put("failClosed", dev.holdfast.persistence.RiskLagStore.failClosed(current, max, now));
+        out.put("failClosed", dev.holdfast.persistence.exposure.RiskLagStore.failClosed(current, max, now));
         return HttpResponse.of(200, out);
     }
 
@@ -123,8 +123,8 @@ public final class RiskApi extends HttpFunction {
 
     /** {@code GET /admin/risk/flags?limit=&cursor=}: post-trade flags, newest first. */
     private HttpResponse flags(HttpRequest request) {
-        dev.holdfast.persistence.PostTradeStore.FlagPage page = postTrade.flags(request.limit(50, 200), request.queryParam("cursor"));
-        return HttpResponse.page("flags", page.flags(), dev.holdfast.persistence.PostTradeStore::flagJson, page.nextCursor());
+        dev.holdfast.persistence.exposure.PostTradeStore.FlagPage page = postTrade.flags(request.limit(50, 200), request.queryParam("cursor"));
+        return HttpResponse.page("flags", page.flags(), dev.holdfast.persistence.exposure.PostTradeStore::flagJson, page.nextCursor());
     }
 
     private HttpResponse replace(HttpRequest request) {

@@ -1,11 +1,11 @@
 package dev.holdfast.functions.risk;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.orders.OrderStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.OrderStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

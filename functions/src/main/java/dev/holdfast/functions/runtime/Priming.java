@@ -1,9 +1,9 @@
 package dev.holdfast.functions.runtime;
 
+import dev.holdfast.persistence.Deployment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.holdfast.functions.http.JsonLog;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.TableDef;
 import org.crac.Context;

@@ -1,5 +1,10 @@
 package dev.holdfast.functions.settlement;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketStore;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.settlement.SettlementStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +13,6 @@ import dev.holdfast.domain.market.MarketState;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.MarketStore;
-import dev.holdfast.persistence.SettlementStore;
-import dev.holdfast.persistence.StatusStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.SqsClient;

@@ -1,5 +1,9 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.signups.SignupStore;
+import dev.holdfast.persistence.signups.VerifierStats;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.ApiError;
@@ -15,10 +19,6 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.waitingroom.SigningSecret;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.SignupStore;
-import dev.holdfast.persistence.VerifierStats;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 

@@ -1,11 +1,11 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.signup.SignupIds;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 

@@ -1,5 +1,9 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.signups.SignupStore;
+import dev.holdfast.persistence.signups.VerifierStats;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -9,12 +13,7 @@ import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.SignupStore;
-import dev.holdfast.persistence.VerifierStats;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.retry.Retry;
-
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;

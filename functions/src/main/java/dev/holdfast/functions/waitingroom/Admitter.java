@@ -1,5 +1,9 @@
 package dev.holdfast.functions.waitingroom;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.signups.VerifierStats;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,13 +13,9 @@ import dev.holdfast.domain.waitingroom.PositionStripes;
 import dev.holdfast.domain.waitingroom.VerifierHealth;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.schedule.Ticks;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.VerifierStats;
-import dev.holdfast.persistence.WaitingRoomStore;
-import dev.holdfast.persistence.WaitingRoomStore.CohortState;
-import dev.holdfast.persistence.WaitingRoomStore.CohortTick;
-import dev.holdfast.persistence.WaitingRoomStore.RolloutState;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortTick;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.RolloutState;
 
 import java.time.Clock;
 import java.time.Duration;

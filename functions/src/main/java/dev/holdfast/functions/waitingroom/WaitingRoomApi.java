@@ -1,5 +1,8 @@
 package dev.holdfast.functions.waitingroom;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,11 +23,8 @@ import dev.holdfast.domain.waitingroom.Rollout;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.WaitingRoomStore;
-import dev.holdfast.persistence.WaitingRoomStore.CohortState;
-import dev.holdfast.persistence.WaitingRoomStore.Ticket;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore.Ticket;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 
@@ -71,8 +71,8 @@ public final class WaitingRoomApi extends HttpFunction {
     private static final Set<String> COHORT_FIELDS = Set.of("cohortId", "label", "opensAt", "closesAt");
 
     private final WaitingRoomStore store;
-    private final dev.holdfast.persistence.EnterLimiter limits;
-    private final dev.holdfast.persistence.RiskConfigCache config;
+    private final dev.holdfast.persistence.waitingroom.EnterLimiter limits;
+    private final dev.holdfast.persistence.exposure.RiskConfigCache config;
     private final SigningSecret secret;
     private final Clock clock;
     private final Optional<String> pageUrl;
@@ -105,9 +105,9 @@ public final class WaitingRoomApi extends HttpFunction {
     public WaitingRoomApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.WAITING_ROOM);
         this.store = new WaitingRoomStore(deployment, new AuditLog(deployment));
-        this.limits = new dev.holdfast.persistence.EnterLimiter(deployment);
-        this.config = new dev.holdfast.persistence.RiskConfigCache(
-                new dev.holdfast.persistence.RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
+        this.limits = new dev.holdfast.persistence.waitingroom.EnterLimiter(deployment);
+        this.config = new dev.holdfast.persistence.exposure.RiskConfigCache(
+                new dev.holdfast.persistence.exposure.RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
         this.secret = SigningSecret.from(environment);
         this.clock = deployment.clock();
         this.pageUrl = Optional.ofNullable(environment.get(PAGE_URL_VARIABLE)).filter(s -> !s.isBlank());

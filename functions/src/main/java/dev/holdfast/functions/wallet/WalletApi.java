@@ -1,5 +1,10 @@
 package dev.holdfast.functions.wallet;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.KeyedCommit;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
@@ -17,11 +22,6 @@ import dev.holdfast.functions.http.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.KeyedCommit;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.StatusStore;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 

@@ -1,5 +1,10 @@
 package dev.holdfast.functions.wallet;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.KeyedCommit;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
@@ -21,13 +26,7 @@ import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.withdrawals.WithdrawalJson;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
-import dev.holdfast.persistence.KeyedCommit;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.StatusStore;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
 import dev.holdfast.retry.Retry;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

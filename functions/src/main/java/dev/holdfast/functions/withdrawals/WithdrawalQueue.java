@@ -1,13 +1,13 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalIds;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 

@@ -1,5 +1,9 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
@@ -8,10 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.JsonLog;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

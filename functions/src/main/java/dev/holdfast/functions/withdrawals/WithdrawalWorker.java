@@ -1,5 +1,10 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.FaultPoint;
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -12,11 +17,6 @@ import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Priming;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.FaultPoint;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 
@@ -62,7 +62,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
     private final WithdrawalStore withdrawals;
     private final BankTransfers bank;
     private final FaultPoint faults;
-    private final dev.holdfast.persistence.StatusStore status;
+    private final dev.holdfast.persistence.platform.StatusStore status;
     private final Duration lease;
     private final Clock clock;
     private final JsonLog log = new JsonLog("withdrawal-worker");
@@ -112,7 +112,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
         this.withdrawals = new WithdrawalStore(deployment, wallet);
         this.bank = bank;
         this.faults = faults;
-        this.status = new dev.holdfast.persistence.StatusStore(deployment, audit);
+        this.status = new dev.holdfast.persistence.platform.StatusStore(deployment, audit);
         this.lease = lease;
         this.clock = deployment.clock();
     }

@@ -1,5 +1,6 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.AwsClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import dev.holdfast.functions.withdrawals.HttpBankTransfers;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.AwsClients;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.QueueDef;

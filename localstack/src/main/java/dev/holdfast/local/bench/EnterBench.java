@@ -1,5 +1,6 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
@@ -8,8 +9,6 @@ import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.functions.waitingroom.WaitingRoomApi;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.WaitingRoomStore;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,10 +1,10 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.functions.feed.FeedIngester;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.MarketStore;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 

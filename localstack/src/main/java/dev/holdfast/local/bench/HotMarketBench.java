@@ -1,5 +1,6 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,6 @@ import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.faithful.FaithfulDynamo;
 import dev.holdfast.local.faithful.FaithfulMeter;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;
@@ -340,7 +340,7 @@ public final class HotMarketBench {
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
                 .endpointOverride(java.net.URI.create(env.endpoints().path("dynamodbDirectEndpoint").asText())).build();
         String marketsTable = env.deployment().names().table(dev.holdfast.resources.Tables.MARKETS);
-        Map<String, AttributeValue> key = dev.holdfast.persistence.MarketStore.marketKey(f.todayHot.id);
+        Map<String, AttributeValue> key = dev.holdfast.persistence.markets.MarketStore.marketKey(f.todayHot.id);
         Function<Void, Long> version = x -> Long.parseLong(direct.getItem(b -> b.tableName(marketsTable).key(key).consistentRead(true))
                 .item().get("priceVersion").n());
         long oldVersion = version.apply(null);

@@ -1,5 +1,6 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +8,6 @@ import dev.holdfast.api.Json;
 import dev.holdfast.functions.orders.OrdersApi;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

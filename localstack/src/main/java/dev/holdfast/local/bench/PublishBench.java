@@ -1,11 +1,11 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.live.LiveStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.functions.live.LivePublisher;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.LiveStore;
 import dev.holdfast.resources.Queues;
 
 import java.net.URI;

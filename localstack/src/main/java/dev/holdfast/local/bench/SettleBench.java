@@ -1,5 +1,6 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.persistence.FaultPoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
@@ -7,7 +8,6 @@ import dev.holdfast.functions.orders.OrdersApi;
 import dev.holdfast.functions.settlement.Settler;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.resources.Triggers;
 

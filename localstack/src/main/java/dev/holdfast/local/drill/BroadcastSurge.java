@@ -1,5 +1,7 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
@@ -7,8 +9,6 @@ import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.faults.Latency;
 import dev.holdfast.local.faults.Throttling;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ReconciliationReader;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

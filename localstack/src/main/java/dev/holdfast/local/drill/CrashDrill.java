@@ -1,5 +1,6 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.AwsClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.bank.StandInBank;
-import dev.holdfast.persistence.AwsClients;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 

@@ -1,10 +1,10 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.Deployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

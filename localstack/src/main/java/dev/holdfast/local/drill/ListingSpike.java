@@ -1,5 +1,9 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.withdrawal.Withdrawal;
@@ -7,11 +11,6 @@ import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.bank.StandInBank;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

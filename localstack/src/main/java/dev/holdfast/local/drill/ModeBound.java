@@ -1,6 +1,6 @@
 package dev.holdfast.local.drill;
 
-import dev.holdfast.persistence.TradingGate;
+import dev.holdfast.persistence.orders.TradingGate;
 
 /**
  * A change of trading mode binds every order commit sent more than {@link TradingGate#DEFAULT_TTL}

@@ -1,9 +1,9 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.Deployment;
 import dev.holdfast.local.FunctionHost;
 import dev.holdfast.local.LocalApiGateway;
 import dev.holdfast.local.LocalHoldfast;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.resources.FunctionDef;
 
 import java.util.List;

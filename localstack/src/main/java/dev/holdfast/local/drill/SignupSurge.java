@@ -1,5 +1,7 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,8 +16,6 @@ import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.drill.ArrivalOrder.Arrival;
 import dev.holdfast.local.drill.RolloutWatch.Sample;
 import dev.holdfast.local.verifier.StandInVerifier;
-import dev.holdfast.persistence.ReconciliationReader;
-import dev.holdfast.persistence.WaitingRoomStore;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Triggers;
 

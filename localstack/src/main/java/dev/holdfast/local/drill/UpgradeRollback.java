@@ -1,11 +1,11 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
-import dev.holdfast.persistence.ReconciliationReader;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

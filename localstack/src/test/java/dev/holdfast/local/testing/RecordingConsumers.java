@@ -1,13 +1,12 @@
 package dev.holdfast.local.testing;
 
+import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.holdfast.persistence.Deployment;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.holdfast.local.testing;
 
+import dev.holdfast.persistence.ShardedCounters;
+import dev.holdfast.persistence.signups.SignupStore;
+import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.token.AdmissionTokens;
@@ -7,9 +10,6 @@ import dev.holdfast.api.Json;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.local.LocalHoldfast;
-import dev.holdfast.persistence.ShardedCounters;
-import dev.holdfast.persistence.SignupStore;
-import dev.holdfast.persistence.WalletStore;
 import dev.holdfast.resources.Tables;
 
 import java.time.Duration;

@@ -1,12 +1,11 @@
 package dev.holdfast.local.testing;
 
+import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.holdfast.functions.risk.RiskProcessor;
-import dev.holdfast.persistence.Deployment;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,5 +1,8 @@
 package dev.holdfast.local.testing;
 
+import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.money.Fund;
@@ -9,10 +12,6 @@ import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.bank.StandInBank;
-import dev.holdfast.persistence.AuditLog;
-import dev.holdfast.persistence.WalletStore;
-import dev.holdfast.persistence.WithdrawalStore;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,9 +1,9 @@
 package dev.holdfast.local.testing;
 
+import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import dev.holdfast.domain.reconciliation.Mismatch;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.local.LocalHoldfast;
-import dev.holdfast.persistence.ReconciliationReader;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,0 +1,368 @@
+package dev.holdfast.persistence.markets;
+
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Cursors;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.audit.AuditLog;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.domain.market.Event;
+import dev.holdfast.domain.market.Market;
+import dev.holdfast.domain.market.MarketState;
+import dev.holdfast.domain.market.PriceSnapshot;
+import dev.holdfast.domain.market.Transition;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The markets table: events, markets with their current price pointer, their state transitions,
+ * immutable price snapshots, feed links and quarantined feed messages.
+ *
+ * <p>Every change of a market is one transaction: the market item put with the condition that its
+ * {@code revision} is still the one the change was computed from, plus the append-only records the
+ * change implies (transition, snapshot, audit), each put with {@code attribute_not_exists}. So two
+ * ingesters racing on one market can never both publish a version or move the pointer backwards:
+ * the loser's condition fails and it re-reads.
+ */
+public final class MarketStore {
+    private static final Expression NEW_ITEM = Expression.builder().expression("attribute_not_exists(pk)").build();
+
+    private final DynamoDbEnhancedClient enhanced;
+    private final DynamoDbTable<MarketItems.MarketItem> markets;
+    private final DynamoDbIndex<MarketItems.MarketItem> byState;
+    private final DynamoDbTable<MarketItems.SnapshotItem> snapshots;
+    private final DynamoDbTable<MarketItems.RecordItem> records;
+    private final AuditLog audit;
+    private final software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo;
+    private final String tableName;
+
+    public MarketStore(Deployment deployment, AuditLog audit) {
+        this.enhanced = deployment.clients().enhanced();
+        String name = deployment.names().table(Tables.MARKETS);
+        this.dynamo = deployment.clients().dynamo();
+        this.tableName = name;
+        this.markets = enhanced.table(name, MarketItems.MarketItem.SCHEMA);
+        this.byState = markets.index(MarketItems.BY_STATE);
+        this.snapshots = enhanced.table(name, MarketItems.SnapshotItem.SCHEMA);
+        this.records = enhanced.table(name, MarketItems.RecordItem.SCHEMA);
+        this.audit = audit;
+    }
+
+    /** The market changed since it was read; read it again and recompute. */
+    public static final class Conflict extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Conflict() {
+            super("the market changed concurrently", null, false, false);
+        }
+    }
+
+    /** A market already maps this provider market. */
+    public static final class FeedTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FeedTaken() {
+            super("this provider market is already mapped", null, false, false);
+        }
+    }
+
+    // ---- events ----
+
+    public void createEvent(Event e, AuditRecord record) {
+        ObjectNode body = eventJson(e);
+        enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
+                .addPutItem(records, put(MarketItems.RecordItem.of("EVENT#" + e.eventId(), "EVENT", "EVENT",
+                        Json.write(body), Rfc3339.format(e.createdAt()))))
+                .addPutItem(audit.table(), audit.putInTransaction(record))
+                .build());
+    }
+
+    public Optional<Event> event(String eventId) {
+        MarketItems.RecordItem i = records.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue("EVENT#" + eventId).sortValue("EVENT").build()).consistentRead(true).build());
+        if (i == null) {
+            return Optional.empty();
+        }
+        JsonNode b = Json.parseTrusted(i.body);
+        return Optional.of(new Event(b.path("eventId").asText(), b.path("name").asText(),
+                Rfc3339.parse(b.path("startsAt").asText()), b.path("segment").asText(), Rfc3339.parse(b.path("createdAt").asText())));
+    }
+
+    public static ObjectNode eventJson(Event e) {
+        ObjectNode n = Json.object();
+        n.put("eventId", e.eventId());
+        n.put("name", e.name());
+        n.put("startsAt", Rfc3339.format(e.startsAt()));
+        n.put("segment", e.segment());
+        n.put("createdAt", Rfc3339.format(e.createdAt()));
+        return n;
+    }
+
+    // ---- markets ----
+
+    /**
+     * Creates a market with its creation transition, its feed link and the audit record.
+     *
+     * @throws FeedTaken if another market already maps the provider market
+     */
+    public void createMarket(Market m, Transition created, AuditRecord record) {
+        try {
+            enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
+                    .addPutItem(markets, put(MarketCodec.toItem(m)))
+                    .addPutItem(records, put(transitionItem(m.marketId(), m.revision(), created)))
+                    .addPutItem(records, put(MarketItems.RecordItem.of(feedPk(m.feed().provider(), m.feed().providerMarketId()),
+                            "FEED", "FEED_LINK", m.marketId(), Rfc3339.format(m.createdAt()))))
+                    .addPutItem(audit.table(), audit.putInTransaction(record))
+                    .build());
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 2)) {
+                throw new FeedTaken();
+            }
+            throw e;
+        }
+    }
+
+    /** A market's key in the markets table (for batch reads). */
+    public static Map<String, AttributeValue> marketKey(String marketId) {
+        return Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS("MARKET"));
+    }
+
+    /** The market, read strongly consistent: what every decision about it starts from. */
+    public Optional<Market> market(String marketId) {
+        MarketItems.MarketItem i = markets.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(MarketCodec.marketPk(marketId)).sortValue("MARKET").build())
+                .consistentRead(true).build());
+        return Optional.ofNullable(i).map(MarketCodec::fromItem);
+    }
+
+    /** The market id a provider market is linked to. */
+    public Optional<String> marketIdForFeed(String provider, String providerMarketId) {
+        MarketItems.RecordItem i = records.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(feedPk(provider, providerMarketId)).sortValue("FEED").build())
+                .consistentRead(true).build());
+        return Optional.ofNullable(i).map(r -> r.body);
+    }
+
+    private static String feedPk(String provider, String providerMarketId) {
+        return "FEED#" + provider.length() + ":" + provider + "#" + providerMarketId;
+    }
+
+    /** One page of markets in a state, oldest first. */
+    public record MarketPage(List<Market> markets, Optional<String> nextCursor) {}
+
+    public MarketPage byState(MarketState state, int limit, Optional<String> cursor) {
+        QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(MarketCodec.stateKey(state)).build()))
+                .limit(limit);
+        cursor.ifPresent(c -> q.exclusiveStartKey(decodeCursor(c, state)));
+        Page<MarketItems.MarketItem> page = byState.query(q.build()).iterator().next();
+        List<Market> out = page.items().stream().map(MarketCodec::fromItem).toList();
+        Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty())
+                .map(k -> Cursors.encode(k.get("gsi1sk").s() + "|" + k.get("pk").s()));
+        return new MarketPage(out, next);
+    }
+
+    private static Map<String, AttributeValue> decodeCursor(String cursor, MarketState state) {
+        String[] parts = Cursors.decode(cursor, p -> p.matches("[^|]+\\|MARKET#.+"))
+                .split("\\|", 2);
+        return Map.of("gsi1pk", AttributeValue.fromS(MarketCodec.stateKey(state)), "gsi1sk", AttributeValue.fromS(parts[0]),
+                "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("MARKET"));
+    }
+
+    /**
+     * Stores a change computed from {@code before}: the market (if it is still at
+     * {@code before.revision()}), its transition, snapshot and audit record, all or nothing.
+     *
+     * @throws Conflict if the market changed since {@code before} was read
+     */
+    public void save(Market before, Market.Change change, Optional<PriceSnapshot> snapshot, Optional<AuditRecord> record) {
+        Market after = change.after();
+        TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
+                .addPutItem(markets, TransactPutItemEnhancedRequest.builder(MarketItems.MarketItem.class)
+                        .item(MarketCodec.toItem(after))
+                        .conditionExpression(Expression.builder().expression("revision = :r")
+                                .expressionValues(Map.of(":r", AttributeValue.fromN(Long.toString(before.revision())))).build())
+                        .build());
+        change.transition().ifPresent(t -> tx.addPutItem(records, put(transitionItem(after.marketId(), after.revision(), t))));
+        snapshot.ifPresent(s -> tx.addPutItem(snapshots, put(MarketCodec.toItem(s))));
+        record.ifPresent(r -> tx.addPutItem(audit.table(), audit.putInTransaction(r)));
+        try {
+            enhanced.transactWriteItems(tx.build());
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 0) || Contention.conflicted(e)) {
+                throw new Conflict();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The order path's price check, as a transaction action: the market is OPEN, its current
+     * version is {@code priceVersion}, and that price was received no earlier than
+     * {@code oldestFresh} (RFC 3339 strings of one fixed width compare in time order). On failure
+     * DynamoDB returns the market as it is ({@code ALL_OLD}) so the caller can say why.
+     */
+    public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem openAtVersionCheck(
+            String marketId, long priceVersion, Instant oldestFresh) {
+        return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+                .conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
+                        .tableName(markets.tableName())
+                        .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS("MARKET")))
+                        .conditionExpression("#state = :open AND priceVersion = :v AND receivedAt >= :fresh")
+                        .expressionAttributeNames(Map.of("#state", "state"))
+                        .expressionAttributeValues(Map.of(":open", AttributeValue.fromS(MarketState.OPEN.name()),
+                                ":v", AttributeValue.fromN(Long.toString(priceVersion)),
+                                ":fresh", AttributeValue.fromS(Rfc3339.format(oldestFresh))))
+                        .returnValuesOnConditionCheckFailure(
+                                software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                        .build())
+                .build();
+    }
+
+    /** Parses a market returned by a failed condition ({@code ALL_OLD}). */
+    public static Market fromAttributes(Map<String, AttributeValue> item) {
+        return MarketCodec.fromItem(MarketItems.MarketItem.SCHEMA.mapToItem(item));
+    }
+
+    public Optional<PriceSnapshot> snapshot(String marketId, long version) {
+        MarketItems.SnapshotItem i = snapshots.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(MarketCodec.marketPk(marketId)).sortValue(MarketCodec.priceSk(version)).build())
+                .consistentRead(true).build());
+        return Optional.ofNullable(i).map(MarketCodec::fromItem);
+    }
+
+    /** Every snapshot of a market, oldest first (for audits and tests; markets have few thousand). */
+    public List<PriceSnapshot> snapshots(String marketId) {
+        List<PriceSnapshot> out = new ArrayList<>();
+        snapshots.query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBeginsWith(Key.builder().partitionValue(MarketCodec.marketPk(marketId))
+                        .sortValue("PRICE#").build()))
+                .consistentRead(true).build()).items().forEach(i -> out.add(MarketCodec.fromItem(i)));
+        return out;
+    }
+
+    /** Every state transition of a market, oldest first. */
+    public List<Transition> transitions(String marketId) {
+        List<Transition> out = new ArrayList<>();
+        records.query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBeginsWith(Key.builder().partitionValue(MarketCodec.marketPk(marketId))
+                        .sortValue("TRANSITION#").build()))
+                .consistentRead(true).build()).items().forEach(i -> {
+            JsonNode b = Json.parseTrusted(i.body);
+            out.add(new Transition(b.path("from").isNull() ? null : MarketState.valueOf(b.path("from").asText()),
+                    MarketState.valueOf(b.path("to").asText()), b.path("cause").asText(),
+                    b.path("reason").isNull() ? null : b.path("reason").asText(), Rfc3339.parse(i.at)));
+        });
+        return out;
+    }
+
+    public static MarketItems.RecordItem transitionItem(String marketId, long revision, Transition t) {
+        ObjectNode b = Json.object();
+        b.put("from", t.from() == null ? null : t.from().name());
+        b.put("to", t.to().name());
+        b.put("cause", t.cause());
+        b.put("reason", t.reason());
+        return MarketItems.RecordItem.of(MarketCodec.marketPk(marketId), MarketCodec.transitionSk(revision), "TRANSITION",
+                Json.write(b), Rfc3339.format(t.at()));
+    }
+
+    // ---- feed sequence bookkeeping ----
+
+    /** pk {@code MARKET#id}, sk {@value #FEED_STATS_SK}: counts of the feed messages the market ignored. */
+    static final String FEED_STATS_SK = "FEEDSTATS";
+
+    /** What the feed did to a market that is not in the market item itself. */
+    public record FeedStats(long ignoredOlder, long lastIgnoredSequence, Optional<Instant> lastIgnoredAt) {
+        public static final FeedStats NONE = new FeedStats(0, 0, Optional.empty());
+    }
+
+    /**
+     * Counts a message whose sequence was not newer than the market's last one (ignored): one
+     * atomic {@code ADD}, so concurrent ingesters never lose a count and the market item is untouched.
+     */
+    public void countIgnoredOlder(String marketId, long sequence, Instant at) {
+        dynamo.updateItem(b -> b.tableName(tableName)
+                .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK)))
+                .updateExpression("ADD ignoredOlder :one SET lastIgnoredSequence = :s, lastIgnoredAt = :at, kind = :k")
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                        ":s", AttributeValue.fromN(Long.toString(sequence)),
+                        ":at", AttributeValue.fromS(Rfc3339.format(at)), ":k", AttributeValue.fromS("FEED_STATS"))));
+    }
+
+    public FeedStats feedStats(String marketId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK))))
+                .item();
+        if (item == null || item.isEmpty()) {
+            return FeedStats.NONE;
+        }
+        return new FeedStats(Long.parseLong(item.getOrDefault("ignoredOlder", AttributeValue.fromN("0")).n()),
+                Long.parseLong(item.getOrDefault("lastIgnoredSequence", AttributeValue.fromN("0")).n()),
+                Optional.ofNullable(item.get("lastIgnoredAt")).map(v -> Rfc3339.parse(v.s())));
+    }
+
+    // ---- quarantine ----
+
+    /** Keeps a feed message that attached to nothing, with why. Idempotent per message. */
+    public void quarantine(String messageId, Instant sentAt, String reason, String detail, String body, Instant at) {
+        ObjectNode b = Json.object();
+        b.put("messageId", messageId);
+        b.put("reason", reason);
+        b.put("detail", detail);
+        b.put("message", body);
+        b.put("quarantinedAt", Rfc3339.format(at));
+        try {
+            records.putItem(r -> r.item(MarketItems.RecordItem.of("QUARANTINE", Rfc3339.format(sentAt) + "#" + messageId,
+                    "QUARANTINE", Json.write(b), Rfc3339.format(at))).conditionExpression(NEW_ITEM));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException already) {
+            // a redelivery of a message already quarantined
+        }
+    }
+
+    /** Quarantined messages, newest first. */
+    public record QuarantinePage(List<JsonNode> entries, Optional<String> nextCursor) {}
+
+    public QuarantinePage quarantined(int limit, Optional<String> cursor) {
+        QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("QUARANTINE").build()))
+                .scanIndexForward(false).consistentRead(true).limit(limit);
+        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS("QUARANTINE"),
+                "sk", AttributeValue.fromS(Cursors.decode(c, sk -> sk.matches("\\d{4}-.*#.+"))))));
+        Page<MarketItems.RecordItem> page = records.query(q.build()).iterator().next();
+        List<JsonNode> out = page.items().stream().map(i -> Json.parseTrusted(i.body)).toList();
+        Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty() && out.size() == limit)
+                .map(k -> Cursors.encode(k.get("sk").s()));
+        return new QuarantinePage(out, next);
+    }
+
+    // ---- helpers ----
+
+    private static <T> TransactPutItemEnhancedRequest<T> put(T item) {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) item.getClass();
+        return TransactPutItemEnhancedRequest.builder(type).item(item).conditionExpression(NEW_ITEM).build();
+    }
+
+
+}

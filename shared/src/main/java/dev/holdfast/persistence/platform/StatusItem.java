@@ -1,0 +1,30 @@
+package dev.holdfast.persistence.platform;
+
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
+import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
+
+/** The stored platform status (one item in the platform table). */
+public final class StatusItem {
+    public static final String PK = "PLATFORM";
+    public static final String SK = "STATUS";
+
+    public static final TableSchema<StatusItem> SCHEMA = StaticTableSchema.builder(StatusItem.class)
+            .newItemSupplier(StatusItem::new)
+            .addAttribute(String.class, a -> a.name("pk").getter(i -> i.pk).setter((i, v) -> i.pk = v).tags(primaryPartitionKey()))
+            .addAttribute(String.class, a -> a.name("sk").getter(i -> i.sk).setter((i, v) -> i.sk = v).tags(primarySortKey()))
+            .addAttribute(String.class, a -> a.name("mode").getter(i -> i.mode).setter((i, v) -> i.mode = v))
+            .addAttribute(String.class, a -> a.name("notice").getter(i -> i.notice).setter((i, v) -> i.notice = v))
+            .addAttribute(String.class, a -> a.name("since").getter(i -> i.since).setter((i, v) -> i.since = v))
+            .addAttribute(Long.class, a -> a.name("revision").getter(i -> i.revision).setter((i, v) -> i.revision = v))
+            .build();
+
+    String pk = PK;
+    String sk = SK;
+    public String mode;
+    public String notice;
+    String since;
+    Long revision;
+}

@@ -1,0 +1,372 @@
+package dev.holdfast.persistence.signups;
+
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.persistence.ShardedCounters;
+import dev.holdfast.persistence.platform.StatusItem;
+import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.platform.TradingMode;
+import dev.holdfast.domain.signup.Person;
+import dev.holdfast.domain.signup.Signup;
+import dev.holdfast.domain.signup.SignupStatus;
+import dev.holdfast.persistence.signups.SignupItems.AdmissionUseItem;
+import dev.holdfast.persistence.signups.SignupItems.PendingItem;
+import dev.holdfast.persistence.signups.SignupItems.SignupItem;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Signups in the waiting-room table (item kinds in {@link SignupItems}). Every change of a signup
+ * is one transaction whose conditions decide it:
+ * <ul>
+ *   <li>{@link #create}: the admission's use (only if absent: one signup per admission) + the
+ *       PENDING signup + its pending mark + a check that the platform is not READ_ONLY;</li>
+ *   <li>{@link #verify}: the signup PENDING→VERIFIED with its account id (only if PENDING) + the
+ *       account's empty wallet (only if absent) + one {@code ADD signedUp 1} on a shard of the
+ *       cohort's counter + the pending mark's removal — so a signup opens at most one account and
+ *       counts once, whatever the retries;</li>
+ *   <li>{@link #reject}: PENDING→REJECTED with the reason (only if PENDING) + the mark's removal.</li>
+ * </ul>
+ */
+public final class SignupStore {
+    /** Shards of each cohort's signup counter ({@code COHORT#<rolloutId>#<cohortId>#SIGNUPS}). */
+    public static final int COHORT_COUNTER_SHARDS = 8;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final ResourceNames names;
+    private final WalletStore wallet;
+
+    /** @param wallet opens accounts ({@link #verify}); null where no account is opened */
+    public SignupStore(Deployment deployment, WalletStore wallet) {
+        this.dynamo = deployment.clients().dynamo();
+        this.table = deployment.names().table(Tables.WAITING_ROOM);
+        this.names = deployment.names(); // the platform table only where signups are made (not the worker's)
+        this.wallet = wallet;
+    }
+
+    /** The counter the rollout view reads a cohort's signed-up count from (field {@code signedUp}). */
+    public static String cohortSignupsCounter(String rolloutId, String cohortId) {
+        return WaitingRoomStore.signupsCounter(rolloutId, cohortId);
+    }
+
+    /** An admission's one use: the signup it made and the fingerprint of what was submitted. */
+    public record AdmissionUse(String ticketId, String signupId, String fingerprint) {}
+
+    /** The admission was used already (by this request's twin or by another signup). */
+    public static final class AdmissionUsed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient AdmissionUse use;
+
+        AdmissionUsed(AdmissionUse use) {
+            super("the admission was used already", null, false, false);
+            this.use = use;
+        }
+
+        public AdmissionUse use() {
+            return use;
+        }
+    }
+
+    /** Signups are refused (the platform is READ_ONLY); nothing was committed. */
+    public static final class SignupsClosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SignupsClosed() {
+            super("signups are refused while the platform is read-only", null, false, false);
+        }
+    }
+
+    /** A concurrent transaction collided: nothing was committed; read again and retry. */
+    public static final class Raced extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Raced(String what) {
+            super(what + " collided with a concurrent transaction; nothing was committed", null, false, false);
+        }
+    }
+
+    /** The signup was no longer PENDING: another delivery finished it first. */
+    public static final class NotPending extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotPending(String signupId) {
+            super("signup " + signupId + " is no longer PENDING", null, false, false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ reading
+
+    public Optional<AdmissionUse> admissionUse(String ticketId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(key(SignupItems.admissionPk(ticketId), SignupItems.USE_SK))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(use(item));
+    }
+
+    /** The signup (strongly consistent), if it exists. */
+    public Optional<Signup> signup(String signupId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(key(SignupItems.signupPk(signupId), SignupItems.SIGNUP_SK))).item();
+        return item == null || item.isEmpty() ? Optional.empty()
+                : Optional.of(fromItem(SignupItem.SCHEMA.mapToItem(item)));
+    }
+
+    /**
+     * The ops notice when signups are refused (the platform is READ_ONLY), else empty. A read only:
+     * the signup function neither writes the platform table nor needs the audit trail.
+     */
+    public Optional<Optional<String>> signupsRefused() {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(names.table(Tables.PLATFORM)).consistentRead(true)
+                .key(key(StatusItem.PK, StatusItem.SK))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        StatusItem st = StatusItem.SCHEMA.mapToItem(item);
+        return TradingMode.valueOf(st.mode).allowsSignups() ? Optional.empty() : Optional.of(Optional.ofNullable(st.notice));
+    }
+
+    /** A PENDING signup's mark, oldest first per shard. */
+    public record PendingSignup(String signupId, Instant createdAt) {}
+
+    /** PENDING signups created before {@code cutoff}, at most {@code limit} per shard, from the pending marks. */
+    public List<PendingSignup> pendingBefore(Instant cutoff, int limit) {
+        List<PendingSignup> out = new ArrayList<>();
+        String upTo = Rfc3339.format(cutoff);
+        for (int shard = 0; shard < SignupItems.PENDING_SHARDS; shard++) {
+            String pk = SignupItems.pendingPk(shard);
+            QueryResponse r = dynamo.query(b -> b.tableName(table).consistentRead(true).limit(limit)
+                    .keyConditionExpression("pk = :pk AND sk < :upTo")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":upTo", AttributeValue.fromS(upTo))));
+            for (Map<String, AttributeValue> item : r.items()) {
+                PendingItem p = PendingItem.SCHEMA.mapToItem(item);
+                out.add(new PendingSignup(p.signupId, Rfc3339.parse(p.createdAt)));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------ committing
+
+    /**
+     * Creates {@code s} (PENDING) as the one use of its admission.
+     *
+     * @param admissionExpiresAt when the admission token expires (the use record outlives it by a day)
+     * @throws AdmissionUsed  the admission already made a signup (its use is attached)
+     * @throws SignupsClosed  the platform is READ_ONLY
+     * @throws Raced          a concurrent transaction collided; retry
+     */
+    public void create(Signup s, Instant admissionExpiresAt) {
+        AdmissionUseItem use = new AdmissionUseItem();
+        use.pk = SignupItems.admissionPk(s.ticketId());
+        use.sk = SignupItems.USE_SK;
+        use.ticketId = s.ticketId();
+        use.signupId = s.signupId();
+        use.fingerprint = s.fingerprint();
+        use.usedAt = Rfc3339.format(s.createdAt());
+        use.expiresAt = admissionExpiresAt.plusSeconds(86_400).getEpochSecond();
+        PendingItem mark = new PendingItem();
+        String createdAt = Rfc3339.format(s.createdAt());
+        mark.pk = SignupItems.pendingPk(s.signupId());
+        mark.sk = SignupItems.pendingSk(createdAt, s.signupId());
+        mark.signupId = s.signupId();
+        mark.createdAt = createdAt;
+        List<TransactWriteItem> actions = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(AdmissionUseItem.SCHEMA.itemToMap(use, true))
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(SignupItem.SCHEMA.itemToMap(toItem(s), true))
+                        .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table)
+                        .item(PendingItem.SCHEMA.itemToMap(mark, true)).build()).build(),
+                TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(names.table(Tables.PLATFORM))
+                        .key(key(StatusItem.PK, StatusItem.SK))
+                        .conditionExpression("attribute_not_exists(#mode) OR #mode <> :readOnly")
+                        .expressionAttributeNames(Map.of("#mode", "mode"))
+                        .expressionAttributeValues(Map.of(":readOnly", AttributeValue.fromS(TradingMode.READ_ONLY.name())))
+                        .build()).build());
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(actions));
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 0)) {
+                Optional<Map<String, AttributeValue>> used = Contention.oldItem(e, 0);
+                if (used.isPresent()) {
+                    throw new AdmissionUsed(use(used.get()));
+                }
+                throw new Raced("signup " + s.signupId()); // used, but not returned: read it
+            }
+            if (Contention.conditionFailed(e, 3)) {
+                throw new SignupsClosed();
+            }
+            if (Contention.conflicted(e)) {
+                throw new Raced("signup " + s.signupId());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Marks {@code s} VERIFIED and opens its account ({@link Signup#accountToOpen()}) with an empty
+     * wallet, counting it once in its cohort.
+     *
+     * @throws NotPending the signup was finished already (nothing committed, nothing to do)
+     * @throws Raced      a concurrent transaction collided; retry
+     */
+    public void verify(Signup s, Instant at) {
+        String accountId = s.accountToOpen();
+        String counterPk = cohortSignupsCounter(s.rolloutId(), s.cohortId());
+        List<TransactWriteItem> actions = List.of(
+                finishAction(s.signupId(), SignupStatus.VERIFIED, "accountId", accountId, at),
+                wallet.openAccountAction(accountId),
+                TransactWriteItem.builder().update(Update.builder().tableName(table)
+                        .key(ShardedCounters.key(counterPk, ThreadLocalRandom.current().nextInt(COHORT_COUNTER_SHARDS)))
+                        .updateExpression("ADD signedUp :one")
+                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build()).build(),
+                removeMarkAction(s),
+                personAction(s, accountId, at));
+        try {
+            commitFinish(s.signupId(), actions);
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, PERSON_ACTION)) {
+                throw new DuplicatePerson(s.signupId());
+            }
+            throw e;
+        }
+    }
+
+    /** The index of {@link #personAction} in {@link #verify}'s transaction. */
+    private static final int PERSON_ACTION = 4;
+
+    /** The reason a second signup of a verified person is rejected with. */
+    public static final String DUPLICATE_PERSON = "DUPLICATE_PERSON";
+
+    /** This person already has an account (another signup of theirs was verified first). */
+    public static final class DuplicatePerson extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicatePerson(String signupId) {
+            super("signup " + signupId + ": this person already has an account", null, false, false);
+        }
+    }
+
+    /**
+     * The uniqueness item of a verified person ({@code PERSON#<identity key>}): put only if absent,
+     * in the VERIFIED transaction, so of one person's racing signups exactly one opens an account.
+     */
+    private TransactWriteItem personAction(Signup s, String accountId, Instant at) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(key("PERSON#" + s.person().identityKey(), "PERSON"));
+        item.put("signupId", AttributeValue.fromS(s.signupId()));
+        item.put("accountId", AttributeValue.fromS(accountId));
+        item.put("verifiedAt", AttributeValue.fromS(Rfc3339.format(at)));
+        return TransactWriteItem.builder().put(software.amazon.awssdk.services.dynamodb.model.Put.builder()
+                .tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    /**
+     * Marks {@code s} REJECTED with {@code reason}.
+     *
+     * @throws NotPending the signup was finished already
+     * @throws Raced      a concurrent transaction collided; retry
+     */
+    public void reject(Signup s, String reason, Instant at) {
+        commitFinish(s.signupId(), List.of(
+                finishAction(s.signupId(), SignupStatus.REJECTED, "rejectionReason", reason, at),
+                removeMarkAction(s)));
+    }
+
+    private void commitFinish(String signupId, List<TransactWriteItem> actions) {
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(actions));
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 0)) {
+                throw new NotPending(signupId);
+            }
+            if (Contention.conflicted(e)) {
+                throw new Raced("signup " + signupId);
+            }
+            throw e; // e.g. the account already exists (a bug) or the person does (the caller decides)
+        }
+    }
+
+    /** PENDING → {@code to}, conditional on PENDING; the person's data goes with it. */
+    private TransactWriteItem finishAction(String signupId, SignupStatus to, String field, String value, Instant at) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(SignupItems.signupPk(signupId), SignupItems.SIGNUP_SK))
+                .updateExpression("SET #st = :to, #f = :v, finishedAt = :at REMOVE personName, birthDate, phone")
+                .conditionExpression("#st = :pending")
+                .expressionAttributeNames(Map.of("#st", "signupStatus", "#f", field))
+                .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(to.name()),
+                        ":v", AttributeValue.fromS(value), ":at", AttributeValue.fromS(Rfc3339.format(at)),
+                        ":pending", AttributeValue.fromS(SignupStatus.PENDING.name())))
+                .build()).build();
+    }
+
+    private TransactWriteItem removeMarkAction(Signup s) {
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                .key(key(SignupItems.pendingPk(s.signupId()),
+                        SignupItems.pendingSk(Rfc3339.format(s.createdAt()), s.signupId()))).build()).build();
+    }
+
+    // ------------------------------------------------------------------------------ mapping
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
+    }
+
+    private static AdmissionUse use(Map<String, AttributeValue> item) {
+        AdmissionUseItem i = AdmissionUseItem.SCHEMA.mapToItem(item);
+        return new AdmissionUse(i.ticketId, i.signupId, i.fingerprint);
+    }
+
+    private static SignupItem toItem(Signup s) {
+        SignupItem i = new SignupItem();
+        i.pk = SignupItems.signupPk(s.signupId());
+        i.sk = SignupItems.SIGNUP_SK;
+        i.signupId = s.signupId();
+        i.ticketId = s.ticketId();
+        i.rolloutId = s.rolloutId();
+        i.cohortId = s.cohortId();
+        if (s.person() != null) {
+            i.personName = s.person().name();
+            i.birthDate = s.person().birthDate().toString();
+            i.phone = s.person().phone();
+        }
+        i.region = s.region();
+        i.fingerprint = s.fingerprint();
+        i.signupStatus = s.status().name();
+        i.accountId = s.accountId();
+        i.rejectionReason = s.rejectionReason();
+        i.createdAt = Rfc3339.format(s.createdAt());
+        i.finishedAt = s.finishedAt() == null ? null : Rfc3339.format(s.finishedAt());
+        return i;
+    }
+
+    private static Signup fromItem(SignupItem i) {
+        Person person = i.personName == null ? null
+                : new Person(i.personName, LocalDate.parse(i.birthDate), i.phone, i.region);
+        return new Signup(i.signupId, i.ticketId, i.rolloutId, i.cohortId, person, i.region, i.fingerprint,
+                SignupStatus.valueOf(i.signupStatus), i.accountId, i.rejectionReason,
+                Rfc3339.parse(i.createdAt), i.finishedAt == null ? null : Rfc3339.parse(i.finishedAt));
+    }
+}

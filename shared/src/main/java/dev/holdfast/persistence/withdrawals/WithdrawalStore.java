@@ -1,0 +1,331 @@
+package dev.holdfast.persistence.withdrawals;
+
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.KeyedCommit;
+import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.wallet.Posting;
+import dev.holdfast.domain.withdrawal.Destination;
+import dev.holdfast.domain.withdrawal.Withdrawal;
+import dev.holdfast.domain.withdrawal.WithdrawalStatus;
+import dev.holdfast.persistence.withdrawals.WithdrawalItems.AttemptItem;
+import dev.holdfast.persistence.withdrawals.WithdrawalItems.WithdrawalItem;
+import dev.holdfast.resources.Tables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Withdrawals in the wallet table (items in {@link WithdrawalItems}). Every change of a
+ * withdrawal's money is ONE transaction with its account posting ({@link WalletStore#postingActions}):
+ * creation = withdrawal put (new id only) + a guard (platform NORMAL) + the HOLD posting; completion
+ * = status PENDING→COMPLETED (conditional on PENDING) + the PAID posting; refusal = PENDING→FAILED +
+ * the RELEASE posting. A status therefore never says more than the ledger, and a withdrawal can be
+ * finished at most once.
+ */
+public final class WithdrawalStore {
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final WalletStore wallet;
+
+    /** @param wallet the store whose {@link WalletStore#postingActions} commit the money (same deployment) */
+    public WithdrawalStore(Deployment deployment, WalletStore wallet) {
+        this.dynamo = deployment.clients().dynamo();
+        this.tableName = deployment.names().table(Tables.WALLET);
+        this.wallet = wallet;
+    }
+
+    // ------------------------------------------------------------------------------ reading
+
+    /** A withdrawal (strongly consistent). */
+    public Optional<Withdrawal> withdrawal(String withdrawalId) {
+        var r = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true).key(key(withdrawalId, WithdrawalItems.WITHDRAWAL_SK)));
+        return r.hasItem() && !r.item().isEmpty()
+                ? Optional.of(fromItem(WithdrawalItem.SCHEMA.mapToItem(r.item())))
+                : Optional.empty();
+    }
+
+    /** A durable "about to send" mark: the worker wrote it before send number {@code number}. */
+    public record Attempt(int number, Instant startedAt) {}
+
+    /** A withdrawal and its send attempts so far, oldest first. */
+    public record Progress(Withdrawal withdrawal, List<Attempt> attempts) {
+        public Optional<Attempt> latest() {
+            return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
+        }
+    }
+
+    /** The withdrawal and its attempts in one strongly consistent query. */
+    public Optional<Progress> progress(String withdrawalId) {
+        Withdrawal w = null;
+        List<Attempt> attempts = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(tableName).consistentRead(true)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(WithdrawalItems.pk(withdrawalId))))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                String sk = item.get("sk").s();
+                if (sk.equals(WithdrawalItems.WITHDRAWAL_SK)) {
+                    w = fromItem(WithdrawalItem.SCHEMA.mapToItem(item));
+                } else if (sk.startsWith(WithdrawalItems.ATTEMPT_PREFIX)) {
+                    AttemptItem a = AttemptItem.SCHEMA.mapToItem(item);
+                    attempts.add(new Attempt(a.attempt, Rfc3339.parse(a.startedAt)));
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return w == null ? Optional.empty() : Optional.of(new Progress(w, List.copyOf(attempts)));
+    }
+
+    /**
+     * Ids of withdrawals still PENDING that were created at or before {@code cutoff}, from the
+     * sparse {@code pending} index (eventually consistent: the caller re-reads before acting).
+     */
+    public List<String> pendingSince(Instant cutoff, int limit) {
+        List<String> ids = new ArrayList<>();
+        for (int shard = 0; shard < WithdrawalItems.PENDING_SHARDS && ids.size() < limit; shard++) {
+            String s = "PENDING#" + shard;
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = dynamo.query(b -> b.tableName(tableName).indexName(WithdrawalItems.PENDING_INDEX)
+                        .keyConditionExpression("pendingShard = :s AND pendingSince <= :c")
+                        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(s),
+                                ":c", AttributeValue.fromS(Rfc3339.format(cutoff))))
+                        .exclusiveStartKey(from)
+                        .limit(Math.max(1, Math.min(100, limit - ids.size()))));
+                for (Map<String, AttributeValue> item : page.items()) {
+                    ids.add(item.get("withdrawalId").s());
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && ids.size() < limit);
+        }
+        return ids;
+    }
+
+    // ------------------------------------------------------------------------------ creating
+
+    /** Thrown by {@link #create} when the id already exists: the first request's withdrawal. */
+    public static final class Exists extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Withdrawal existing;
+
+        Exists(Withdrawal existing) {
+            super("the withdrawal already exists", null, false, false);
+            this.existing = existing;
+        }
+
+        public Withdrawal existing() {
+            return existing;
+        }
+    }
+
+    /**
+     * Creates a PENDING withdrawal and holds its cash, in ONE transaction: action 0 the withdrawal
+     * put ({@code attribute_not_exists}, {@code ALL_OLD} on failure), action 1 {@code guard} (e.g.
+     * {@link StatusStore#normalModeCheck}), then the HOLD posting.
+     *
+     * @throws Exists                   the id exists (a duplicate of the same key, possibly racing)
+     * @throws KeyedCommit.GuardFailed  the guard failed; nothing committed
+     * @throws WalletStore.Conflict     the account changed or a transaction collided; read again, retry
+     */
+    public void create(Withdrawal w, Posting hold, TransactWriteItem guard) {
+        if (w.status() != WithdrawalStatus.PENDING || !hold.accountId().equals(w.accountId())) {
+            throw new IllegalArgumentException("a new withdrawal is PENDING and holds its own account's cash");
+        }
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(WithdrawalItem.SCHEMA.itemToMap(toItem(w), true))
+                .conditionExpression("attribute_not_exists(pk)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build());
+        actions.add(guard);
+        actions.addAll(wallet.postingActions(hold));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(actions));
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 0)) {
+                Optional<Withdrawal> first = Contention.oldItem(e, 0)
+                        .map(item -> fromItem(WithdrawalItem.SCHEMA.mapToItem(item)))
+                        .or(() -> withdrawal(w.withdrawalId()));
+                if (first.isPresent()) {
+                    throw new Exists(first.get());
+                }
+                throw new WalletStore.Conflict(w.accountId());
+            }
+            if (Contention.conditionFailed(e, 1)) {
+                throw new KeyedCommit.GuardFailed();
+            }
+            if (Contention.conflicted(e) || Contention.anyConditionFailed(e)) {
+                throw new WalletStore.Conflict(w.accountId());
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ the worker
+
+    /** Thrown by {@link #recordAttempt} when the withdrawal is no longer PENDING: nothing to send. */
+    public static final class NotPending extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotPending(String id) {
+            super("withdrawal " + id + " is no longer PENDING", null, false, false);
+        }
+    }
+
+    /** Thrown by {@link #recordAttempt} when another worker already wrote attempt {@code n}. */
+    public static final class AttemptTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptTaken(String id, int n) {
+            super("attempt " + n + " of withdrawal " + id + " was already recorded", null, false, false);
+        }
+    }
+
+    /**
+     * Writes the durable mark of send number {@code number} BEFORE the send, in one transaction with
+     * a check that the withdrawal is still PENDING. Attempt numbers are taken once.
+     *
+     * @throws NotPending   the withdrawal was finished meanwhile
+     * @throws AttemptTaken a concurrent worker took this number (retry later, asking the bank first)
+     */
+    public void recordAttempt(String withdrawalId, int number, Instant at) {
+        AttemptItem a = new AttemptItem();
+        a.pk = WithdrawalItems.pk(withdrawalId);
+        a.sk = WithdrawalItems.attemptSk(number);
+        a.withdrawalId = withdrawalId;
+        a.attempt = number;
+        a.startedAt = Rfc3339.format(at);
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tableName)
+                            .key(key(withdrawalId, WithdrawalItems.WITHDRAWAL_SK))
+                            .conditionExpression("#st = :pending")
+                            .expressionAttributeNames(Map.of("#st", "status"))
+                            .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(WithdrawalStatus.PENDING.name())))
+                            .build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                            .item(AttemptItem.SCHEMA.itemToMap(a, true))
+                            .conditionExpression("attribute_not_exists(pk)").build()).build()));
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 0)) {
+                throw new NotPending(withdrawalId);
+            }
+            if (Contention.conditionFailed(e, 1)) {
+                throw new AttemptTaken(withdrawalId, number);
+            }
+            throw e;
+        }
+    }
+
+    /** Thrown by {@link #finish} when the withdrawal was already finished (by an earlier delivery). */
+    public static final class AlreadyFinished extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyFinished(String id) {
+            super("withdrawal " + id + " is already finished", null, false, false);
+        }
+    }
+
+    /**
+     * Finishes a PENDING withdrawal in ONE transaction: action 0 sets {@code status = to} (and
+     * {@code failureReason}, {@code finishedAt}), removes it from the pending index, conditional on
+     * {@code status = PENDING}; then {@code posting} (PAID for COMPLETED, RELEASE for FAILED).
+     *
+     * @throws AlreadyFinished      it is not PENDING any more: nothing committed, nothing to do
+     * @throws WalletStore.Conflict the account changed or a transaction collided: read again, retry
+     */
+    public void finish(String withdrawalId, WithdrawalStatus to, String failureReason, Posting posting, Instant at) {
+        if (to == WithdrawalStatus.PENDING) {
+            throw new IllegalArgumentException("a withdrawal finishes COMPLETED or FAILED");
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#st", "status", "#fin", "finishedAt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":pending", AttributeValue.fromS(WithdrawalStatus.PENDING.name()),
+                ":to", AttributeValue.fromS(to.name()),
+                ":at", AttributeValue.fromS(Rfc3339.format(at))));
+        String set = "SET #st = :to, #fin = :at";
+        if (failureReason != null) {
+            names.put("#why", "failureReason");
+            values.put(":why", AttributeValue.fromS(failureReason));
+            set += ", #why = :why";
+        }
+        List<TransactWriteItem> actions = new ArrayList<>();
+        actions.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName)
+                .key(key(withdrawalId, WithdrawalItems.WITHDRAWAL_SK))
+                .updateExpression(set + " REMOVE pendingShard, pendingSince")
+                .conditionExpression("#st = :pending")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build()).build());
+        actions.addAll(wallet.postingActions(posting));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(actions));
+        } catch (TransactionCanceledException e) {
+            if (Contention.conditionFailed(e, 0)) {
+                throw new AlreadyFinished(withdrawalId);
+            }
+            if (Contention.conflicted(e) || Contention.anyConditionFailed(e)) {
+                throw new WalletStore.Conflict(posting.accountId());
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ mapping
+
+    private static Map<String, AttributeValue> key(String withdrawalId, String sk) {
+        return Map.of("pk", AttributeValue.fromS(WithdrawalItems.pk(withdrawalId)), "sk", AttributeValue.fromS(sk));
+    }
+
+    private static WithdrawalItem toItem(Withdrawal w) {
+        WithdrawalItem i = new WithdrawalItem();
+        i.pk = WithdrawalItems.pk(w.withdrawalId());
+        i.sk = WithdrawalItems.WITHDRAWAL_SK;
+        i.withdrawalId = w.withdrawalId();
+        i.accountId = w.accountId();
+        i.idempotencyKey = w.idempotencyKey();
+        i.fingerprint = w.fingerprint();
+        i.amount = w.amount().value();
+        i.bank = w.destination().bank();
+        i.bankAccount = w.destination().account();
+        i.status = w.status().name();
+        i.failureReason = w.failureReason();
+        i.createdAt = Rfc3339.format(w.createdAt());
+        i.finishedAt = w.finishedAt() == null ? null : Rfc3339.format(w.finishedAt());
+        i.responseStatus = w.responseStatus();
+        i.responseBody = w.responseBody();
+        if (w.status() == WithdrawalStatus.PENDING) {
+            i.pendingShard = WithdrawalItems.pendingShard(w.withdrawalId());
+            i.pendingSince = i.createdAt;
+        }
+        return i;
+    }
+
+    private static Withdrawal fromItem(WithdrawalItem i) {
+        return new Withdrawal(i.withdrawalId, i.accountId, i.idempotencyKey, i.fingerprint, new Amount(i.amount),
+                new Destination(i.bank, i.bankAccount), WithdrawalStatus.valueOf(i.status), i.failureReason,
+                Rfc3339.parse(i.createdAt), i.finishedAt == null ? null : Rfc3339.parse(i.finishedAt),
+                i.responseStatus == null ? 0 : i.responseStatus, i.responseBody);
+    }
+}
