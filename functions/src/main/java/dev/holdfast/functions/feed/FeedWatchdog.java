@@ -1,5 +1,6 @@
 package dev.holdfast.functions.feed;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
@@ -60,6 +61,12 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         Ticks.of(event, 1).run(context, this::checkOnce);
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.live.LiveStore;
@@ -88,6 +89,12 @@ public final class LiveApi implements RequestHandler<APIGatewayV2WebSocketEvent,
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         var ctx = event.getRequestContext();
         String connectionId = ctx.getConnectionId();
         switch (ctx.getRouteKey()) {

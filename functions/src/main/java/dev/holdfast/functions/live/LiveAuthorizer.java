@@ -1,5 +1,6 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -62,6 +63,12 @@ public final class LiveAuthorizer implements RequestHandler<APIGatewayCustomAuth
 
     @Override
     public Map<String, Object> handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Map<String, Object> handle(APIGatewayCustomAuthorizerEvent event, Context context) {
         Optional<CognitoTokens.Caller> caller = token(event).flatMap(tokens::verify);
         Map<String, Object> statement = new LinkedHashMap<>();
         statement.put("Action", "execute-api:Invoke");

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.live.LiveStore;
 import dev.holdfast.persistence.markets.MarketStore;
@@ -108,6 +109,12 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event, Context context) {
         Map<String, List<Write>> byMarket = new LinkedHashMap<>();
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (DynamodbEvent.DynamodbStreamRecord r : records) {

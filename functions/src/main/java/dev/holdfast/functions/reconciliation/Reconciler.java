@@ -1,5 +1,6 @@
 package dev.holdfast.functions.reconciliation;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.reconciliation.ReconciliationReader;
@@ -48,6 +49,12 @@ public final class Reconciler implements RequestHandler<Map<String, Object>, Voi
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         runOnce(context == null ? UUID.randomUUID().toString() : context.getAwsRequestId());
         return null;
     }

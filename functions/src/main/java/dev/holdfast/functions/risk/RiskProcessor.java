@@ -1,5 +1,6 @@
 package dev.holdfast.functions.risk;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.PostTradeStore;
@@ -127,6 +128,12 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event, Context context) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
                 ? List.of() : event.getRecords();
         String requestId = context == null ? null : context.getAwsRequestId();
