@@ -211,7 +211,7 @@ class ConventionsTest {
 
     @Test
     void cycleFinderFindsACycle() {
-        assertEquals(List.of("api", "domain", "api"), cycle(Map.of("api", Set.of("domain"), "domain", Set.of("api"))));
+        assertEquals(List.of("api", "domain", "api"), cycle(new TreeMap<>(Map.of("api", Set.of("domain"), "domain", Set.of("api")))));
         assertEquals(List.of(), cycle(Map.of("api", Set.of("domain"), "domain", Set.of(), "persistence", Set.of("api", "domain"))));
     }
 
