@@ -1,6 +1,5 @@
 package dev.holdfast.functions.platform;
 
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.platform.StatusStore;
@@ -18,6 +17,7 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.persistence.surges.SurgeStore;
@@ -34,7 +34,8 @@ import java.util.Set;
  */
 public final class PlatformApi extends HttpFunction {
     static final int NOTICE_MAX = 500;
-    private static final int ATTEMPTS = 25;
+    /** A concurrent status change is read again and reapplied, after a pause, up to 25 tries. */
+    private static final Retry RETRY = Retry.attempts(25);
 
     private final StatusStore status;
     private final AuditLog audit;
@@ -108,7 +109,7 @@ public final class PlatformApi extends HttpFunction {
         if (frozenBy.isPresent() && override.isEmpty()) {
             throw freeze.frozen(frozenBy.get());
         }
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        return RETRY.call(() -> {
             PlatformStatus before = status.current();
             Instant now = clock.instant();
             PlatformStatus after = before.changeTo(mode, notice, until, now);
@@ -120,15 +121,10 @@ public final class PlatformApi extends HttpFunction {
             });
             AuditRecord record = new AuditRecord(AuditLog.newId(), actor, "MAINTENANCE_SET", "platform/status",
                     Json.write(toJson(before, now)), Json.write(recorded), now);
-            try {
-                status.change(before, after, record);
-                return HttpResponse.of(200, toJson(after, now));
-            } catch (StatusStore.ConcurrentChange raced) {
-                // another admin changed it in between: back off a little, read again and reapply
-                Contention.pause(attempt);
-            }
-        }
-        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry");
+            status.change(before, after, record);
+            return HttpResponse.of(200, toJson(after, now));
+        }, raced -> raced instanceof StatusStore.ConcurrentChange, // another admin changed it in between: read again and reapply
+                spent -> new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry"));
     }
 
 

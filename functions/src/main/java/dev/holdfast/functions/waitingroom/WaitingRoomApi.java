@@ -6,6 +6,8 @@ import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.CohortLinks;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
@@ -28,6 +30,7 @@ import dev.holdfast.persistence.surges.SurgeStore;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.Ticket;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -227,7 +230,7 @@ public final class WaitingRoomApi extends HttpFunction {
             o.put("label", c.label());
             o.put("opensAt", Rfc3339.format(c.opensAt()));
             o.put("closesAt", Rfc3339.format(c.closesAt()));
-            o.put("link", new CohortLink(r.rolloutId(), c.cohortId()).link(pageUrl(request), secret.key()));
+            o.put("link", CohortLinks.link(new CohortLink(r.rolloutId(), c.cohortId()), pageUrl(request), secret.key()));
         }
         return n;
     }
@@ -283,7 +286,7 @@ public final class WaitingRoomApi extends HttpFunction {
         if (deviceWait.isPresent()) {
             return rateLimited(deviceWait.getAsLong(), "this device entered too often; retry later");
         }
-        CohortLink cohort = CohortLink.verify(link, secret.key())
+        CohortLink cohort = CohortLinks.verify(link, secret.key())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link is not one Holdfast issued"));
         CohortState state = state(cohort.rolloutId(), cohort.cohortId())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link's rollout does not exist"));
@@ -339,24 +342,24 @@ public final class WaitingRoomApi extends HttpFunction {
                 .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 
-    /** How long a duplicate enter waits for the claimant's position before finishing the ticket itself. */
-    private static final long CLAIM_WAIT_MILLIS = 3_000;
+    /**
+     * How a duplicate enter waits for the claimant's position before finishing the ticket itself:
+     * for 3 s, reading again after a pause of 5 ms doubling to 100 ms.
+     */
+    private static final Retry CLAIM_WAIT = Retry.within(java.time.Duration.ofSeconds(3))
+            .backOff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(100));
 
     private Optional<Ticket> awaitPosition(String ticketId) {
-        long until = System.nanoTime() + CLAIM_WAIT_MILLIS * 1_000_000;
-        long pause = 5;
+        Retry.Turns turns = CLAIM_WAIT.start();
         while (true) {
             Optional<Ticket> t = store.ticket(ticketId);
-            if (t.isPresent() || System.nanoTime() > until) {
+            if (t.isPresent() || !turns.next()) {
                 return t;
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            turns.backOff();
+            if (Thread.currentThread().isInterrupted()) {
                 return Optional.empty();
             }
-            pause = Math.min(100, pause * 2);
         }
     }
 
@@ -402,8 +405,8 @@ public final class WaitingRoomApi extends HttpFunction {
             return HttpResponse.of(200, n);
         }
         n.put("status", "ADMITTED");
-        n.put("admissionToken", new AdmissionToken(t.ticketId(), t.rolloutId(), t.cohortId(), admittedAt, expiresAt)
-                .sign(secret.key()));
+        n.put("admissionToken", AdmissionTokens.sign(
+                new AdmissionToken(t.ticketId(), t.rolloutId(), t.cohortId(), admittedAt, expiresAt), secret.key()));
         n.put("admittedAt", Rfc3339.format(admittedAt));
         n.put("expiresAt", Rfc3339.format(expiresAt));
         return HttpResponse.of(200, n);

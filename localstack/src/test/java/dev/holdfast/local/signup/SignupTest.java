@@ -6,6 +6,7 @@ import dev.holdfast.local.LocalOptions;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.domain.signup.Person;
 import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupIds;
@@ -205,13 +206,13 @@ class SignupTest {
         assertEquals(401, none.status(), none.raw());
         assertEquals("UNAUTHENTICATED", none.code());
         assertEquals("UNAUTHENTICATED", signing.signup("not.a.token", body).code());
-        String forged = new AdmissionToken("t-x", "r", "c", Instant.now(), Instant.now().plusSeconds(600))
-                .sign("another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8));
+        String forged = AdmissionTokens.sign(new AdmissionToken("t-x", "r", "c", Instant.now(), Instant.now().plusSeconds(600)),
+                "another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8));
         assertEquals(401, signing.signup(forged, body).status());
         assertEquals("UNAUTHENTICATED", signing.signup(forged, body).code());
         assertEquals("UNAUTHENTICATED", signing.signup(api.token("user-1"), body).code(), "a user token is no admission");
-        String expired = new AdmissionToken("t-" + UUID.randomUUID(), "r", "c", Instant.now().minusSeconds(900),
-                Instant.now().minusSeconds(1)).sign(env.signingKey());
+        String expired = AdmissionTokens.sign(new AdmissionToken("t-" + UUID.randomUUID(), "r", "c", Instant.now().minusSeconds(900),
+                Instant.now().minusSeconds(1)), env.signingKey());
         Api.Reply exp = signing.signup(expired, body);
         assertEquals(401, exp.status(), exp.raw());
         assertEquals("ADMISSION_EXPIRED", exp.code());
