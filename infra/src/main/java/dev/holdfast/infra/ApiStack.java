@@ -1,5 +1,6 @@
 package dev.holdfast.infra;
 
+import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Routes;
@@ -34,7 +35,8 @@ import java.util.TreeMap;
  *
  * <p>Order of construction, to keep the graph acyclic: the API (no function in it) → the
  * distribution (origin: the API's domain) → the functions (the waiting room gets the distribution's
- * URL) → the routes (API → functions) → triggers, deployments, dashboard.
+ * URL) → the routes (API → functions) → triggers, deployments (with the pre-traffic hook), dashboard,
+ * on-call paging (last: it wires every alarm of the stack to the on-call topic).
  */
 public final class ApiStack extends Stack {
     /** Context key of the bank adapter's base URL ({@code cdk deploy -c bankUrl=https://…}). */
@@ -54,10 +56,23 @@ public final class ApiStack extends Stack {
     /** The live authorizer's token issuer and audience ({@code CognitoTokens}). */
     static final String USER_POOL_ISSUER_VARIABLE = "USER_POOL_ISSUER";
     static final String USER_POOL_CLIENT_ID_VARIABLE = "USER_POOL_CLIENT_ID";
+    /** Context key of the change freeze's lead time in minutes ({@code -c freezeLeadMinutes=45}; default 30). */
+    public static final String FREEZE_LEAD_CONTEXT = "freezeLeadMinutes";
+    /** The functions' variable ({@code ChangeFreeze.LEAD_VARIABLE}). */
+    static final String FREEZE_LEAD_VARIABLE = "HOLDFAST_FREEZE_LEAD_MINUTES";
+    /** The functions that check the change freeze: maintenance (platform) and deployments (the hook). */
+    static final List<FunctionDef> FREEZE_CHECKERS = List.of(Functions.PLATFORM, Functions.PRE_TRAFFIC_HOOK);
+    /**
+     * Context key of the account's Lambda concurrency quota the bulkheads are sized for
+     * ({@code cdk deploy -c lambdaConcurrency=3000}); default AWS's 1,000.
+     */
+    public static final String LAMBDA_CONCURRENCY_CONTEXT = "lambdaConcurrency";
     /** The functions that sign or check waiting-room tokens: they alone may read the signing secret. */
     static final List<FunctionDef> SIGNING_SECRET_USERS = List.of(Functions.WAITING_ROOM, Functions.SIGNUP);
 
     private final FunctionsConstruct functions;
+    private final FunctionsConstruct hooks;
+    private final OnCallConstruct onCall;
     private final DeploymentsConstruct deployments;
     private final WaitingPageConstruct waitingPage;
 
@@ -94,7 +109,16 @@ public final class ApiStack extends Stack {
         add(settings, Functions.LIVE_PUBLISHER, LIVE_CALLBACK_URL_VARIABLE, live.callbackUrl());
         add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_ISSUER_VARIABLE, users.issuerUrl());
         add(settings, Functions.LIVE_AUTHORIZER, USER_POOL_CLIENT_ID_VARIABLE, users.client().getUserPoolClientId());
-        functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings);
+        Object lead = getNode().tryGetContext(FREEZE_LEAD_CONTEXT);
+        if (lead != null && !lead.toString().isBlank()) {
+            dev.holdfast.domain.surge.SurgeCalendar.lead(lead.toString()); // refuses a bad value at synth
+            for (FunctionDef def : FREEZE_CHECKERS) {
+                add(settings, def, FREEZE_LEAD_VARIABLE, lead.toString().trim());
+            }
+        }
+        Bulkheads.Sizing bulkheads = bulkheads(getNode().tryGetContext(LAMBDA_CONCURRENCY_CONTEXT));
+        functions = new FunctionsConstruct(this, "Functions", data, code, Functions.ALL, settings, bulkheads);
+        hooks = new FunctionsConstruct(this, "DeployHooks", data, code, Functions.DEPLOY_HOOKS, settings);
         for (FunctionDef def : SIGNING_SECRET_USERS) {
             functions.function(def).addToRolePolicy(PolicyStatement.Builder.create()
                     .actions(List.of("secretsmanager:GetSecretValue"))
@@ -102,18 +126,26 @@ public final class ApiStack extends Stack {
                     .build());
         }
         api.serve(functions, Routes.deployed(), Routes.DEFAULT_FUNCTION);
+        api.throttleRoutes(bulkheads);
         live.serve(functions);
         TriggersConstruct triggers = new TriggersConstruct(this, "Triggers", data, functions,
                 Triggers.QUEUES, Triggers.STREAMS, Triggers.SCHEDULES);
-        deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api());
+        new PreScalingConstruct(this, "PreScaling", data, functions);
+        deployments = new DeploymentsConstruct(this, "Deployments", stage, functions, triggers, data, api.api(),
+                hooks.alias(Functions.PRE_TRAFFIC_HOOK));
         new DashboardConstruct(this, "Dashboard", stage, api.api(), functions, data, triggers, deployments);
+        onCall = new OnCallConstruct(this, "OnCall", stage, getNode().tryGetContext(OnCallConstruct.EMAIL_CONTEXT),
+                getNode().tryGetContext(OnCallConstruct.URL_CONTEXT));
         suppressCdkInternals();
+        onCall.pageOnEveryAlarmIn(this); // last: every alarm above exists by now
 
         CfnOutput.Builder.create(this, "ApiUrl").value(api.url()).description("HTTP API base URL").build();
         CfnOutput.Builder.create(this, "LiveUrl").value(live.url()).description("Live prices WebSocket API").build();
         CfnOutput.Builder.create(this, "WaitingPageUrl").value(waitingPage.url()).description("Waiting page (CloudFront)").build();
         CfnOutput.Builder.create(this, "UserPoolId").value(users.pool().getUserPoolId()).build();
         CfnOutput.Builder.create(this, "UserPoolClientId").value(users.client().getUserPoolClientId()).build();
+        CfnOutput.Builder.create(this, "OnCallTopicArn").value(onCall.topic().getTopicArn())
+                .description("On-call topic: every alarm of the stage notifies it").build();
         CfnOutput.Builder.create(this, "DisplayAuthIssuer").value(users.issuerUrl())
                 .description("Pass to the edge stack: -c " + DisplayAuthEdge.ISSUER_CONTEXT + "=<this>").build();
         CfnOutput.Builder.create(this, "DisplayAuthAudiences").value(Fn.join(",", users.audiences()))
@@ -125,12 +157,29 @@ public final class ApiStack extends Stack {
         return functions;
     }
 
+    /** The deployment hooks ({@link Functions#DEPLOY_HOOKS}). */
+    public FunctionsConstruct hooks() {
+        return hooks;
+    }
+
+    /** The stage's on-call topic and the alarms only it watches. */
+    public OnCallConstruct onCall() {
+        return onCall;
+    }
+
     public DeploymentsConstruct deployments() {
         return deployments;
     }
 
     public WaitingPageConstruct waitingPage() {
         return waitingPage;
+    }
+
+    /** The bulkheads for the account's Lambda concurrency ({@value #LAMBDA_CONCURRENCY_CONTEXT}; default 1,000). */
+    static Bulkheads.Sizing bulkheads(Object lambdaConcurrency) {
+        int account = lambdaConcurrency == null || lambdaConcurrency.toString().isBlank()
+                ? Bulkheads.ACCOUNT_CONCURRENCY : Integer.parseInt(lambdaConcurrency.toString().trim());
+        return Bulkheads.size(account, Bulkheads.ACCOUNT_API_RPS, Bulkheads.design());
     }
 
     /**

@@ -22,6 +22,7 @@ import software.amazon.awscdk.services.codedeploy.LambdaDeploymentConfig;
 import software.amazon.awscdk.services.codedeploy.LambdaDeploymentGroup;
 import software.amazon.awscdk.services.codedeploy.TimeBasedCanaryTrafficRouting;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
@@ -48,6 +49,10 @@ import java.util.Map;
  *       fail closed on the risk lag.</li>
  * </ul>
  *
+ * <p>Before any traffic shifts, CodeDeploy invokes the pre-traffic hook ({@code Functions.PRE_TRAFFIC_HOOK}):
+ * during a surge's change freeze it reports {@code Failed}, so the deployment fails and rolls back
+ * before a single request reaches the new version (README, "Surges and the change freeze").
+ *
  * <p>A dead-letter alarm stays in alarm until its queue is drained or redriven, so a consumer cannot
  * be deployed while messages it failed on are unexplained: look at them first (README, "Deploying
  * safely").
@@ -65,8 +70,12 @@ public final class DeploymentsConstruct extends Construct {
     private final List<IAlarm> alarms = new ArrayList<>();
     private final Map<Integer, ILambdaDeploymentConfig> scheduleConfigs = new LinkedHashMap<>();
 
+    /**
+     * @param preTrafficHook CodeDeploy's {@code BeforeAllowTraffic} hook of every deployment group: it
+     *                       fails a deployment during a surge's change freeze ({@code PreTrafficHook})
+     */
     public DeploymentsConstruct(Construct scope, String id, String stage, FunctionsConstruct functions,
-                                TriggersConstruct triggers, DataStack data, HttpApi api) {
+                                TriggersConstruct triggers, DataStack data, HttpApi api, IFunction preTrafficHook) {
         super(scope, id);
         prefix = Naming.prefixFor(stage);
         LambdaApplication application = LambdaApplication.Builder.create(this, "Application")
@@ -115,6 +124,7 @@ public final class DeploymentsConstruct extends Construct {
                     .alias(alias)
                     .deploymentConfig(config(rollout))
                     .alarms(mine)
+                    .preHook(preTrafficHook)
                     .autoRollback(AutoRollbackConfig.builder()
                             .failedDeployment(true)
                             .stoppedDeployment(true)

@@ -1,5 +1,6 @@
 package dev.holdfast.infra;
 
+import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Naming;
 import dev.holdfast.resources.QueueDef;
@@ -77,6 +78,15 @@ public final class FunctionsConstruct extends Construct {
      */
     public FunctionsConstruct(Construct scope, String id, DataStack data, Code code, List<FunctionDef> defs,
                               Map<FunctionDef, Map<String, String>> settings) {
+        this(scope, id, data, code, defs, settings, Bulkheads.defaults());
+    }
+
+    /**
+     * @param bulkheads reserved concurrency per function ({@link Bulkheads}): a protected function keeps
+     *                  its share whatever else surges, a surge-prone one cannot take more than its share
+     */
+    public FunctionsConstruct(Construct scope, String id, DataStack data, Code code, List<FunctionDef> defs,
+                              Map<FunctionDef, Map<String, String>> settings, Bulkheads.Sizing bulkheads) {
         super(scope, id);
         for (FunctionDef def : defs) {
             LogGroup logs = LogGroup.Builder.create(this, def.id() + "-logs")
@@ -102,6 +112,7 @@ public final class FunctionsConstruct extends Construct {
                     .role(role)
                     .logGroup(logs)
                     .environment(environment(def, data, settings.getOrDefault(def, Map.of())))
+                    .reservedConcurrentExecutions(bulkheads.reserved().get(def))
                     .build();
             // CDK warns that SnapStart needs a published version: the alias below publishes one.
             Annotations.of(fn).acknowledgeWarning(SNAP_START_WARNING, "published through the " + ALIAS_NAME + " alias");

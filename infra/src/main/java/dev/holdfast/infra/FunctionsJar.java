@@ -38,6 +38,6 @@ public final class FunctionsJar {
                 .filter(Files::isRegularFile)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no functions jar at " + candidates
-                        + "; build it with `mvn -pl functions -am package -DskipTests` from the repository root"));
+                        + "; build it with `./mvnw -pl functions -am package -DskipTests` from the repository root"));
     }
 }

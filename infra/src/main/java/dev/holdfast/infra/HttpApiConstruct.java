@@ -1,5 +1,6 @@
 package dev.holdfast.infra;
 
+import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Naming;
 import dev.holdfast.resources.RouteDef;
@@ -18,6 +19,7 @@ import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
 import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.HttpStage;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -104,6 +106,7 @@ public final class HttpApiConstruct extends Construct {
     private final HttpStage stage;
     private final HttpJwtAuthorizer jwt;
     private final Map<FunctionDef, HttpLambdaIntegration> integrations = new LinkedHashMap<>();
+    private final Map<String, HttpRoute> routeConstructs = new LinkedHashMap<>();
 
     public HttpApiConstruct(Construct scope, String id, String stageName, UserPoolConstruct users, Throttle throttle) {
         super(scope, id);
@@ -155,6 +158,7 @@ public final class HttpApiConstruct extends Construct {
                     .integration(integration(functions, route.function()))
                     .authorizer(route.access().needsToken() ? jwt : null)
                     .build();
+            routeConstructs.put(route.routeKey(), r);
             if (!route.access().needsToken()) {
                 NagSuppressions.addResourceSuppressions(r, List.of(NagPackSuppression.builder()
                         .id("AwsSolutions-APIG4")
@@ -172,6 +176,24 @@ public final class HttpApiConstruct extends Construct {
                 .id("AwsSolutions-APIG4")
                 .reason("$default only answers the contract's 404 NOT_FOUND for unknown routes; an authorizer would turn that into 401")
                 .build()));
+    }
+
+    /**
+     * The bulkheads' route throttles ({@link Bulkheads.Sizing#routes()}) as the stage's route settings:
+     * each named route gets its own rate and burst, every other route keeps the stage default. The
+     * stage then depends on those routes (CloudFormation refuses settings for a route not yet there).
+     */
+    public void throttleRoutes(Bulkheads.Sizing bulkheads) {
+        Map<String, Object> settings = new java.util.TreeMap<>();
+        bulkheads.routes().forEach((key, t) -> {
+            HttpRoute r = routeConstructs.get(key);
+            if (r == null) {
+                throw new IllegalArgumentException("throttled route " + key + " is not served by this API");
+            }
+            settings.put(key, Map.of("ThrottlingRateLimit", t.ratePerSecond(), "ThrottlingBurstLimit", t.burst()));
+            stage.getNode().addDependency(r);
+        });
+        ((CfnStage) stage.getNode().getDefaultChild()).addPropertyOverride("RouteSettings", settings);
     }
 
     /** The API's URL, {@code https://<id>.execute-api.<region>.amazonaws.com/}. */

@@ -64,7 +64,7 @@ public record Rollout(Kind kind, int canaryPercent, int minutes, int p99BudgetMs
 
     /** A scheduled function's canary: at least 10 minutes, and at least two of its periods. */
     static int scheduleCanaryMinutes(FunctionDef def) {
-        int periodMinutes = Triggers.SCHEDULES.stream()
+        int periodMinutes = java.util.stream.Stream.concat(Triggers.SCHEDULES.stream(), Triggers.AWS_ONLY_SCHEDULES.stream())
                 .filter(t -> t.function().equals(def))
                 .mapToInt(t -> Math.max(1, t.everySeconds() / 60))
                 .max().orElse(1);
@@ -82,7 +82,8 @@ public record Rollout(Kind kind, int canaryPercent, int minutes, int p99BudgetMs
     }
 
     static boolean scheduled(FunctionDef def) {
-        return Triggers.SCHEDULES.stream().anyMatch(t -> t.function().equals(def));
+        return Triggers.SCHEDULES.stream().anyMatch(t -> t.function().equals(def))
+                || Triggers.AWS_ONLY_SCHEDULES.stream().anyMatch(t -> t.function().equals(def));
     }
 
     /** True for the linear rollout of consumers, false for canaries. */

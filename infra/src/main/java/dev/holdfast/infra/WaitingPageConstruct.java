@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.cloudfront.CacheCookieBehavior;
 import software.amazon.awscdk.services.cloudfront.CacheHeaderBehavior;
 import software.amazon.awscdk.services.cloudfront.CachePolicy;
 import software.amazon.awscdk.services.cloudfront.CacheQueryStringBehavior;
+import software.amazon.awscdk.services.cloudfront.CachedMethods;
 import software.amazon.awscdk.services.cloudfront.EdgeLambda;
 import software.amazon.awscdk.services.cloudfront.LambdaEdgeEventType;
 import software.amazon.awscdk.services.cloudfront.OriginRequestCookieBehavior;
@@ -70,7 +71,10 @@ import java.util.Map;
  *       {@value #SIGNUP_PATH} go to the HTTP API: no caching (tickets and tokens are per person),
  *       every method, and everything the viewer sent except {@code Host} (API Gateway routes by its
  *       own host name) — with caching disabled, that includes {@code Authorization} and the query
- *       string.</li>
+ *       string. {@value #STATUS_PATH} is the exception: {@code GET}/{@code HEAD} only, cached
+ *       {@value #STATUS_TTL_SECONDS} s at every edge and keyed on nothing (no header, cookie or query
+ *       string reaches the API), so the notice stays readable when everything behind it is
+ *       saturated.</li>
  *   <li>Security headers on every answer, page and API alike ({@link #securityHeaders()}): HSTS
  *       (two years, subdomains), {@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options:
  *       DENY}, {@code Referrer-Policy: no-referrer}, {@code X-XSS-Protection: 1; mode=block}; each page
@@ -101,6 +105,11 @@ public final class WaitingPageConstruct extends Construct {
      * distribution of the account), and a surge still hits S3 about once a minute per edge.
      */
     static final int PAGE_TTL_SECONDS = 60;
+    /**
+     * How long edges keep {@code GET /status} (minimum, default and maximum alike, so the origin's
+     * {@code Cache-Control} cannot shorten it): the notice is at most this old.
+     */
+    static final int STATUS_TTL_SECONDS = 1;
 
     /** Where the page's files live, relative to the repository root. */
     static final Path SOURCE = Path.of("shared", "src", "main", "resources", "web");
@@ -176,7 +185,27 @@ public final class WaitingPageConstruct extends Construct {
         apiPaths.put(WAITING_ROOM_PATH, toApi);
         apiPaths.put(SIGNUP_PATH, toApi);
         apiPaths.put(ADMIN_PATH, toApi);
-        apiPaths.put(STATUS_PATH, toApi);
+        // GET /status: cached at the edge for STATUS_TTL_SECONDS, keyed on nothing (no header, cookie or
+        // query string: it is the same notice for everyone), so it stays readable when everything
+        // behind it is saturated; each edge asks the API at most once a second.
+        apiPaths.put(STATUS_PATH, BehaviorOptions.builder()
+                .origin(api)
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                .cachedMethods(CachedMethods.CACHE_GET_HEAD)
+                .cachePolicy(CachePolicy.Builder.create(this, "StatusCache")
+                        .comment("GET /status: one answer for everyone, at most " + STATUS_TTL_SECONDS + " s old")
+                        .minTtl(Duration.seconds(STATUS_TTL_SECONDS))
+                        .defaultTtl(Duration.seconds(STATUS_TTL_SECONDS))
+                        .maxTtl(Duration.seconds(STATUS_TTL_SECONDS))
+                        .headerBehavior(CacheHeaderBehavior.none())
+                        .cookieBehavior(CacheCookieBehavior.none())
+                        .queryStringBehavior(CacheQueryStringBehavior.none())
+                        .enableAcceptEncodingGzip(true)
+                        .enableAcceptEncodingBrotli(true)
+                        .build())
+                .responseHeadersPolicy(headers)
+                .build());
         apiPaths.put(MARKETS_PATH, displayAuthVersionArn == null ? toApi : displayReads(api, displayAuthVersionArn));
         siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
 

@@ -53,10 +53,11 @@ class ApiStackTest extends DevApiTemplate {
 
     @Test
     void oneFunctionAndOneAliasPerDefinition() {
-        // plus CDK's own BucketDeployment handler (Python), which copies the waiting page
-        assertEquals(Functions.ALL.size(), template.findResources("AWS::Lambda::Function",
+        // plus CDK's own BucketDeployment handler (Python), which copies the waiting page; and the deploy hooks
+        int defined = Functions.ALL.size() + Functions.DEPLOY_HOOKS.size();
+        assertEquals(defined, template.findResources("AWS::Lambda::Function",
                 Match.objectLike(Map.of("Properties", Match.objectLike(Map.of("Runtime", "java21"))))).size());
-        template.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());
+        template.resourceCountIs("AWS::Lambda::Alias", defined);
     }
 
     @ParameterizedTest(name = "function {0}")
@@ -85,6 +86,10 @@ class ApiStackTest extends DevApiTemplate {
         if (def.equals(Functions.LIVE_AUTHORIZER)) {
             env.put(ApiStack.USER_POOL_ISSUER_VARIABLE, Match.anyValue());
             env.put(ApiStack.USER_POOL_CLIENT_ID_VARIABLE, Match.anyValue());
+        }
+        if (def.equals(Functions.PREPARER)) { // names only: no data access (BulkheadsTemplateTest)
+            PreScalingConstruct.scaledTables().forEach(t -> env.put(t.envVar(), Match.anyValue()));
+            dev.holdfast.domain.capacity.PathCosts.PROVISIONED.values().forEach(f -> env.put(f.nameEnvVar(), Match.anyValue()));
         }
         Map<String, Object> props = lookup.properties("AWS::Lambda::Function", Map.of("Handler", def.handler()));
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(

@@ -34,6 +34,6 @@ class FunctionsJarTest {
     @Test
     void missingJarSaysHowToBuildIt(@TempDir Path dir) {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> FunctionsJar.resolve(null, dir));
-        assertTrue(e.getMessage().contains("mvn -pl functions -am package"), e.getMessage());
+        assertTrue(e.getMessage().contains("./mvnw -pl functions -am package"), e.getMessage());
     }
 }

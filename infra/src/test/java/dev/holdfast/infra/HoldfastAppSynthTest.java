@@ -38,6 +38,9 @@ class HoldfastAppSynthTest {
             HttpApiConstruct.THROTTLE_BURST_CONTEXT, 4000,
             ApiStack.BANK_URL_CONTEXT, "https://bank.example/api",
             ApiStack.VERIFIER_URL_CONTEXT, "https://verifier.example/v1",
+            OnCallConstruct.EMAIL_CONTEXT, "oncall@example.com, lead@example.com",
+            OnCallConstruct.URL_CONTEXT, "https://pager.example/holdfast",
+            ApiStack.FREEZE_LEAD_CONTEXT, "45",
             // the edge token check and the cached display reads, so cdk-nag sees them too
             DisplayAuthEdge.ISSUER_CONTEXT, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
             DisplayAuthEdge.AUDIENCES_CONTEXT, "appclient1,opsclient2",
@@ -108,6 +111,15 @@ class HoldfastAppSynthTest {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", dev.holdfast.resources.Functions.WITHDRAWAL_WORKER.handler(),
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("BANK_URL", "https://bank.example/api"))))));
+        // the on-call subscriptions and the freeze's lead time
+        template.resourceCountIs("AWS::SNS::Subscription", 3);
+        template.hasResourceProperties("AWS::SNS::Subscription", Match.objectLike(Map.of("Protocol", "email", "Endpoint", "lead@example.com")));
+        template.hasResourceProperties("AWS::SNS::Subscription", Match.objectLike(Map.of("Protocol", "https",
+                "Endpoint", "https://pager.example/holdfast")));
+        for (dev.holdfast.resources.FunctionDef def : ApiStack.FREEZE_CHECKERS) {
+            template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Handler", def.handler(),
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(ApiStack.FREEZE_LEAD_VARIABLE, "45"))))));
+        }
         // and a stage without context gets the defaults
         Template dev = Template.fromJSON(castMap(assemblies.get("dev").getStackByName("Holdfast-dev-api").getTemplate()));
         dev.hasResourceProperties("AWS::ApiGatewayV2::Stage", Match.objectLike(Map.of(

@@ -44,7 +44,7 @@ class LeastPrivilegeTest {
     }
 
     static Stream<Arguments> functions() {
-        return Functions.ALL.stream().map(f -> arguments(named(f.id(), f)));
+        return Stream.concat(Functions.ALL.stream(), Functions.DEPLOY_HOOKS.stream()).map(f -> arguments(named(f.id(), f)));
     }
 
     @Test

@@ -12,6 +12,10 @@ import dev.holdfast.functions.reconciliation.ReconciliationJson;
 import dev.holdfast.resources.QueueDef;
 import dev.holdfast.resources.TableDef;
 import dev.holdfast.resources.Tables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -22,6 +26,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,42 +39,51 @@ public final class ReconcileCommand {
     /** Where {@code ./localstack/run} writes its endpoints unless told otherwise. */
     static final Path DEFAULT_ENDPOINTS = Path.of("localstack", "target", "endpoints.json");
 
-    static final String USAGE = """
-            usage: localstack/reconcile [--endpoints-file PATH] [--segments N]
-              --endpoints-file PATH  the endpoints JSON written by localstack/run (default localstack/target/endpoints.json)
-              --segments N           parallel scan segments per table (default 4)
-            exit status: 0 no drift, 1 drift, 2 usage or connection error
-            """;
-
     private ReconcileCommand() {}
+
+    /** The command line: {@code [--endpoints-file PATH] [--segments N]}. */
+    @Command(name = "localstack/reconcile", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
+            description = "Reconciles a running local environment: rebuilds every balance from the ledger and every exposure "
+                    + "view from the open orders; progress to stderr, the report as JSON to stdout.",
+            exitCodeListHeading = "Exit status:%n",
+            exitCodeList = {"0:no drift", "1:drift", "2:usage or connection error"})
+    static final class Arguments implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--endpoints-file", paramLabel = "PATH",
+                description = "the endpoints JSON written by localstack/run (default ${DEFAULT-VALUE})",
+                defaultValue = "localstack/target/endpoints.json")
+        Path endpointsFile;
+
+        @Option(names = "--segments", paramLabel = "N", defaultValue = "4",
+                description = "parallel scan segments per table, 1 to 64 (default ${DEFAULT-VALUE})")
+        int segments;
+
+        PrintStream out;
+        PrintStream err;
+
+        @Override
+        public Integer call() {
+            if (segments < 1 || segments > 64) {
+                throw Cli.bad(spec, "--segments must be 1 to 64, got " + segments);
+            }
+            return reconcile(endpointsFile, segments, out, err);
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path endpointsFile = DEFAULT_ENDPOINTS;
-        int segments = 4;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--help", "-h" -> {
-                        err.print(USAGE);
-                        return 0;
-                    }
-                    case "--endpoints-file" -> endpointsFile = Path.of(value(args, ++i));
-                    case "--segments" -> segments = Integer.parseInt(value(args, ++i));
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            if (segments < 1 || segments > 64) {
-                throw new IllegalArgumentException("--segments must be 1 to 64");
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
+        Arguments a = new Arguments();
+        a.out = out;
+        a.err = err;
+        return Cli.execute(a, args, out, err);
+    }
+
+    static int reconcile(Path endpointsFile, int segments, PrintStream out, PrintStream err) {
         JsonNode endpoints;
         try {
             endpoints = Json.parseTrusted(Files.readString(endpointsFile));
@@ -102,13 +116,6 @@ public final class ReconcileCommand {
             deployment.clients().dynamo().close();
             deployment.clients().sqs().close();
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
     }
 
     /** A deployment on the environment described by {@code endpoints} (as {@link LocalHoldfast#endpoints} writes it). */

@@ -21,6 +21,7 @@ public enum ErrorCode {
     ROLLOUT_NOT_FOUND(404),
     TICKET_NOT_FOUND(404),
     SIGNUP_NOT_FOUND(404),
+    SURGE_NOT_FOUND(404),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     PRICE_CHANGED(409),
@@ -31,6 +32,8 @@ public enum ErrorCode {
     ADMISSION_ALREADY_USED(409),
     FEED_MAPPING_TAKEN(409),
     MARKET_NOT_CLOSED(409),
+    /** A change refused during a surge's freeze window; {@code details.surgeId} names the surge. */
+    CHANGE_FROZEN(409),
     COHORT_CLOSED(410),
     IDEMPOTENCY_KEY_REUSED(422),
     INSUFFICIENT_FUNDS(422),

@@ -95,6 +95,33 @@ public final class RequestBody {
         return Optional.of(s);
     }
 
+    /**
+     * An optional RFC 3339 time (absent or null is empty) from {@link dev.holdfast.domain.Rfc3339#EARLIEST}
+     * to ten years after {@code now}.
+     */
+    public Optional<java.time.Instant> optionalTime(String field, java.time.Instant now) {
+        Optional<String> s = optionalString(field, 40);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        java.time.Instant t;
+        try {
+            t = dev.holdfast.domain.Rfc3339.parse(s.get());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
+        }
+        if (!dev.holdfast.domain.Rfc3339.sane(t, now)) {
+            throw ApiError.validation(field, "'" + field + "' must be from "
+                    + dev.holdfast.domain.Rfc3339.format(dev.holdfast.domain.Rfc3339.EARLIEST) + " to ten years from now");
+        }
+        return Optional.of(t);
+    }
+
+    /** A required RFC 3339 time, as {@link #optionalTime}. */
+    public java.time.Instant requiredTime(String field, java.time.Instant now) {
+        return optionalTime(field, now).orElseThrow(() -> ApiError.validation(field, "'" + field + "' is required"));
+    }
+
     /** A required amount of money: a decimal string of 1 to 15 digits, more than 0. */
     public dev.holdfast.domain.money.Amount requiredAmount(String field) {
         JsonNode v = root.get(field);

@@ -1,5 +1,6 @@
 package dev.holdfast.persistence;
 
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -20,13 +21,13 @@ public final class BatchReads {
     /** Every item found, by table name (at most 100 keys in {@code request}). */
     public static Map<String, List<Map<String, AttributeValue>>> all(DynamoDbClient dynamo, Map<String, KeysAndAttributes> request) {
         Map<String, List<Map<String, AttributeValue>>> found = new HashMap<>();
-        for (int round = 0; !request.isEmpty(); round++) {
+        for (Retry.Turns turns = Retry.unbounded().start(); !request.isEmpty() && turns.next(); ) {
             Map<String, KeysAndAttributes> ask = request;
             BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(ask));
             r.responses().forEach((t, items) -> found.computeIfAbsent(t, k -> new ArrayList<>()).addAll(items));
             request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
             if (!request.isEmpty()) {
-                Contention.pause(round);
+                turns.backOff();
             }
         }
         return found;

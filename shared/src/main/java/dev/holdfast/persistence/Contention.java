@@ -7,11 +7,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What a cancelled transaction says about why, and how long to wait before deciding again. Every
- * store and handler that retries a conditional write under contention reads reasons through here.
+ * What a cancelled transaction says about why. Every store and handler that retries a conditional
+ * write under contention reads reasons through here (and waits through {@link dev.holdfast.retry.Retry}).
  */
 public final class Contention {
     private Contention() {}
@@ -74,14 +73,5 @@ public final class Contention {
             return null;
         }
         return e.cancellationReasons().get(index).code();
-    }
-
-    /** A short random pause before attempt {@code attempt + 1}, growing with the attempts. */
-    public static void pause(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L + 4L * Math.min(attempt, 10)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

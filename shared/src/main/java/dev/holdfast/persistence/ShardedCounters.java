@@ -2,7 +2,6 @@ package dev.holdfast.persistence;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -92,23 +91,15 @@ public final class ShardedCounters {
             keys.add(key(name, i));
         }
         Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int attempt = 0; !request.isEmpty(); attempt++) {
-            Map<String, KeysAndAttributes> ask = request;
-            BatchGetItemResponse r = db.batchGetItem(b -> b.requestItems(ask));
-            for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-                String pk = item.get("pk").s();
-                Map<String, Long> values = new LinkedHashMap<>();
-                item.forEach((k, v) -> {
-                    if (v.n() != null) {
-                        values.put(k, Long.parseLong(v.n()));
-                    }
-                });
-                out.put(Integer.parseInt(pk.substring(pk.lastIndexOf("#S") + 2)), values);
-            }
-            request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-            if (!request.isEmpty()) {
-                Contention.pause(attempt);
-            }
+        for (Map<String, AttributeValue> item : BatchReads.all(db, request).getOrDefault(table, List.of())) {
+            String pk = item.get("pk").s();
+            Map<String, Long> values = new LinkedHashMap<>();
+            item.forEach((k, v) -> {
+                if (v.n() != null) {
+                    values.put(k, Long.parseLong(v.n()));
+                }
+            });
+            out.put(Integer.parseInt(pk.substring(pk.lastIndexOf("#S") + 2)), values);
         }
         return out;
     }

@@ -25,6 +25,14 @@ public record FunctionDef(String id, String handlerClass, int memoryMb, int time
         sendsTo = List.copyOf(sendsTo);
     }
 
+    /**
+     * Environment variable through which a deployed function that manages this one (the pre-scaling
+     * preparer) learns its physical name.
+     */
+    public String nameEnvVar() {
+        return "HOLDFAST_FUNCTION_" + id.toUpperCase().replace('-', '_');
+    }
+
     /** The Lambda handler string, {@code class::handleRequest}. */
     public String handler() {
         return handlerClass + "::handleRequest";

@@ -163,13 +163,37 @@ public final class Functions {
     public static final FunctionDef LIVE_AUTHORIZER = new FunctionDef("live-authorizer",
             "dev.holdfast.functions.live.LiveAuthorizer", 512, 5, List.of(), List.of(), List.of());
 
+    /**
+     * Pre-scaling ahead of the surge calendar ({@code dev.holdfast.domain.capacity.PreScalingPlan}):
+     * every 5 minutes it raises DynamoDB warm throughput and sets provisioned concurrency on the
+     * orders, waiting-room and platform ({@code GET /status}) aliases before a surge, and puts the
+     * provisioned concurrency back after it. Touches no item; its grants are control-plane calls on
+     * named tables and aliases only (the CDK app's {@code PreScalingConstruct}). Runs in AWS only:
+     * what it changes does not exist locally ({@code ./localstack/capacity plan} prints its plan).
+     */
+    public static final FunctionDef PREPARER = new FunctionDef("preparer",
+            "dev.holdfast.functions.capacity.Preparer", 512, 60, List.of(), List.of(), List.of());
+
     /** The functions the live WebSocket API invokes (its routes and its {@code $connect} authorizer). */
     public static final List<FunctionDef> WEBSOCKET = List.of(LIVE, LIVE_AUTHORIZER);
+
+    /**
+     * CodeDeploy's pre-traffic hook of every function alias in {@link #ALL}: refuses a deployment
+     * during a surge's change freeze (reports {@code Failed}) unless ops recorded a deploy override;
+     * audits each deployment it refuses or lets through by an override. Not itself in {@link #ALL}:
+     * it is invoked by CodeDeploy only, through no alias and no deployment group of its own.
+     */
+    public static final FunctionDef PRE_TRAFFIC_HOOK = new FunctionDef("pre-traffic-hook",
+            "dev.holdfast.functions.deploy.PreTrafficHook", 512, 30,
+            List.of(Tables.PLATFORM, Tables.AUDIT), List.of(Tables.AUDIT), List.of());
+
+    /** The deployment hooks (deployed beside, not among, {@link #ALL}). */
+    public static final List<FunctionDef> DEPLOY_HOOKS = List.of(PRE_TRAFFIC_HOOK);
 
     public static final List<FunctionDef> ALL = List.of(PLATFORM, MARKETS, FEED_INGESTER, FEED_WATCHDOG, WALLET, RISK, ORDERS,
             SETTLER, SETTLEMENT_WATCHDOG, WITHDRAWAL_WORKER, WITHDRAWAL_REDRIVE, RISK_PROCESSOR, RISK_HEARTBEAT, RECONCILIATION, RECONCILER,
             WAITING_ROOM, ADMITTER, SIGNUP, SIGNUP_WORKER, SIGNUP_REDRIVE, LIVE, LIVE_PUBLISHER,
-            LIVE_AUTHORIZER);
+            LIVE_AUTHORIZER, PREPARER);
 
     /** The function with this id. */
     public static FunctionDef byId(String id) {

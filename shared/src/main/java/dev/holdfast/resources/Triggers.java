@@ -54,6 +54,16 @@ public final class Triggers {
             new ScheduleTrigger(Functions.ADMITTER, 1),
             new ScheduleTrigger(Functions.SIGNUP_REDRIVE, REDRIVE_EVERY_SECONDS));
 
+    /** How often the pre-scaling preparer runs (EventBridge Scheduler). */
+    public static final int PREPARE_EVERY_SECONDS = 5 * 60;
+
+    /**
+     * Schedules run by EventBridge Scheduler in AWS and never locally: what they act on (warm
+     * throughput, provisioned concurrency) exists only in AWS. One tick per invocation.
+     */
+    public static final List<ScheduleTrigger> AWS_ONLY_SCHEDULES = List.of(
+            new ScheduleTrigger(Functions.PREPARER, PREPARE_EVERY_SECONDS));
+
     /** A set of triggers: the defined ones, or those plus extra consumers a test adds. */
     public record TriggerSet(List<QueueTrigger> queues, List<StreamTrigger> streams,
                              List<ScheduleTrigger> schedules) {

@@ -22,4 +22,6 @@ public final class Variables {
     public static final String SIGNING_SECRET = "SIGNING_SECRET";
     /** How much slower than AWS the world runs (AWS-faithful local mode): the functions' time windows stretch by it. */
     public static final String TIME_DILATION = "HOLDFAST_TIME_DILATION";
+    /** The change freeze's lead time before a known surge, in whole minutes ({@code off}: no freeze). */
+    public static final String FREEZE_LEAD = "HOLDFAST_FREEZE_LEAD_MINUTES";
 }

@@ -17,6 +17,7 @@ import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -35,7 +36,8 @@ import java.util.Optional;
  * response), messages after it in the same group fail too, so a group's order is never broken.
  */
 public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private static final int ATTEMPTS = 20;
+    /** An update that lost the race for its market is decided again on the market as it is now, up to 20 tries. */
+    private static final Retry RETRY = Retry.atOnce(20);
 
     private final MarketStore markets;
     private final Clock clock;
@@ -108,7 +110,7 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
                     update.provider() + "/" + update.providerMarketId(), body, receivedAt);
             return Applied.QUARANTINED;
         }
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Market market = markets.market(marketId.get()).orElseThrow();
             FeedNormalization.Result normalized = FeedNormalization.normalize(update, market.feed(), market.selections());
             if (normalized.quarantined()) {

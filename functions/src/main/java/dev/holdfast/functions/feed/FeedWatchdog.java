@@ -14,6 +14,7 @@ import dev.holdfast.domain.market.Market;
 import dev.holdfast.domain.market.MarketState;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.Optional;
  * watchdog is late. Locally the environment fires one tick per second.
  */
 public final class FeedWatchdog implements RequestHandler<Map<String, Object>, Void> {
-    private static final int ATTEMPTS = 5;
+    /** A market the feed moved meanwhile is decided again at once, up to 5 tries. */
+    private static final Retry RETRY = Retry.atOnce(5);
 
     private final MarketStore markets;
     private final Clock clock;
@@ -90,7 +92,7 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     /** Re-reads the market (the index is eventually consistent) and applies the decision. */
     private boolean decideAndSave(String marketId, FeedFreshness freshness) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Optional<Market> current = markets.market(marketId);
             if (current.isEmpty()) {
                 return false;

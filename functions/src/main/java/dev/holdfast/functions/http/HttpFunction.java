@@ -184,7 +184,8 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
             "withdrawalId", ErrorCode.WITHDRAWAL_NOT_FOUND,
             "rolloutId", ErrorCode.ROLLOUT_NOT_FOUND,
             "ticketId", ErrorCode.TICKET_NOT_FOUND,
-            "signupId", ErrorCode.SIGNUP_NOT_FOUND);
+            "signupId", ErrorCode.SIGNUP_NOT_FOUND,
+            "surgeId", ErrorCode.SURGE_NOT_FOUND);
 
     /**
      * Every path parameter and id-like query parameter is checked here, before any handler, with a

@@ -23,6 +23,7 @@ import dev.holdfast.domain.market.Market;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ import java.util.Optional;
  * (a client drops a message whose sequence it already has).
  */
 public final class LiveApi implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+    /** A subscription change that raced another on the same connection is made again at once, up to 5 tries. */
+    private static final Retry RETRY = Retry.atOnce(5);
+
     private final LiveStore store;
     private final MarketStore markets;
     private final LiveSender sender;
@@ -161,7 +165,7 @@ public final class LiveApi implements RequestHandler<APIGatewayV2WebSocketEvent,
 
     /** Adds the subscriptions; refused as a whole past the limit. */
     private boolean register(String connectionId, List<String> ids) {
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             LiveStore.Connection c = connection(connectionId);
             Subscriptions.Outcome o = c.subscriptions().subscribe(ids);
             if (o instanceof Subscriptions.Outcome.OverLimit over) {
@@ -207,7 +211,7 @@ public final class LiveApi implements RequestHandler<APIGatewayV2WebSocketEvent,
     }
 
     private void unsubscribe(String connectionId, List<String> ids) {
-        for (int attempt = 0; attempt < 5; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             LiveStore.Connection c = connection(connectionId);
             List<String> removed = ids.stream().distinct().filter(c.subscriptions()::contains).toList();
             if (removed.isEmpty() || store.saveSubscriptions(c, c.subscriptions().unsubscribe(removed), List.of(), removed)) {

@@ -1,6 +1,5 @@
 package dev.holdfast.functions.markets;
 
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditLog;
@@ -35,11 +34,11 @@ import dev.holdfast.functions.settlement.Settler;
 import dev.holdfast.resources.Queues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 
 import java.util.HashSet;
@@ -60,7 +59,8 @@ import java.util.regex.Pattern;
  */
 public final class MarketsApi extends HttpFunction {
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9:_.-]{1,100}");
-    private static final int ATTEMPTS = 10;
+    /** A market changed meanwhile is decided again, up to 10 tries. */
+    private static final Retry RETRY = Retry.attempts(10);
 
     private final MarketStore markets;
     private final SettlementStore settlements;
@@ -144,7 +144,7 @@ public final class MarketsApi extends HttpFunction {
         String reason = body.requiredString("reason", 500);
         String sub = request.requireCaller().sub();
         String marketId = request.pathParameter("marketId");
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Market before = find(marketId);
             Instant now = clock.instant();
             Market.Change change = before.withFeedSequence(sequence);
@@ -294,18 +294,7 @@ public final class MarketsApi extends HttpFunction {
     }
 
     private Instant time(RequestBody body, String field) {
-        String s = body.requiredString(field, 40);
-        Instant t;
-        try {
-            t = Rfc3339.parse(s);
-        } catch (DateTimeParseException e) {
-            throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
-        }
-        if (!Rfc3339.sane(t, clock.instant())) {
-            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
-                    + " to ten years from now");
-        }
-        return t;
+        return body.requiredTime(field, clock.instant());
     }
 
     private Market find(String marketId) {
@@ -325,7 +314,7 @@ public final class MarketsApi extends HttpFunction {
         String reason = body.optionalString("reason", 500).orElse(null);
         String sub = request.requireCaller().sub();
         String marketId = request.pathParameter("marketId");
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Market before = find(marketId);
             Instant now = clock.instant();
             Market.Change change;
@@ -370,7 +359,7 @@ public final class MarketsApi extends HttpFunction {
             return replay(stored.get(), fingerprint, marketId);
         }
         MoneyMovement.requireAllowed(status);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Market before = find(marketId);
             if (result.winningSelectionId().isPresent()
                     && before.selections().stream().noneMatch(x -> x.selectionId().equals(result.winningSelectionId().get()))) {
@@ -409,7 +398,7 @@ public final class MarketsApi extends HttpFunction {
             } catch (KeyedCommit.GuardFailed halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between; then decide again
             } catch (MarketStore.Conflict raced) {
-                Contention.pause(attempt); // the market changed: decide again on what it is now
+                turns.backOff(); // the market changed: decide again on what it is now
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was committed, "

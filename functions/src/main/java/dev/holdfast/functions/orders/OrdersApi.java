@@ -19,6 +19,7 @@ import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.RequestBody;
+import dev.holdfast.api.risk.RiskConfigJson;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.money.Fund;
 import dev.holdfast.domain.order.Order;
@@ -37,11 +38,11 @@ import dev.holdfast.functions.http.Caller;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.functions.http.RetryBudget;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.runtime.TimeDilation;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -142,10 +143,10 @@ public final class OrdersApi extends HttpFunction {
         handleRequest(Priming.http("GET /orders/{orderId}").path("orderId", Priming.ABSENT_KEY).event(), null);
         handleRequest(Priming.http("POST /orders").header("idempotency-key", Priming.ABSENT_KEY)
                 .body("{\"marketId\":\"m-1\",\"selectionId\":\"s-1\",\"stake\":\"0\",\"priceVersion\":1}").event(), null);
-        ObjectNode cfgJson = RiskConfig.DEFAULT.toJson(); // decoded as a container's first order decodes the stored one
+        ObjectNode cfgJson = RiskConfigJson.toJson(RiskConfig.DEFAULT); // decoded as a container's first order decodes the stored one
         cfgJson.remove("version");
         cfgJson.put("reason", "snapstart priming");
-        RiskConfig cfg = RiskConfig.fromJson(cfgJson, 1);
+        RiskConfig cfg = RiskConfigJson.fromJson(cfgJson, 1);
         Instant now = clock.instant();
         String orderId = OrderIds.of(Priming.SUB, Priming.ABSENT_KEY);
         commit.read(orderId, Priming.ABSENT_KEY, Priming.SUB);
@@ -248,16 +249,17 @@ public final class OrdersApi extends HttpFunction {
         RiskConfig cfg = config.current();
         haltedCheck(cfg, gate.current());
         RateLimiter.Window window = RateLimiter.Window.at(caller.sub(), origin.sourceAddress().orElse(null), cfg.rateLimits(), clock.instant());
-        RetryBudget retries = retries();
+        Retry.Turns retries = retries();
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
-        for (int attempt = 0; ; attempt++) {
+        // bounded by the retries' budget; each decision's number salts its exposure-bucket pick
+        for (int decision = 0; ; decision++) {
             if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
                 in = commit.rereadMarket(in, req.marketId());
             }
             Instant now = clock.instant();
             String segment = in.market().map(m -> segmentOf(m.eventId())).orElse("none");
             OrderDecision.Outcome outcome = OrderDecision.decide(
-                    new OrderDecision.Request(caller.sub(), key, orderId, req, now, attempt, split),
+                    new OrderDecision.Request(caller.sub(), key, orderId, req, now, decision, split),
                     in.market(), in.account(), cfg, segment, commit.buckets());
             if (outcome instanceof OrderDecision.Rejected r) {
                 return reject(caller.sub(), key, orderId, req, r, now, window);
@@ -280,7 +282,7 @@ public final class OrdersApi extends HttpFunction {
             }
             OrderCommit.Retry retry = (OrderCommit.Retry) result;
             split.addAll(retry.fullScopes());
-            if (!retries.more()) {
+            if (!retries.next()) {
                 metrics.ordersRejected("CONTENTION");
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
@@ -303,8 +305,8 @@ public final class OrdersApi extends HttpFunction {
      * 1 s (both stretched by the time dilation): wide enough that many concurrent orders of one
      * account (the one item they all write) spread out instead of colliding again.
      */
-    private RetryBudget retries() {
-        return RetryBudget.of(budget, backoffBase, backoffBase.multipliedBy(100));
+    private Retry.Turns retries() {
+        return Retry.within(budget).backOff(backoffBase, backoffBase.multipliedBy(100)).start();
     }
 
     private String segmentOf(String eventId) {
@@ -409,7 +411,7 @@ public final class OrdersApi extends HttpFunction {
         Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
                 req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code().name(), List.of(),
                 Map.of(), status, Json.write(error.body()));
-        RetryBudget retries = retries();
+        Retry.Turns retries = retries();
         while (true) {
             OrderCommit.Result result = commit.recordRejection(rejected, window);
             if (result instanceof OrderCommit.Committed) {
@@ -421,7 +423,7 @@ public final class OrdersApi extends HttpFunction {
             if (result instanceof OrderCommit.RateLimited) {
                 return rateLimited(window);
             }
-            if (!retries.more()) {
+            if (!retries.next()) {
                 throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the rejection could not be recorded under contention; "
                         + "nothing was committed, retrying with the same Idempotency-Key is safe");
             }

@@ -1,6 +1,5 @@
 package dev.holdfast.functions.platform;
 
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.platform.StatusStore;
@@ -18,9 +17,14 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
+
+import dev.holdfast.functions.runtime.Metrics;
+import dev.holdfast.persistence.surges.SurgeStore;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,15 +34,19 @@ import java.util.Set;
  */
 public final class PlatformApi extends HttpFunction {
     static final int NOTICE_MAX = 500;
-    private static final int ATTEMPTS = 25;
+    /** A concurrent status change is read again and reapplied, after a pause, up to 25 tries. */
+    private static final Retry RETRY = Retry.attempts(25);
 
     private final StatusStore status;
     private final AuditLog audit;
+    private final ChangeFreeze freeze;
+    private final SurgeRoutes surges;
+    private final Metrics metrics = new Metrics(Functions.PLATFORM.id());
     private final Clock clock;
 
     /** Lambda's entry: the container's deployment from the environment. */
     public PlatformApi() {
-        this(Deployment.fromEnvironment());
+        this(Deployment.fromEnvironment(), System.getenv());
         Priming.register(Functions.PLATFORM, Deployment.fromEnvironment(), this::prime);
     }
 
@@ -47,41 +55,96 @@ public final class PlatformApi extends HttpFunction {
         // an audit page read, and a maintenance change refused by validation (records nothing)
         handleRequest(Priming.http("GET /admin/audit").query("limit", "1").event(), null);
         handleRequest(Priming.http("POST /admin/maintenance").body("{\"mode\":\"SNAPSTART_PRIMING\",\"notice\":\"stub\"}").event(), null);
-        Json.write(toJson(PlatformStatus.initial(clock.instant())));
+        Json.write(toJson(PlatformStatus.initial(clock.instant()), clock.instant()));
     }
 
     public PlatformApi(Deployment deployment) {
+        this(deployment, Map.of());
+    }
+
+    /** @param environment the freeze's lead time ({@link ChangeFreeze#LEAD_VARIABLE}) */
+    public PlatformApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.PLATFORM);
         this.audit = new AuditLog(deployment);
         this.status = new StatusStore(deployment, audit);
         this.clock = deployment.clock();
-        serve("GET /status", r -> HttpResponse.of(200, toJson(status.current())));
+        this.freeze = ChangeFreeze.of(deployment, environment);
+        this.surges = new SurgeRoutes(new SurgeStore(deployment), audit, freeze, clock);
+        serve("GET /status", r -> showStatus());
         serve("POST /admin/maintenance", this::setMaintenance);
         serve("GET /admin/audit", this::auditTrail);
+        serve("POST /admin/surges", surges::declare);
+        serve("GET /admin/surges", surges::list);
+        serve("DELETE /admin/surges/{surgeId}", surges::cancel);
+        serve("POST /admin/surges/{surgeId}/override", surges::override);
+    }
+
+    /**
+     * The status as shown now. Past the announced end of a maintenance it says so, and emits
+     * {@value Metrics#MAINTENANCE_OVERRUN} (seconds past the end): the alarm that pages on-call.
+     */
+    private HttpResponse showStatus() {
+        PlatformStatus s = status.current();
+        Instant now = clock.instant();
+        if (s.extendedAt(now)) {
+            metrics.maintenanceOverrun(s.overrunAt(now).toSeconds());
+        }
+        return HttpResponse.of(200, toJson(s, now));
     }
 
     private HttpResponse setMaintenance(HttpRequest request) {
-        RequestBody body = request.jsonBody().allowOnly(Set.of("mode", "notice"));
+        RequestBody body = request.jsonBody().allowOnly(Set.of("mode", "notice", "until", "override"));
         TradingMode mode = body.requiredEnum("mode", TradingMode.class);
         Optional<String> notice = body.optionalString("notice", NOTICE_MAX);
+        Optional<Instant> until = body.optionalTime("until", clock.instant());
+        if (until.isPresent() && mode == TradingMode.NORMAL) {
+            throw ApiError.validation("until", "'until' is the announced end of a maintenance: only with a mode other than NORMAL");
+        }
+        if (until.isPresent() && !until.get().isAfter(clock.instant())) {
+            throw ApiError.validation("until", "'until' must be in the future");
+        }
+        Optional<String> override = overrideReason(body);
         String actor = request.requireCaller().sub();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        Optional<dev.holdfast.domain.surge.Surge> frozenBy = mode == TradingMode.NORMAL ? Optional.empty() : freeze.maintenance();
+        if (frozenBy.isPresent() && override.isEmpty()) {
+            throw freeze.frozen(frozenBy.get());
+        }
+        return RETRY.call(() -> {
             PlatformStatus before = status.current();
             Instant now = clock.instant();
-            PlatformStatus after = before.changeTo(mode, notice, now);
+            PlatformStatus after = before.changeTo(mode, notice, until, now);
+            ObjectNode recorded = toJson(after, now);
+            override.ifPresent(reason -> {
+                ObjectNode o = recorded.putObject("override");
+                o.put("reason", reason);
+                o.put("surgeId", frozenBy.map(dev.holdfast.domain.surge.Surge::surgeId).orElse(null));
+            });
             AuditRecord record = new AuditRecord(AuditLog.newId(), actor, "MAINTENANCE_SET", "platform/status",
-                    Json.write(toJson(before)), Json.write(toJson(after)), now);
-            try {
-                status.change(before, after, record);
-                return HttpResponse.of(200, toJson(after));
-            } catch (StatusStore.ConcurrentChange raced) {
-                // another admin changed it in between: back off a little, read again and reapply
-                Contention.pause(attempt);
-            }
-        }
-        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry");
+                    Json.write(toJson(before, now)), Json.write(recorded), now);
+            status.change(before, after, record);
+            return HttpResponse.of(200, toJson(after, now));
+        }, raced -> raced instanceof StatusStore.ConcurrentChange, // another admin changed it in between: read again and reapply
+                spent -> new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the status is changing too often; nothing was changed, retry"));
     }
 
+
+    /** {@code "override": {"reason": "…"}}: the reason to go ahead through a change freeze. */
+    private static Optional<String> overrideReason(RequestBody body) {
+        com.fasterxml.jackson.databind.JsonNode o = body.node().get("override");
+        if (o == null || o.isNull()) {
+            return Optional.empty();
+        }
+        if (!o.isObject()) {
+            throw ApiError.validation("override", "'override' must be an object {\"reason\": \"…\"}");
+        }
+        RequestBody inner = RequestBody.parse(Json.write(o));
+        try {
+            inner.allowOnly(Set.of("reason"));
+            return Optional.of(inner.requiredString("reason", dev.holdfast.domain.surge.Surge.REASON_MAX));
+        } catch (ApiError e) {
+            throw ApiError.validation("override." + e.details().path("field").asText("reason"), e.getMessage());
+        }
+    }
 
     private HttpResponse auditTrail(HttpRequest request) {
         int limit = request.limit(50, 200);
@@ -112,11 +175,14 @@ public final class PlatformApi extends HttpFunction {
         return n;
     }
 
-    static ObjectNode toJson(PlatformStatus s) {
+    /** The status as shown at {@code now}: past the announced end, {@code extended} and the notice says so. */
+    static ObjectNode toJson(PlatformStatus s, Instant now) {
         ObjectNode n = Json.object();
         n.put("mode", s.mode().name());
-        n.put("notice", s.notice().orElse(null));
+        n.put("notice", s.noticeAt(now, s.until().map(Rfc3339::format).orElse("")).orElse(null));
         n.put("since", Rfc3339.format(s.since()));
+        n.put("until", s.until().map(Rfc3339::format).orElse(null));
+        n.put("extended", s.extendedAt(now));
         return n;
     }
 }

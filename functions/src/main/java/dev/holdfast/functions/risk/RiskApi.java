@@ -10,10 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
+import dev.holdfast.api.risk.RiskConfigDiff;
+import dev.holdfast.api.risk.RiskConfigJson;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
-import dev.holdfast.domain.risk.RiskConfigDiff;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
@@ -129,8 +130,8 @@ public final class RiskApi extends HttpFunction {
     private HttpResponse replace(HttpRequest request) {
         long ifMatch = ifMatch(request);
         JsonNode body = request.jsonBody().node();
-        RiskConfig next = RiskConfig.fromJson(body, ifMatch + 1);
-        String reason = RiskConfig.reasonOf(body);
+        RiskConfig next = RiskConfigJson.fromJson(body, ifMatch + 1);
+        String reason = RiskConfigJson.reasonOf(body);
         String actor = request.requireCaller().sub();
         try {
             return withETag(store.replace(ifMatch, next, actor, reason, clock.instant()));
@@ -154,7 +155,7 @@ public final class RiskApi extends HttpFunction {
     }
 
     private static HttpResponse withETag(RiskConfig c) {
-        return HttpResponse.of(200, c.toJson()).withHeader("ETag", "\"" + c.version() + "\"");
+        return HttpResponse.of(200, RiskConfigJson.toJson(c)).withHeader("ETag", "\"" + c.version() + "\"");
     }
 
     static ObjectNode history(List<RiskConfigStore.Version> versions) {
@@ -168,7 +169,7 @@ public final class RiskApi extends HttpFunction {
             n.put("changedAt", Rfc3339.format(v.changedAt()));
             n.put("reason", v.reason());
             n.set("diff", previous == null ? Json.array() : RiskConfigDiff.toJson(RiskConfigDiff.diff(previous, v.config())));
-            n.set("config", v.config().toJson());
+            n.set("config", RiskConfigJson.toJson(v.config()));
             previous = v.config();
         }
         return out;

@@ -33,6 +33,7 @@ import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
@@ -77,7 +78,8 @@ import java.util.Optional;
  * from there, and every step above is safe to repeat.
  */
 public final class RiskProcessor implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
-    private static final int ATTEMPTS = 8;
+    /** A market moved meanwhile is decided again at once, up to 8 tries. */
+    private static final Retry RETRY = Retry.atOnce(8);
 
     private final PostTradeStore store;
     private final MarketStore markets;
@@ -271,7 +273,7 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
     /** Recomputes the market's exposure signal from the stored liabilities and stores the decision. */
     private void updateMarket(String marketId) {
         Map<String, BigDecimal> stored = store.liabilities(marketId);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Optional<Market> read = markets.market(marketId);
             if (read.isEmpty() || !read.get().acceptsPrices()) {
                 return;

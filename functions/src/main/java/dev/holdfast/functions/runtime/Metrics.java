@@ -31,10 +31,12 @@ public final class Metrics {
     public static final String SETTLED_ORDERS = "SettledOrders";
     public static final String QUEUE_DEPTH = "QueueDepth";
     public static final String ADMITTED_PER_SECOND = "AdmittedPerSecond";
+    /** Seconds a maintenance is past its announced end ({@code until}), as {@code GET /status} saw it; the on-call alarm's metric. */
+    public static final String MAINTENANCE_OVERRUN = "MaintenanceOverrun";
 
     /** CloudWatch units used here. */
     public enum Unit {
-        COUNT("Count"), MILLISECONDS("Milliseconds"), COUNT_PER_SECOND("Count/Second");
+        COUNT("Count"), SECONDS("Seconds"), MILLISECONDS("Milliseconds"), COUNT_PER_SECOND("Count/Second");
 
         final String text;
 
@@ -104,6 +106,11 @@ public final class Metrics {
     /** The admission rate of one cohort's waiting room, as the admitter applied it. */
     public void admittedPerSecond(double rate) {
         emit(ADMITTED_PER_SECOND, rate, Unit.COUNT_PER_SECOND, Map.of());
+    }
+
+    /** A maintenance still on {@code seconds} after its announced end. */
+    public void maintenanceOverrun(long seconds) {
+        emit(MAINTENANCE_OVERRUN, seconds, Unit.SECONDS, Map.of());
     }
 
     /**

@@ -35,6 +35,7 @@ import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.persistence.settlement.SettlementStore.Progress;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -76,7 +77,8 @@ import java.util.concurrent.Future;
 public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     static final int PAGE = 100;
     static final int THREADS = 8;
-    static final int ATTEMPTS = 30;
+    /** A lost race settling an order or finishing a market is decided again, up to 30 tries. */
+    static final Retry RETRY = Retry.attempts(30);
     static final int HALTED_RETRY_SECONDS = 20;
     /**
      * How long one invocation settles pages before it hands over: half the function's timeout, so
@@ -321,7 +323,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
      */
     boolean settleOne(Order order, MarketResult result) {
         Account account = wallet.account(order.ownerSub());
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Instant now = clock.instant();
             Settlement s = Settlement.of(order, result, now);
             Posting p;
@@ -360,7 +362,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                     continue;
                 }
                 if (Contention.conflicted(e)) {
-                    Contention.pause(attempt);
+                    turns.backOff();
                     account = wallet.account(order.ownerSub());
                     continue;
                 }
@@ -373,20 +375,15 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     private void finish(String marketId, MarketResult result) {
         MarketState to = result.voided() ? MarketState.VOIDED : MarketState.SETTLED;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        RETRY.run(() -> {
             Market before = markets.market(marketId).orElseThrow();
             if (before.state() != MarketState.SETTLING) {
                 return; // a concurrent run finished it
             }
             Market.Change change = before.transition(to, Transition.SETTLEMENT, "ALL_ORDERS_SETTLED", clock.instant());
-            try {
-                markets.save(before, change, Optional.empty(), Optional.empty());
-                faults.reached("market-finished");
-                return;
-            } catch (MarketStore.Conflict raced) {
-                Contention.pause(attempt);
-            }
-        }
-        throw new IllegalStateException("market " + marketId + " kept changing; finishing will be retried");
+            markets.save(before, change, Optional.empty(), Optional.empty());
+            faults.reached("market-finished");
+        }, raced -> raced instanceof MarketStore.Conflict,
+                spent -> new IllegalStateException("market " + marketId + " kept changing; finishing will be retried"));
     }
 }

@@ -1,11 +1,11 @@
 package dev.holdfast.functions.signup;
 
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
 import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
@@ -20,6 +20,7 @@ import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -46,7 +47,8 @@ import java.util.Optional;
  * {@code 503 TRADING_HALTED} with the notice. Nothing is recorded for a 400, 401 or 503.
  */
 public final class SignupApi extends HttpFunction {
-    private static final int ATTEMPTS = 25;
+    /** A raced or briefly refused signup commit is tried again, up to 25 tries. */
+    private static final Retry RETRY = Retry.attempts(25);
 
     private final SignupStore signups;
     private final SignupQueue queue;
@@ -113,7 +115,7 @@ public final class SignupApi extends HttpFunction {
         signups.signupsRefused().ifPresent(SignupApi::refuse);
         Signup s = Signup.pending(SignupIds.random(), admission.ticketId(), admission.rolloutId(),
                 admission.cohortId(), person, now);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             try {
                 signups.create(s, admission.expiresAt());
             } catch (SignupStore.AdmissionUsed first) {
@@ -126,7 +128,7 @@ public final class SignupApi extends HttpFunction {
                 if (won.isPresent()) {
                     return replay(won.get(), person, request.requestId());
                 }
-                Contention.pause(attempt);
+                turns.backOff();
                 continue;
             }
             try {
@@ -156,7 +158,7 @@ public final class SignupApi extends HttpFunction {
             throw new ApiError(ErrorCode.UNAUTHENTICATED, "an admission token is required (Authorization: Bearer)");
         }
         try {
-            return AdmissionToken.verify(auth.substring(7).trim(), secret().key(), now);
+            return AdmissionTokens.verify(auth.substring(7).trim(), secret().key(), now);
         } catch (AdmissionToken.Refused r) {
             if (r.refusal() == AdmissionToken.Refusal.EXPIRED) {
                 throw new ApiError(ErrorCode.ADMISSION_EXPIRED,

@@ -1,7 +1,6 @@
 package dev.holdfast.functions.signup;
 
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
@@ -15,6 +14,7 @@ import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupStatus;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
+import dev.holdfast.retry.Retry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * created before the commit (see {@code SignupIds}); this worker creates no Cognito user.
  */
 public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private static final int ATTEMPTS = 10;
+    /** A raced verdict commit is tried again, up to 10 tries. */
+    private static final Retry RETRY = Retry.attempts(10);
 
     private final SignupStore signups;
     private final IdentityVerifier verifier;
@@ -158,7 +159,7 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
             throw e instanceof IdentityVerifier.Unavailable u ? u : new IdentityVerifier.Unavailable(e.toString(), e);
         }
         count(() -> stats.called(true, elapsedMs(started)));
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             try {
                 if (verdict.verified()) {
                     try {
@@ -175,7 +176,7 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
             } catch (SignupStore.NotPending finished) {
                 return Outcome.ALREADY_FINISHED; // another delivery won; it counted the finish
             } catch (SignupStore.Raced raced) {
-                Contention.pause(attempt);
+                turns.backOff();
                 continue;
             }
             count(stats::finished);

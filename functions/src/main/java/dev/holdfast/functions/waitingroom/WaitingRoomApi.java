@@ -6,12 +6,17 @@ import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.CohortLinks;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.RequestBody;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
+import dev.holdfast.domain.surge.ExpectedPeak;
+import dev.holdfast.domain.surge.Surge;
+import dev.holdfast.domain.surge.SurgeKind;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.domain.waitingroom.Cohort;
 import dev.holdfast.domain.waitingroom.CohortLink;
@@ -21,9 +26,11 @@ import dev.holdfast.domain.waitingroom.Rollout;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.persistence.surges.SurgeStore;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.Ticket;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -68,6 +75,7 @@ public final class WaitingRoomApi extends HttpFunction {
     private static final Set<String> COHORT_FIELDS = Set.of("cohortId", "label", "opensAt", "closesAt");
 
     private final WaitingRoomStore store;
+    private final SurgeStore surges;
     private final dev.holdfast.persistence.waitingroom.EnterLimiter limits;
     private final dev.holdfast.persistence.exposure.RiskConfigCache config;
     private final SigningSecret secret;
@@ -102,6 +110,7 @@ public final class WaitingRoomApi extends HttpFunction {
     public WaitingRoomApi(Deployment deployment, Map<String, String> environment) {
         super(Functions.WAITING_ROOM);
         this.store = new WaitingRoomStore(deployment, new AuditLog(deployment));
+        this.surges = new SurgeStore(deployment);
         this.limits = new dev.holdfast.persistence.waitingroom.EnterLimiter(deployment);
         this.config = new dev.holdfast.persistence.exposure.RiskConfigCache(
                 new dev.holdfast.persistence.exposure.RiskConfigStore(deployment, new AuditLog(deployment)), deployment.clock());
@@ -131,9 +140,33 @@ public final class WaitingRoomApi extends HttpFunction {
         Rollout rollout = new Rollout("r-" + UUID.randomUUID().toString().replace("-", ""), name, rate, window,
                 cohorts, request.requireCaller().sub(), now);
         ObjectNode view = rolloutJson(rollout, request);
+        List<Surge> cohortSurges = cohortSurges(rollout);
+        for (int i = 0; i < cohortSurges.size(); i++) {
+            ((ObjectNode) view.path("cohorts").get(i)).put("surgeId", cohortSurges.get(i).surgeId());
+        }
         store.create(rollout, new AuditRecord(AuditLog.newId(), rollout.createdBy(), "ROLLOUT_CREATED",
-                "rollout/" + rollout.rolloutId(), "null", Json.write(view), now));
+                "rollout/" + rollout.rolloutId(), "null", Json.write(view), now),
+                cohortSurges.stream().map(surges::putNew).toList());
         return HttpResponse.of(201, view);
+    }
+
+    /**
+     * The surges a rollout's cohorts register on the calendar (kind {@code COHORT}, one per cohort, in
+     * cohort order): each cohort's own window, expecting enters at the rollout's planned admission rate —
+     * the rate everything after the waiting room (signups, verification) is paced to.
+     */
+    static List<Surge> cohortSurges(Rollout r) {
+        List<Surge> out = new ArrayList<>();
+        for (Cohort c : r.cohorts()) {
+            String name = r.name() + " / " + c.label();
+            if (name.length() > Surge.NAME_MAX) {
+                name = name.substring(0, Surge.NAME_MAX);
+            }
+            out.add(new Surge(SurgeStore.newId(c.closesAt()), name, SurgeKind.COHORT, c.opensAt(), c.closesAt(),
+                    new ExpectedPeak(0, r.admissionRatePerSecond(), 0), r.createdBy(), r.createdAt(),
+                    Optional.empty(), Optional.empty()));
+        }
+        return out;
     }
 
     private List<Cohort> cohorts(JsonNode node) {
@@ -197,7 +230,7 @@ public final class WaitingRoomApi extends HttpFunction {
             o.put("label", c.label());
             o.put("opensAt", Rfc3339.format(c.opensAt()));
             o.put("closesAt", Rfc3339.format(c.closesAt()));
-            o.put("link", new CohortLink(r.rolloutId(), c.cohortId()).link(pageUrl(request), secret.key()));
+            o.put("link", CohortLinks.link(new CohortLink(r.rolloutId(), c.cohortId()), pageUrl(request), secret.key()));
         }
         return n;
     }
@@ -232,8 +265,9 @@ public final class WaitingRoomApi extends HttpFunction {
         return HttpResponse.of(200, n);
     }
 
-    private static java.math.BigDecimal rate(long milli) {
-        return java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros();
+    /** A rate or factor in thousandths as the contract writes decimals: a string ("12.5", "1"). */
+    private static String rate(long milli) {
+        return java.math.BigDecimal.valueOf(milli, 3).stripTrailingZeros().toPlainString();
     }
 
     // ---- the waiting room -----------------------------------------------------------------------
@@ -252,7 +286,7 @@ public final class WaitingRoomApi extends HttpFunction {
         if (deviceWait.isPresent()) {
             return rateLimited(deviceWait.getAsLong(), "this device entered too often; retry later");
         }
-        CohortLink cohort = CohortLink.verify(link, secret.key())
+        CohortLink cohort = CohortLinks.verify(link, secret.key())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link is not one Holdfast issued"));
         CohortState state = state(cohort.rolloutId(), cohort.cohortId())
                 .orElseThrow(() -> new ApiError(ErrorCode.INVALID_LINK, "this link's rollout does not exist"));
@@ -308,24 +342,24 @@ public final class WaitingRoomApi extends HttpFunction {
                 .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 
-    /** How long a duplicate enter waits for the claimant's position before finishing the ticket itself. */
-    private static final long CLAIM_WAIT_MILLIS = 3_000;
+    /**
+     * How a duplicate enter waits for the claimant's position before finishing the ticket itself:
+     * for 3 s, reading again after a pause of 5 ms doubling to 100 ms.
+     */
+    private static final Retry CLAIM_WAIT = Retry.within(java.time.Duration.ofSeconds(3))
+            .backOff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(100));
 
     private Optional<Ticket> awaitPosition(String ticketId) {
-        long until = System.nanoTime() + CLAIM_WAIT_MILLIS * 1_000_000;
-        long pause = 5;
+        Retry.Turns turns = CLAIM_WAIT.start();
         while (true) {
             Optional<Ticket> t = store.ticket(ticketId);
-            if (t.isPresent() || System.nanoTime() > until) {
+            if (t.isPresent() || !turns.next()) {
                 return t;
             }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            turns.backOff();
+            if (Thread.currentThread().isInterrupted()) {
                 return Optional.empty();
             }
-            pause = Math.min(100, pause * 2);
         }
     }
 
@@ -371,8 +405,8 @@ public final class WaitingRoomApi extends HttpFunction {
             return HttpResponse.of(200, n);
         }
         n.put("status", "ADMITTED");
-        n.put("admissionToken", new AdmissionToken(t.ticketId(), t.rolloutId(), t.cohortId(), admittedAt, expiresAt)
-                .sign(secret.key()));
+        n.put("admissionToken", AdmissionTokens.sign(
+                new AdmissionToken(t.ticketId(), t.rolloutId(), t.cohortId(), admittedAt, expiresAt), secret.key()));
         n.put("admittedAt", Rfc3339.format(admittedAt));
         n.put("expiresAt", Rfc3339.format(expiresAt));
         return HttpResponse.of(200, n);

@@ -1,6 +1,5 @@
 package dev.holdfast.functions.wallet;
 
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditLog;
@@ -24,6 +23,7 @@ import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
 public final class WalletApi extends HttpFunction {
     static final Pattern ACCOUNT_ID = Pattern.compile("[^\\p{Cntrl}\\s#]{1,128}");
     static final int REASON_MAX = 500;
-    private static final int ATTEMPTS = 25;
+    /** An account changed meanwhile is read again and the credit reapplied, up to 25 tries. */
+    private static final Retry RETRY = Retry.attempts(25);
 
     private final WalletStore wallet;
     private final StatusStore status;
@@ -139,7 +140,7 @@ public final class WalletApi extends HttpFunction {
             return replay(stored.get(), credit);
         }
         MoneyMovement.requireAllowed(status);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Account before = wallet.account(accountId);
             Instant now = clock.instant();
             Posting posting = before.credit(credit.fund(), credit.amount(), now);
@@ -156,7 +157,7 @@ public final class WalletApi extends HttpFunction {
             } catch (KeyedCommit.GuardFailed halted) {
                 MoneyMovement.requireAllowed(status); // throws 503 unless trading resumed in between; then try again
             } catch (WalletStore.Conflict raced) {
-                Contention.pause(attempt); // another posting to this account won: read it again and reapply
+                turns.backOff(); // another posting to this account won: read it again and reapply
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "

@@ -22,11 +22,11 @@ import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.AccountTurns;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.MoneyMovement;
-import dev.holdfast.functions.http.RetryBudget;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.withdrawals.WithdrawalJson;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
+import dev.holdfast.retry.Retry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -139,7 +139,7 @@ final class Withdrawals {
     private Withdrawal hold(HttpRequest request, String sub, String key, WithdrawalRequest req, String id, long deadline) {
         // one account's concurrent calls take turns: retried by a time budget with jittered back-off
         long left = Math.max(1, deadline - System.nanoTime());
-        for (RetryBudget budget = RetryBudget.of(java.time.Duration.ofNanos(left)); budget.more(); ) {
+        for (Retry.Turns budget = Retry.within(java.time.Duration.ofNanos(left)).start(); budget.next(); ) {
             Account account = wallet.account(sub);
             Instant now = clock.instant();
             Posting hold;
@@ -162,7 +162,6 @@ final class Withdrawals {
                 throw new Replayed(replay(first.existing(), req, request.requestId())); // a racing duplicate won
             } catch (KeyedCommit.GuardFailed halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between
-                budget.again();
                 continue;
             } catch (WalletStore.Conflict raced) {
                 budget.backOff();

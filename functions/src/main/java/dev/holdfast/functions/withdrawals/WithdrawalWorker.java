@@ -2,7 +2,6 @@ package dev.holdfast.functions.withdrawals;
 
 import dev.holdfast.resources.Variables;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.persistence.audit.AuditLog;
@@ -21,6 +20,7 @@ import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +55,8 @@ import java.util.Optional;
 public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
     /** Environment variable overriding the attempt lease (milliseconds); default the function's timeout. */
     public static final String LEASE_VARIABLE = Variables.WITHDRAWAL_ATTEMPT_LEASE_MS;
-    private static final int ATTEMPTS = 25;
+    /** A verdict whose account changed meanwhile is reapplied to the account as it is now, up to 25 tries. */
+    private static final Retry RETRY = Retry.attempts(25);
 
     private final WalletStore wallet;
     private final WithdrawalStore withdrawals;
@@ -234,7 +235,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
 
     /** Commits the bank's verdict with its posting, retrying while the account changes under it. */
     private Outcome finish(Withdrawal w, WithdrawalStatus to, String reason) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Account account = wallet.account(w.accountId());
             Instant now = clock.instant();
             Posting posting = to == WithdrawalStatus.COMPLETED
@@ -245,7 +246,7 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
             } catch (WithdrawalStore.AlreadyFinished done) {
                 return Outcome.ALREADY_FINISHED;
             } catch (WalletStore.Conflict raced) {
-                Contention.pause(attempt);
+                turns.backOff();
                 continue;
             }
             faults.reached(to == WithdrawalStatus.COMPLETED ? "completed" : "failed");

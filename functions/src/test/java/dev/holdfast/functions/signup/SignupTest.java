@@ -6,6 +6,7 @@ import dev.holdfast.local.LocalOptions;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.domain.signup.Person;
 import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupIds;
@@ -205,13 +206,13 @@ class SignupTest {
         assertEquals(401, none.status(), none.raw());
         assertEquals("UNAUTHENTICATED", none.code());
         assertEquals("UNAUTHENTICATED", signing.signup("not.a.token", body).code());
-        String forged = new AdmissionToken("t-x", "r", "c", Instant.now(), Instant.now().plusSeconds(600))
-                .sign("another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8));
+        String forged = AdmissionTokens.sign(new AdmissionToken("t-x", "r", "c", Instant.now(), Instant.now().plusSeconds(600)),
+                "another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8));
         assertEquals(401, signing.signup(forged, body).status());
         assertEquals("UNAUTHENTICATED", signing.signup(forged, body).code());
         assertEquals("UNAUTHENTICATED", signing.signup(api.token("user-1"), body).code(), "a user token is no admission");
-        String expired = new AdmissionToken("t-" + UUID.randomUUID(), "r", "c", Instant.now().minusSeconds(900),
-                Instant.now().minusSeconds(1)).sign(env.signingKey());
+        String expired = AdmissionTokens.sign(new AdmissionToken("t-" + UUID.randomUUID(), "r", "c", Instant.now().minusSeconds(900),
+                Instant.now().minusSeconds(1)), env.signingKey());
         Api.Reply exp = signing.signup(expired, body);
         assertEquals(401, exp.status(), exp.raw());
         assertEquals("ADMISSION_EXPIRED", exp.code());
@@ -254,7 +255,8 @@ class SignupTest {
         String admin = trading.admin();
         try {
             assertEquals(200, api.post("/admin/maintenance", admin,
-                    "{\"mode\":\"READ_ONLY\",\"notice\":\"back at 10\"}").status());
+                    "{\"mode\":\"READ_ONLY\",\"notice\":\"back at 10\","
+                            + "\"override\":{\"reason\":\"the open cohorts' surges freeze changes: go ahead\"}}").status());
             String token = signing.admission(rollout(), "c1");
             Api.Reply r = signing.signup(token, Signing.body("Jung Hoseok"));
             assertEquals(503, r.status(), r.raw());
@@ -262,7 +264,8 @@ class SignupTest {
             assertEquals("back at 10", r.json().path("error").path("details").path("notice").asText());
 
             assertEquals(200, api.post("/admin/maintenance", admin,
-                    "{\"mode\":\"TRADING_HALTED\",\"notice\":\"trading only\"}").status());
+                    "{\"mode\":\"TRADING_HALTED\",\"notice\":\"trading only\","
+                            + "\"override\":{\"reason\":\"the open cohorts' surges freeze changes: go ahead\"}}").status());
             String id = accepted(signing.signup(token, Signing.body("Jung Hoseok")));
             assertEquals("VERIFIED", signing.awaitFinished(id, WAIT).path("status").asText());
         } finally {

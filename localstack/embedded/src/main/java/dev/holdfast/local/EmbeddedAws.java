@@ -1,5 +1,6 @@
 package dev.holdfast.local;
 
+import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import org.apache.pekko.actor.ActorRef;
@@ -30,6 +31,18 @@ import java.util.concurrent.CompletableFuture;
  * and ElasticMQ in an H2 database under it, so queued messages survive a restart too.
  */
 final class EmbeddedAws implements AutoCloseable {
+    /**
+     * DynamoDB Local carries AWS SDK v1, whose Base64 warns through java.util.logging at first use that
+     * JAXB is missing and it falls back to its own codec — which is fine here and says nothing about
+     * Holdfast. Held (JUL keeps loggers weakly) at SEVERE, so the environment starts quietly.
+     */
+    private static final java.util.logging.Logger SDK_V1_BASE64 = quiet("com.amazonaws.util.Base64");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
     private final DynamoDBProxyServer dynamo;
     private final SQSRestServer sqs;
     private final URI dynamoEndpoint;
@@ -66,7 +79,12 @@ final class EmbeddedAws implements AutoCloseable {
             Files.createDirectories(dir);
             args = new String[]{"-dbPath", dir.toString(), "-sharedDb", "-disableTelemetry", "-port", Integer.toString(dynamoPort)};
         }
-        DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(args);
+        // what ServerRunner.createServerFromCommandLineArgs does, less its configuration banner on stdout
+        CommandLineInput input = new CommandLineInput(args);
+        if (!input.init()) {
+            throw new IllegalStateException("DynamoDB Local refused its arguments " + String.join(" ", args));
+        }
+        DynamoDBProxyServer dynamo = ServerRunner.createServer(input);
         dynamo.start();
 
         SQSRestServer sqs = sqsStarted.join();

@@ -158,12 +158,33 @@ public final class LocalApiGateway {
         APIGatewayV2HTTPEvent event = event(exchange, requestId, method, rawPath, body,
                 route == null ? Routes.DEFAULT_ROUTE_KEY : route.routeKey(),
                 match.map(Routes.Match::pathParameters).orElse(null), claims);
-        APIGatewayV2HTTPResponse r = host.invoke(route == null ? Routes.DEFAULT_FUNCTION : route.function(), event, requestId);
+        APIGatewayV2HTTPResponse r;
+        try {
+            r = host.invokeOrThrottle(route == null ? Routes.DEFAULT_FUNCTION : route.function(), event, requestId);
+        } catch (FunctionHost.Throttled t) {
+            return throttled(t);
+        }
         String responseBody = r.getBody() == null ? "" : r.getBody();
         if (r.getIsBase64Encoded()) {
             responseBody = new String(java.util.Base64.getDecoder().decode(responseBody), StandardCharsets.UTF_8);
         }
         return new Answer(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), responseBody);
+    }
+
+    /** How long a throttled caller is told to wait ({@code Retry-After}, whole seconds). */
+    static final int THROTTLED_RETRY_AFTER_SECONDS = 1;
+
+    /**
+     * A function at its concurrency limit: nothing ran, so nothing was committed. The contract's
+     * {@code 429 RATE_LIMITED} with {@code Retry-After} (and {@code details.retryAfterSeconds}), as the
+     * deployed API answers its route throttles and a throttled integration.
+     */
+    private static Answer throttled(FunctionHost.Throttled t) {
+        ObjectNode d = Json.object();
+        d.put("retryAfterSeconds", THROTTLED_RETRY_AFTER_SECONDS);
+        ApiError e = new ApiError(ErrorCode.RATE_LIMITED, "too many requests right now; nothing was done, retry after "
+                + THROTTLED_RETRY_AFTER_SECONDS + " s", d);
+        return new Answer(429, Map.of("Retry-After", Integer.toString(THROTTLED_RETRY_AFTER_SECONDS)), Json.write(e.body()));
     }
 
     /**

@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Holdfast without AWS, in one process: DynamoDB Local and ElasticMQ (or an external endpoint such
@@ -137,12 +135,15 @@ public final class LocalHoldfast implements AutoCloseable {
                 Variables.VERIFIER_URL, verifier.url(),
                 Variables.VERIFIER_TIMEOUT_MS, Long.toString(VERIFIER_TIMEOUT_MS),
                 Variables.SIGNING_SECRET, signingSecret));
+        if (options.freezeLead() != null) {
+            functionEnvironment.put(Variables.FREEZE_LEAD, options.freezeLead());
+        }
         if (faithful != null) {
             // the functions' own time windows stretch with the world (TimeDilation)
             functionEnvironment.put(Variables.TIME_DILATION, Double.toString(options.dilation()));
         }
         this.functionEnvironment = Map.copyOf(functionEnvironment);
-        host = new FunctionHost(deployment, functionEnvironment);
+        host = new FunctionHost(deployment, functionEnvironment, LocalBulkheads.local(options.concurrency()));
         websocket = new LocalWebSocketGateway(host, jwt, clock, "127.0.0.1",
                 options.port() == 0 ? 0 : options.port() + 1); // 8081 beside the default 8080
         host.provide(Functions.LIVE, withSender(Functions.LIVE, deployment, websocket,
@@ -263,6 +264,11 @@ public final class LocalHoldfast implements AutoCloseable {
         return deployment;
     }
 
+    /** Lambda's concurrency limits as the function host applies them here (and what they throttled). */
+    public LambdaConcurrency concurrency() {
+        return host.concurrency();
+    }
+
     /** The live-price WebSocket API of this environment ({@code websocketUrl}). */
     public LocalWebSocketGateway websocket() {
         return websocket;
@@ -374,43 +380,11 @@ public final class LocalHoldfast implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        LocalOptions options;
-        try {
-            options = LocalOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("error: " + e.getMessage());
-            }
-            System.err.print(LocalOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
+    /** {@code ./localstack/run}: see {@link RunCommand}. */
+    public static void main(String[] args) {
+        int code = Cli.execute(new RunCommand(), args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
         }
-        PrintStream out = System.out;
-        out.println("Holdfast local environment starting...");
-        LocalHoldfast env;
-        try {
-            env = start(options);
-        } catch (IOException e) {
-            System.err.println("error: could not start: " + e.getMessage()
-                    + (options.port() != 0 ? " (is port " + options.port() + " in use? try --port 0)" : ""));
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("Holdfast local environment stopping...");
-            env.close();
-            stopped.countDown();
-        }, "local-shutdown"));
-        out.println("Holdfast local environment ready in "
-                + (System.currentTimeMillis() - jvmStart) + " ms since JVM start");
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(env.endpoints()));
-        out.println("Get a token:  curl -s -XPOST " + env.apiBaseUrl()
-                + "/local/token -d '{\"sub\":\"ops-1\",\"groups\":[\"admin\"]}'");
-        out.println("Ops console:  " + env.apiBaseUrl() + "/ops/");
-        out.println("Press Ctrl-C to stop.");
-        stopped.await();
     }
 }

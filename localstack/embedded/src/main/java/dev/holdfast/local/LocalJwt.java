@@ -188,6 +188,6 @@ public final class LocalJwt {
 
     /** Only the canonical unpadded base64url spelling of each segment verifies (no malleable twins). */
     private static byte[] unb64(String s) {
-        return dev.holdfast.domain.waitingroom.SignedToken.decodeCanonical(s);
+        return dev.holdfast.api.token.SignedToken.decodeCanonical(s);
     }
 }

@@ -22,9 +22,14 @@ import java.nio.file.Path;
  *                      conflicts and partition limits applied (see README, "AWS-faithful mode")
  * @param dilation      F of the faithful mode: partition limits divided by it, transaction holds multiplied
  * @param holdMillis    H of the faithful mode: how long (AWS time) a transaction holds its items
+ * @param freezeLead    the change freeze's lead time before a surge, whole minutes, or {@code off};
+ *                      null: the functions' default (30 minutes)
+ * @param concurrency   how the function host limits concurrent invocations (Lambda's reserved
+ *                      concurrency per function, scaled to this machine)
  */
 public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
-                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis) {
+                           double timeScale, String bankUrl, boolean awsFaithful, double dilation, long holdMillis,
+                           String freezeLead, Concurrency concurrency) {
 
     public static final double DEFAULT_DILATION = 25;
     public static final long DEFAULT_HOLD_MILLIS = 10;
@@ -33,7 +38,7 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     public LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEndpoint, String region,
                         double timeScale, String bankUrl) {
         this(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, false, DEFAULT_DILATION,
-                DEFAULT_HOLD_MILLIS);
+                DEFAULT_HOLD_MILLIS, null, Concurrency.NONE);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -50,6 +55,46 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (!(timeScale > 0) || timeScale > 1) {
             throw new IllegalArgumentException("the time scale must be in (0, 1], got " + timeScale);
         }
+        if (concurrency == null) {
+            concurrency = Concurrency.NONE;
+        }
+    }
+
+    /**
+     * Lambda's concurrency limits here: every function's reserved concurrency and the account's limit
+     * (the one sizing, {@link dev.holdfast.local.LocalBulkheads}), multiplied by {@code scale} and
+     * rounded up (at least 1 each), so that limits sized for AWS bind on a laptop too (hundreds would
+     * never bind on two cores). {@code bulkheads = false} drops every reservation: all functions share
+     * one pool of the account's (scaled) size, as Lambda runs functions without reserved concurrency.
+     * {@code limited = false} ({@link #NONE}, the default) applies no limit at all: tests burst past
+     * AWS's figures on purpose (50 withdrawals of one account at once) to test business outcomes.
+     */
+    public record Concurrency(double scale, boolean bulkheads, boolean limited) {
+        /** No concurrency limit (the default). */
+        public static final Concurrency NONE = new Concurrency(1.0, true, false);
+        /** AWS's numbers as they are. */
+        public static final Concurrency AWS = new Concurrency(1.0, true);
+
+        public Concurrency {
+            if (!(scale > 0) || scale > 1) {
+                throw new IllegalArgumentException("--concurrency-scale must be in (0, 1], got " + scale);
+            }
+        }
+
+        /** Limits at {@code scale}, with or without bulkheads. */
+        public Concurrency(double scale, boolean bulkheads) {
+            this(scale, bulkheads, true);
+        }
+
+        /** {@code n} AWS slots here: {@code ceil(n × scale)}, at least 1. */
+        public int scaled(int n) {
+            return (int) Math.max(1, Math.ceil(n * scale - 1e-9));
+        }
+    }
+
+    public LocalOptions withConcurrency(Concurrency c) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
+                holdMillis, freezeLead, c);
     }
 
     /** For tests and drills: a free-standing environment on port 8080 in memory, at {@link #FAST_TIME}. */
@@ -58,27 +103,27 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
     }
 
     public LocalOptions withPort(int p) {
-        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(p, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withEndpointsFile(Path f) {
-        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, f, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withDataDir(Path d) {
-        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, d, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withAwsEndpoint(URI e) {
-        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, e, region, timeScale, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withTimeScale(double s) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, s, bankUrl, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     public LocalOptions withBankUrl(String u) {
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, u, awsFaithful, dilation, holdMillis, freezeLead, concurrency);
     }
 
     /** The AWS-faithful mode on (or off), with dilation F and hold H (AWS milliseconds). */
@@ -89,7 +134,13 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         if (h < 0) {
             throw new IllegalArgumentException("--hold-ms must be >= 0, got " + h);
         }
-        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h);
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, on, f, h, freezeLead, concurrency);
+    }
+
+    /** The change freeze's lead time ({@code minutes} or {@code off}; null: the default). */
+    public LocalOptions withFreezeLead(String minutesOrOff) {
+        return new LocalOptions(port, endpointsFile, dataDir, awsEndpoint, region, timeScale, bankUrl, awsFaithful, dilation,
+                holdMillis, minutesOrOff, concurrency);
     }
 
     /** A queue's visibility timeout here: {@code seconds × timeScale}, rounded up, at least 1 s. */
@@ -97,80 +148,17 @@ public record LocalOptions(int port, Path endpointsFile, Path dataDir, URI awsEn
         return (int) Math.max(1, Math.ceil(seconds * timeScale - 1e-9));
     }
 
-    public static final String USAGE = """
-            usage: localstack/run [--port N] [--endpoints-file PATH] [--data-dir DIR] [--aws-endpoint URL] [--time-scale F] [--bank-url URL]
-                                  [--aws-faithful [--dilation F] [--hold-ms H]]
-              --port N              serve the API on 127.0.0.1:N (default 8080; 0 = any free port)
-              --endpoints-file PATH write the endpoints as JSON to PATH
-              --data-dir DIR        keep DynamoDB data and the signing key under DIR (default: in memory)
-              --aws-endpoint URL    use this AWS-compatible endpoint (e.g. LocalStack, http://localhost:4566)
-                                    instead of starting DynamoDB Local and ElasticMQ
-              --time-scale F        scale every queue's visibility timeout by F, 0 < F <= 1 (default 1: AWS's timing)
-              --bank-url URL        pay withdrawals through this bank instead of the built-in stand-in
-              --aws-faithful        DynamoDB with AWS's transaction conflicts and partition limits
-                                    (README, "AWS-faithful mode")
-              --dilation F          faithful mode: limits divided by F, holds multiplied by F (default 25)
-              --hold-ms H           faithful mode: a transaction holds its items H ms, AWS time (default 10)
-            """;
-
-    /** Parses command-line arguments; throws {@link IllegalArgumentException} with a message for bad ones. */
+    /**
+     * Parses {@code ./localstack/run}'s arguments ({@link RunCommand}); throws {@link IllegalArgumentException}
+     * with the problem for a bad one.
+     */
     public static LocalOptions parse(String[] args) {
-        LocalOptions o = defaults().withTimeScale(AWS_TIME);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                throw new IllegalArgumentException("");
-            }
-            if (a.equals("--aws-faithful")) {
-                o = o.withAwsFaithful(true, o.dilation(), o.holdMillis());
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--port" -> {
-                    int p;
-                    try {
-                        p = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--port must be a number, got " + v);
-                    }
-                    if (p < 0 || p > 65535) {
-                        throw new IllegalArgumentException("--port must be 0..65535, got " + v);
-                    }
-                    o = o.withPort(p);
-                }
-                case "--endpoints-file" -> o = o.withEndpointsFile(Path.of(v));
-                case "--data-dir" -> o = o.withDataDir(Path.of(v));
-                case "--aws-endpoint" -> o = o.withAwsEndpoint(URI.create(v));
-                case "--bank-url" -> o = o.withBankUrl(v);
-                case "--dilation" -> o = o.withAwsFaithful(o.awsFaithful(), number(a, v), o.holdMillis());
-                case "--hold-ms" -> o = o.withAwsFaithful(o.awsFaithful(), o.dilation(), (long) number(a, v));
-                case "--time-scale" -> {
-                    double f;
-                    try {
-                        f = Double.parseDouble(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--time-scale must be a number, got " + v);
-                    }
-                    if (!(f > 0) || f > 1) {
-                        throw new IllegalArgumentException("--time-scale must be in (0, 1], got " + v);
-                    }
-                    o = o.withTimeScale(f);
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return o;
-    }
-
-    private static double number(String flag, String v) {
+        RunCommand c = new RunCommand();
+        Cli.parse(c, args);
         try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, got " + v);
+            return c.options();
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }

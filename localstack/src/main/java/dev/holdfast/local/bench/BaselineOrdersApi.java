@@ -48,6 +48,7 @@ import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.orders.OrderJson;
 import dev.holdfast.functions.orders.OrdersApi;
 import dev.holdfast.resources.Functions;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -77,7 +78,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * counters before it: 8 round trips.
  */
 public final class BaselineOrdersApi extends HttpFunction {
-    private static final int ATTEMPTS = 12;
+    private static final Retry RETRY = Retry.attempts(12);
     private static final java.util.regex.Pattern DEVICE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:+/=-]{1,128}");
     private static final Set<LimitScope> SCOPES = EnumSet.allOf(LimitScope.class);
 
@@ -194,7 +195,7 @@ public final class BaselineOrdersApi extends HttpFunction {
     private HttpResponse execute(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg,
                                  OrderOrigin origin) {
         Set<LimitScope> split = EnumSet.noneOf(LimitScope.class);
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Instant now = clock.instant();
             Plan plan;
             try {
@@ -220,7 +221,7 @@ public final class BaselineOrdersApi extends HttpFunction {
                     }
                 }
                 // market, account or a racing transaction: decide again on what is there now
-                Contention.pause(attempt);
+                turns.backOff();
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the order could not be committed under contention; "

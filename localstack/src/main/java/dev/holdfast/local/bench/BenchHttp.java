@@ -4,18 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.local.LocalHoldfast;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.holdfast.local.drill.ContractClient;
+import dev.holdfast.local.drill.Exchange;
 
-/** The benchmarks' setup calls to the local API (what they measure is in-process or through SQS). */
+/**
+ * The benchmarks' setup calls to the local API (what they measure is in-process or through SQS), through
+ * the Java client generated from docs/openapi.yaml ({@link ContractClient}).
+ */
 final class BenchHttp {
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final LocalHoldfast env;
+    private final ContractClient http;
 
     BenchHttp(LocalHoldfast env) {
-        this.env = env;
+        this.http = new ContractClient(env.apiBaseUrl());
     }
 
     /** An admin token from the local environment. */
@@ -24,25 +24,16 @@ final class BenchHttp {
     }
 
     JsonNode send(String method, String path, String token, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(env.apiBaseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        HttpRequest req = b.build();
-        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        Exchange r = http.send(method, path, token, body, headers);
         // a busy platform (503, e.g. a throttled partition in the AWS-faithful mode) commits nothing: set-up retries
-        for (int attempt = 0; r.statusCode() == 503 && !r.body().contains("TRADING_HALTED") && attempt < 20; attempt++) {
+        for (int attempt = 0; r.status() == 503 && !r.responseBody().contains("TRADING_HALTED") && attempt < 20; attempt++) {
             Thread.sleep(500L + 250L * attempt);
-            r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            r = http.send(method, path, token, body, headers);
         }
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + ": " + r.body());
+        if (r.status() >= 300) {
+            throw new IllegalStateException(method + " " + path + ": " + r.responseBody());
         }
-        return Json.parse(r.body());
+        return Json.parse(r.responseBody());
     }
 
     /** A new event and a two-way market on it, fed by provider "acme" as {@code providerMarketId}. */

@@ -181,8 +181,9 @@ public final class BenchRecord {
                 px = x;
                 py = y;
             }
-            double p50 = ms[ms.length / 2];
-            double p99 = ms[Math.min(ms.length - 1, (int) Math.round(ms.length * 0.99))];
+            Latencies l = Latencies.ofMillis(java.util.Arrays.stream(ms).boxed().toList());
+            double p50 = l.p50();
+            double p99 = l.p99();
             g.fillRect(left + 20, top + 10 + i * 20, 14, 10);
             g.setColor(Color.DARK_GRAY);
             g.drawString(String.format(Locale.ROOT, "%s: n=%d, p50 %.1f ms, p99 %.1f ms", e.getKey(), ms.length, p50, p99),

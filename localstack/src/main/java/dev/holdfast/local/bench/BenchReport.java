@@ -1,5 +1,7 @@
 package dev.holdfast.local.bench;
 
+import dev.holdfast.local.faithful.FaithfulDynamo;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,32 +11,24 @@ import java.util.Map;
  * one report — {@code report.json}, {@code report.md} (figures side by side with their baselines)
  * and {@code order-latency.png} — in {@code localstack/target/bench/} (or the folder given).
  *
- * <p>Usage: {@code localstack/bench all [OUT_DIR]}. Benches that come with other parts of the
- * platform (waiting-room enters) join the run when their classes exist.
+ * <p>Usage: {@code localstack/bench all [OUT_DIR]}.
  */
 public final class BenchReport {
     private BenchReport() {}
 
-    public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "localstack/target/bench");
+    /** Every bench, then the report in {@code out}. */
+    public static void run(Path out) throws Exception {
         long t0 = System.nanoTime();
-        step("startup", () -> StartupBench.main(new String[]{"3"}));
-        step("feed", () -> FeedBench.main(new String[]{"20", "50"}));
-        step("orders", () -> OrderBench.main(new String[]{"1000", "8"}));
-        step("hot-market", () -> HotMarketBench.main(new String[]{"240", "15", "48"}));
-        step("settlement", () -> SettleBench.main(new String[]{"2000"}));
-        step("reconcile", () -> ReconcileBench.main(new String[]{"200", "2000"}));
+        step("startup", () -> StartupBench.run(3));
+        step("feed", () -> FeedBench.run(20, 50));
+        step("orders", () -> OrderBench.run(1000, 8));
+        step("hot-market", () -> HotMarketBench.run(240, 15, 48, FaithfulDynamo.Settings.DEFAULT_DILATION, FaithfulDynamo.Settings.DEFAULT_HOLD_MILLIS));
+        step("settlement", () -> SettleBench.run(2000));
+        step("reconcile", () -> ReconcileBench.run(200, 2000));
         // a fresh JVM per function and run (3 plain, 1 primed), then JIT/CDS settings on orders: ~3 minutes
-        step("coldstart", () -> ColdStartBench.run(new String[]{"3", "1"}));
-        step("coldstart-flags", () -> ColdStartBench.run(new String[]{"--flags", "3"}));
-        for (String optional : new String[]{"dev.holdfast.local.bench.EnterBench"}) {
-            try {
-                Class<?> c = Class.forName(optional);
-                step(c.getSimpleName(), () -> c.getMethod("main", String[].class).invoke(null, (Object) new String[0]));
-            } catch (ClassNotFoundException absent) {
-                System.out.println("[bench] " + optional + " is not part of this build; skipped");
-            }
-        }
+        step("coldstart", () -> ColdStartBench.run(false, 3, 1));
+        step("coldstart-flags", () -> ColdStartBench.run(true, 3, 0));
+        step("enter", () -> EnterBench.run(5000, 16));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + Runtime.getRuntime().maxMemory() / (1 << 20)
                 + " MiB max heap");
@@ -47,7 +41,6 @@ public final class BenchReport {
         System.out.println(md);
         System.out.println("[bench] wrote " + out.resolve("report.json") + ", " + out.resolve("report.md") + ", "
                 + out.resolve("order-latency.png"));
-        System.exit(0); // DynamoDB Local leaves a non-daemon job thread behind after close
     }
 
     @FunctionalInterface

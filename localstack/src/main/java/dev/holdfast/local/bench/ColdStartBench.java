@@ -74,22 +74,11 @@ public final class ColdStartBench {
     /** The event a function gets, as runner arguments. */
     record Target(String id, String handlerClass, Path jar, Map<String, String> env, List<String> event) {}
 
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args);
-        } catch (Exception e) {
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // DynamoDB Local leaves a non-daemon job thread behind after close
-    }
-
-    /** The bench, for {@link BenchReport}: {@code [RUNS] [PRIMED_RUNS]} or {@code --flags [RUNS]}. */
-    public static void run(String[] args) throws Exception {
-        boolean flags = args.length > 0 && args[0].equals("--flags");
-        String[] rest = flags ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
-        int runs = rest.length > 0 ? Integer.parseInt(rest[0]) : 5;
-        int primedRuns = rest.length > 1 ? Integer.parseInt(rest[1]) : runs;
+    /**
+     * The bench: {@code runs} plain launches per function (+{@code primedRuns} primed), or with {@code flags}
+     * the JIT/CDS settings compared on the orders function and the minimal handler over {@code runs} runs.
+     */
+    public static void run(boolean flags, int runs, int primedRuns) throws Exception {
         for (Path jar : List.of(FUNCTIONS_JAR, MINIMAL_JAR)) {
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: build with ./mvnw -B -pl localstack,localstack/baseline -am package");
@@ -383,6 +372,10 @@ public final class ColdStartBench {
         e.put(HttpBankTransfers.URL_VARIABLE, env.bank().url());
         e.put("VERIFIER_URL", env.endpoints().path("verifierUrl").asText());
         e.put("SIGNING_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:never-fetched-while-priming");
+        // the live functions' settings: nothing is sent at $connect, and a malformed token is denied without a key fetch
+        e.put("LIVE_CALLBACK_URL", "http://127.0.0.1:9/never-called");
+        e.put("USER_POOL_ISSUER", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_coldstart");
+        e.put("USER_POOL_CLIENT_ID", "coldstart-client");
         return e;
     }
 
@@ -423,6 +416,9 @@ public final class ColdStartBench {
             case "signup" -> List.of("http", "route=GET /signup/{signupId}", "path=/signup/s-coldstart-absent",
                     "p.signupId=s-coldstart-absent");
             case "signup-worker" -> List.of("sqs", "group=coldstart", "body={\"signupId\":\"s-coldstart-absent\"}");
+            case "live" -> List.of("websocket", "route=$connect", "connection=coldstart-" + SEQUENCE.incrementAndGet(), user);
+            case "live-publisher" -> List.of("stream", "i.pk=MARKET#" + fx.marketId, "i.sk=PRICE");
+            case "live-authorizer" -> List.of("authorizer", "token=not-a-token");
             default -> throw new IllegalStateException("no representative event for function " + f.id()
                     + ": add one to ColdStartBench.target");
         };

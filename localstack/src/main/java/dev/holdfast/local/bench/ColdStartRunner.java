@@ -30,7 +30,8 @@ import java.util.Map;
  * <p>Arguments: {@code LAUNCH_NANOS HANDLER_CLASS PRIME(true|false) KIND [key=value…]} with KIND one
  * of {@code http} (keys {@code route}, {@code path}, {@code body}, {@code sub}, {@code groups},
  * {@code p.NAME} path parameters, {@code h.NAME} headers), {@code sqs} ({@code body}, {@code group}),
- * {@code schedule}, {@code stream} ({@code i.NAME} string attributes of the new image), {@code none} (no event:
+ * {@code schedule}, {@code stream} ({@code i.NAME} string attributes of the new image), {@code websocket}
+ * ({@code route}, {@code connection}, {@code body}, {@code sub}), {@code authorizer} ({@code token}), {@code none} (no event:
  * HANDLER_CLASS may then list several classes, comma-separated, e.g. to prime them all).
  */
 public final class ColdStartRunner {
@@ -144,6 +145,26 @@ public final class ColdStartRunner {
                         .withApproximateCreationDateTime(new Date()));
                 DynamodbEvent e = new DynamodbEvent();
                 e.setRecords(List.of(r));
+                return e;
+            }
+            case "websocket": {
+                var ctx = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent.RequestContext();
+                ctx.setRouteKey(kv.get("route"));
+                ctx.setConnectionId(kv.getOrDefault("connection", "coldstart-connection"));
+                ctx.setRequestId("coldstart-" + System.nanoTime());
+                if (kv.containsKey("sub")) {
+                    ctx.setAuthorizer(Map.of("sub", kv.get("sub")));
+                }
+                var e = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent();
+                e.setRequestContext(ctx);
+                e.setBody(kv.get("body"));
+                return e;
+            }
+            case "authorizer": {
+                var e = new com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent();
+                e.setType("REQUEST");
+                e.setMethodArn("arn:aws:execute-api:us-east-1:000000000000:coldstart/live/$connect");
+                e.setQueryStringParameters(Map.of("token", kv.getOrDefault("token", "not-a-token")));
                 return e;
             }
             default:

@@ -39,9 +39,8 @@ public final class EnterBench {
 
     static final double PARTITION_WCU_PER_SECOND = 1000;
 
-    public static void main(String[] args) throws Exception {
-        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int devices, int threads) throws Exception {
         System.out.println("starting the embedded environment...");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
             BenchHttp http = new BenchHttp(env);
@@ -62,11 +61,10 @@ public final class EnterBench {
             if (failures.get() > 0) {
                 throw new IllegalStateException(failures.get() + " enters failed");
             }
-            List<Long> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
+            Latencies measured = Latencies.ofNanos(latencies);
             double perSecond = devices / seconds;
-            double p50 = sorted.get(sorted.size() / 2) / 1e6;
-            double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
+            double p50 = measured.p50();
+            double p99 = measured.p99();
             System.out.printf("%d enters in %.1f s = %.0f enters/s; p50 %.1f ms, p99 %.1f ms%n", devices, seconds, perSecond, p50, p99);
 
             CapacityMeter meter = new CapacityMeter();

@@ -23,9 +23,8 @@ import java.util.UUID;
 public final class FeedBench {
     private FeedBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int marketCount = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int perMarket = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int marketCount, int perMarket) throws Exception {
         System.out.println("starting the embedded environment...");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
             BenchHttp http = new BenchHttp(env);

@@ -60,23 +60,6 @@ public final class HotMarketBench {
 
     private static final String BENCH = "hot-market";
 
-    public static void main(String[] args) throws Exception {
-        List<String> positional = new ArrayList<>();
-        double dilation = FaithfulDynamo.Settings.DEFAULT_DILATION;
-        long hold = FaithfulDynamo.Settings.DEFAULT_HOLD_MILLIS;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--dilation" -> dilation = Double.parseDouble(args[++i]);
-                case "--hold-ms" -> hold = Long.parseLong(args[++i]);
-                default -> positional.add(args[i]);
-            }
-        }
-        int users = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 240;
-        int seconds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 20;
-        int threads = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 48;
-        run(users, seconds, threads, dilation, hold);
-    }
-
     /** One phase's figures. */
     record Phase(String path, String load, int accepted, Map<String, Integer> answers, double seconds, double p50, double p99,
                  FaithfulMeter.Snapshot meter, long calls) {
@@ -301,19 +284,16 @@ public final class HotMarketBench {
         double took = (System.nanoTime() - t0) / 1e9;
         FaithfulMeter.Snapshot snap = faithful.meter().snapshot();
         Map<String, Integer> byAnswer = new TreeMap<>();
-        List<Long> lat = new ArrayList<>();
+        Latencies lat = new Latencies();
         int accepted = 0;
         for (Answer a : answers) {
             byAnswer.merge(a.status() + (a.code().isEmpty() ? "" : " " + a.code()), 1, Integer::sum);
-            lat.add(a.latencyNanos());
+            lat.recordNanos(a.latencyNanos());
             if (a.status() == 201) {
                 accepted++;
             }
         }
-        Collections.sort(lat);
-        double p50 = lat.isEmpty() ? 0 : lat.get(lat.size() / 2) / 1e6;
-        double p99 = lat.isEmpty() ? 0 : lat.get((int) Math.min(lat.size() - 1, Math.round(lat.size() * 0.99))) / 1e6;
-        Phase p = new Phase(path, load, accepted, byAnswer, took, p50, p99, snap, calls.calls());
+        Phase p = new Phase(path, load, accepted, byAnswer, took, lat.p50(), lat.p99(), snap, calls.calls());
         System.out.printf("  %d accepted in %.1f s (%.1f/s here), answers %s%n", accepted, took, p.perSecondLocal(), byAnswer);
         return path.equals("warm-up") ? null : p;
     }

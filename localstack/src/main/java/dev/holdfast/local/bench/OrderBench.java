@@ -33,9 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OrderBench {
     private OrderBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int orders = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int orders, int threads) throws Exception {
         System.out.println("starting the embedded environment...");
         // Without the post-trade risk processor: it feeds each order's liability back into the market's
         // exposure signal, so the steady feed would re-price the market and the bench's fixed
@@ -184,9 +183,9 @@ public final class OrderBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
+        Latencies measured = Latencies.ofNanos(sorted);
         int a = Math.max(1, accepted.get());
-        return new Result(name, accepted.get(), accepted.get() / seconds, sorted.get(sorted.size() / 2) / 1e6,
-                sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.99))) / 1e6,
+        return new Result(name, accepted.get(), accepted.get() / seconds, measured.p50(), measured.p99(),
                 (double) meter.calls() / a, meter.writeUnits() / a, meter.readUnits() / a, sorted);
     }
 

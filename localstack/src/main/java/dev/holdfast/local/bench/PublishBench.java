@@ -91,11 +91,8 @@ public final class PublishBench {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int clients, int perClient, int rate, int seconds) throws Exception {
         System.out.println("starting the embedded environment...");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
             BenchHttp http = new BenchHttp(env);
@@ -222,8 +219,8 @@ public final class PublishBench {
                     }
                 }
             }
-            long[] ms = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            long[] pub = publishing.stream().mapToLong(Long::longValue).sorted().toArray();
+            Latencies ms = Latencies.ofMillis(latencies);
+            Latencies pub = Latencies.ofMillis(publishing);
             long changes = stats.changes.get() - changes0;
             long queries = stats.subscriberQueries.get() - queries0;
             long sends = stats.sends.get() - sends0;
@@ -237,10 +234,10 @@ public final class PublishBench {
             System.out.printf("| feed updates sent (rate) | %d (%d/s for %d s) |%n", sent, rate, seconds);
             System.out.printf("| changes published | %d |%n", changes);
             System.out.printf("| messages received by clients | %d |%n", received);
-            System.out.printf("| feed message → client receipt p50 | %d ms |%n", pct(ms, 50));
-            System.out.printf("| feed message → client receipt p99 | %d ms |%n", pct(ms, 99));
-            System.out.printf("| feed message → client receipt max | %d ms |%n", ms.length == 0 ? 0 : ms[ms.length - 1]);
-            System.out.printf("| of which ingested (receivedAt) → client receipt p50 / p99 | %d / %d ms |%n", pct(pub, 50), pct(pub, 99));
+            System.out.printf("| feed message → client receipt p50 | %.0f ms |%n", ms.p50());
+            System.out.printf("| feed message → client receipt p99 | %.0f ms |%n", ms.p99());
+            System.out.printf("| feed message → client receipt max | %.0f ms |%n", ms.max());
+            System.out.printf("| of which ingested (receivedAt) → client receipt p50 / p99 | %.0f / %.0f ms |%n", pub.p50(), pub.p99());
             System.out.printf("| changes lost | %d |%n", lost);
             System.out.printf("| changes out of order | %d |%n", outOfOrder);
             System.out.printf("| duplicates (dropped by sequence) | %d |%n", duplicates);
@@ -249,8 +246,8 @@ public final class PublishBench {
             System.out.printf("| DynamoDB writes per change (sequence claim + held message) | %.2f |%n", changes == 0 ? 0 : (double) writes / changes);
             System.out.printf("| sends per change | %.1f |%n", changes == 0 ? 0 : (double) sends / changes);
             System.out.printf("| sends per second | %.0f |%n", sends / elapsed);
-            BenchRecord.figure("publish", "feed → client p50", pct(ms, 50), "ms");
-            BenchRecord.figure("publish", "feed → client p99", pct(ms, 99), "ms");
+            BenchRecord.figure("publish", "feed → client p50", ms.p50(), "ms");
+            BenchRecord.figure("publish", "feed → client p99", ms.p99(), "ms");
             BenchRecord.figure("publish", "changes lost", lost, "changes");
             BenchRecord.figure("publish", "changes out of order", outOfOrder, "changes");
             BenchRecord.figure("publish", "subscriber queries per change", changes == 0 ? 0 : (double) queries / changes, "queries");
@@ -263,13 +260,6 @@ public final class PublishBench {
                 System.exit(1);
             }
         }
-    }
-
-    static long pct(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
     /** A feed message whose odds move every time (each one a new priceVersion), stamped now. */

@@ -30,9 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ReconcileBench {
     private ReconcileBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-        int orders = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int accounts, int orders) throws Exception {
         Path endpoints = Files.createTempFile("holdfast-reconcile-bench", ".json");
         System.out.println("starting the embedded environment...");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0).withEndpointsFile(endpoints))) {

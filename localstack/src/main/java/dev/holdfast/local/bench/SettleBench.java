@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SettleBench {
     private SettleBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int orders = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int orders) throws Exception {
         System.out.println("starting the embedded environment (no settlement consumer: the bench drives the function)...");
         Triggers.TriggerSet t = Triggers.DEFINED;
         Triggers.TriggerSet noSettler = new Triggers.TriggerSet(

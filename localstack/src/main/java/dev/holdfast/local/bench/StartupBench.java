@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class StartupBench {
     private StartupBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    /** The bench (from {@link BenchCommand}). */
+    public static void run(int runs) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         List<Long> millis = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {

@@ -1,8 +1,17 @@
 package dev.holdfast.local.capacity;
 
+import dev.holdfast.domain.capacity.AwsLimits;
+import dev.holdfast.domain.capacity.RequestCosts;
+import dev.holdfast.local.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 import static dev.holdfast.local.capacity.CapacityModel.fmt;
 
@@ -11,97 +20,120 @@ import static dev.holdfast.local.capacity.CapacityModel.fmt;
  * what a staged rollout does to it (see {@code docs/capacity.md}).
  */
 public final class CapacityCommand {
-    static final String USAGE = """
-            usage: ./localstack/capacity [--members 900000] [--cohorts 10] [--cohort-gap-minutes 15]
-                     [--arrival-seconds 300] [--verifications-per-second 100] [--signup-share 1.0]
-                     [--poll-seconds N (default: the design's ETA/10, 1-30 s)] [--signup-poll-seconds 3]
-                     [--api-ms 20] [--worker-ms 1000] [--table-wcu 4000] [--table-rcu 12000]
-                     [--api-gateway-rps 10000] [--lambda-concurrency 1000] [--stripe-partitions 8]
-                     [--sqs-high-throughput]""";
-
     private CapacityCommand() {}
+
+    /** The options, each defaulting to the city's surge, AWS's published limits and the design's costs. */
+    @Command(name = "localstack/capacity", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
+            showDefaultValues = true,
+            description = "What the deployed signup-surge design sustains and what a staged rollout does to it "
+                    + "(docs/capacity.md explains the figures).")
+    static final class Arguments implements Callable<Integer> {
+        private static final Scenario D = Scenario.cityDefaults();
+        private static final AwsLimits L = AwsLimits.published();
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--members", paramLabel = "N", description = "members invited in all")
+        long members = D.members();
+        @Option(names = "--cohorts", paramLabel = "N", description = "cohorts the rollout opens")
+        int cohorts = D.cohorts();
+        @Option(names = "--cohort-gap-minutes", paramLabel = "MIN", description = "minutes between two cohorts' openings")
+        double cohortGapMinutes = D.cohortGapSeconds() / 60.0;
+        @Option(names = "--arrival-seconds", paramLabel = "S", description = "seconds over which a cohort arrives")
+        long arrivalSeconds = D.arrivalSeconds();
+        @Option(names = "--verifications-per-second", paramLabel = "R", description = "the identity verifier's rate")
+        double verificationsPerSecond = D.verificationsPerSecond();
+        @Option(names = "--signup-share", paramLabel = "F", description = "share of those admitted who sign up")
+        double signupShare = D.signupShare();
+        @Option(names = "--poll-seconds", paramLabel = "S", description = "a fixed ticket poll interval "
+                + "(default: the design's ETA/10, 1-30 s)")
+        Double pollSeconds;
+        @Option(names = "--signup-poll-seconds", paramLabel = "S", description = "signup status poll interval")
+        double signupPollSeconds = D.signupPollSeconds();
+        @Option(names = "--api-ms", paramLabel = "MS", description = "API function time per request")
+        double apiMillis = D.apiMillis();
+        @Option(names = "--worker-ms", paramLabel = "MS", description = "signup worker time per signup")
+        double workerMillis = D.workerMillis();
+        @Option(names = "--table-wcu", paramLabel = "WCU", description = "table write units per second")
+        double tableWcu = L.tableWcu();
+        @Option(names = "--table-rcu", paramLabel = "RCU", description = "table read units per second")
+        double tableRcu = L.tableRcu();
+        @Option(names = "--api-gateway-rps", paramLabel = "R", description = "API Gateway requests per second")
+        double apiGatewayRps = L.apiGatewayRps();
+        @Option(names = "--lambda-concurrency", paramLabel = "N", description = "Lambda concurrent executions")
+        double lambdaConcurrency = L.lambdaConcurrency();
+        @Option(names = "--stripe-partitions", paramLabel = "N", description = "partitions the position stripes spread over")
+        int stripePartitions = RequestCosts.design().stripePartitions();
+        @Option(names = "--sqs-high-throughput", description = "SQS FIFO high-throughput mode")
+        boolean sqsHighThroughput = D.sqsHighThroughput();
+
+        /** The scenario, limits and costs these options describe; a value the model refuses is a bad argument. */
+        Parsed parsed() {
+            if (!(tableWcu > 0) || !(tableRcu > 0) || !(apiGatewayRps > 0) || !(lambdaConcurrency > 0)) {
+                throw Cli.bad(spec, "table units, API Gateway rate and Lambda concurrency must be positive");
+            }
+            try {
+                Polling polling = pollSeconds == null ? D.polling() : Polling.every(pollSeconds);
+                Scenario s = new Scenario(members, cohorts, Math.round(cohortGapMinutes * 60), arrivalSeconds, verificationsPerSecond,
+                        signupShare, polling, signupPollSeconds, apiMillis, workerMillis, sqsHighThroughput);
+                return new Parsed(s, L.withTable(tableWcu, tableRcu).withApiGatewayRps(apiGatewayRps)
+                        .withLambdaConcurrency(lambdaConcurrency), RequestCosts.design().withStripePartitions(stripePartitions));
+            } catch (IllegalArgumentException e) {
+                throw Cli.bad(spec, e.getMessage());
+            }
+        }
+
+        @Override
+        public Integer call() {
+            Parsed p = parsed();
+            report(new CapacityModel(p.limits, p.costs), p.scenario, System.out);
+            return 0;
+        }
+    }
 
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
-        try {
-            Parsed p = parse(args);
-            if (p == null) {
-                System.out.println(USAGE);
-                return;
-            }
-            report(new CapacityModel(p.limits, p.costs), p.scenario, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+        if (args.length > 0 && args[0].equals("plan")) {
+            System.exit(plan(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** {@code capacity plan …}: the pre-scaling plan for one surge ({@link PlanCommand}); the exit code. */
+    static int plan(String[] args, PrintStream out, PrintStream err) {
+        try {
+            dev.holdfast.domain.capacity.PlannedSurge surge = PlanCommand.parse(args);
+            if (surge == null) {
+                out.println(PlanCommand.USAGE);
+                return 0;
+            }
+            PlanCommand.report(surge, out);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return Cli.USAGE_ERROR;
+        }
+    }
+
+    /** Parses {@code args} and prints the report; the exit code. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        return Cli.execute(new Arguments(), args, out, err);
     }
 
     record Parsed(Scenario scenario, AwsLimits limits, RequestCosts costs) {}
 
-    /** The options over the defaults (the city's surge, AWS's published limits, the design's costs); null for --help. */
+    /** The options over the defaults; null for --help; an IllegalArgumentException for a bad one. */
     static Parsed parse(String[] args) {
-        Scenario d = Scenario.cityDefaults();
-        long members = d.members();
-        int cohorts = d.cohorts();
-        long gap = d.cohortGapSeconds();
-        long arrival = d.arrivalSeconds();
-        double v = d.verificationsPerSecond();
-        double share = d.signupShare();
-        Polling polling = d.polling();
-        double signupPoll = d.signupPollSeconds();
-        double apiMs = d.apiMillis();
-        double workerMs = d.workerMillis();
-        boolean ht = d.sqsHighThroughput();
-        AwsLimits limits = AwsLimits.published();
-        double wcu = limits.tableWcu();
-        double rcu = limits.tableRcu();
-        double apiRps = limits.apiGatewayRps();
-        double lambda = limits.lambdaConcurrency();
-        RequestCosts costs = RequestCosts.design();
-        int stripePartitions = costs.stripePartitions();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (a.equals("--sqs-high-throughput")) {
-                ht = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-            String value = args[++i];
-            try {
-                switch (a) {
-                    case "--members" -> members = Long.parseLong(value);
-                    case "--cohorts" -> cohorts = Integer.parseInt(value);
-                    case "--cohort-gap-minutes" -> gap = Math.round(Double.parseDouble(value) * 60);
-                    case "--arrival-seconds" -> arrival = Long.parseLong(value);
-                    case "--verifications-per-second" -> v = Double.parseDouble(value);
-                    case "--signup-share" -> share = Double.parseDouble(value);
-                    case "--poll-seconds" -> polling = Polling.every(Double.parseDouble(value));
-                    case "--signup-poll-seconds" -> signupPoll = Double.parseDouble(value);
-                    case "--api-ms" -> apiMs = Double.parseDouble(value);
-                    case "--worker-ms" -> workerMs = Double.parseDouble(value);
-                    case "--table-wcu" -> wcu = Double.parseDouble(value);
-                    case "--table-rcu" -> rcu = Double.parseDouble(value);
-                    case "--api-gateway-rps" -> apiRps = Double.parseDouble(value);
-                    case "--lambda-concurrency" -> lambda = Double.parseDouble(value);
-                    case "--stripe-partitions" -> stripePartitions = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number for " + a + ": " + value);
-            }
+        Arguments a = Cli.parse(new Arguments(), args);
+        if (a.spec.commandLine().isUsageHelpRequested()) {
+            return null;
         }
-        if (!(wcu > 0) || !(rcu > 0) || !(apiRps > 0) || !(lambda > 0)) {
-            throw new IllegalArgumentException("table units, API Gateway rate and Lambda concurrency must be positive");
+        try {
+            return a.parsed();
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Scenario s = new Scenario(members, cohorts, gap, arrival, v, share, polling, signupPoll, apiMs, workerMs, ht);
-        return new Parsed(s, limits.withTable(wcu, rcu).withApiGatewayRps(apiRps).withLambdaConcurrency(lambda),
-                costs.withStripePartitions(stripePartitions));
     }
 
     static void report(CapacityModel model, Scenario s, PrintStream out) {

@@ -1,5 +1,7 @@
 package dev.holdfast.local.capacity;
 
+import dev.holdfast.domain.capacity.AwsLimits;
+import dev.holdfast.domain.capacity.RequestCosts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -8,11 +8,7 @@ import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.resources.Queues;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,14 +19,15 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A drill's view of Holdfast: real HTTP against the local API (as a client would see it), and
+ * A drill's view of Holdfast: real HTTP against the local API through the Java client generated from
+ * docs/openapi.yaml (as an app team's client would see it), and
  * the feed adapter's messages on the real feed queue. Setup calls fail loudly; traffic calls
  * return every answer as it came.
  */
 public final class DrillClient {
     private final LocalHoldfast env;
-    private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static volatile Consumer<Exchange> observer = x -> { };
+    private final ContractClient http;
     private final String admin;
 
     public DrillClient(LocalHoldfast env) {
@@ -45,7 +42,7 @@ public final class DrillClient {
     /** A client of {@code env} that sends its calls to {@code baseUrl} (e.g. a degraded gateway). */
     public DrillClient(LocalHoldfast env, String baseUrl) {
         this.env = env;
-        this.baseUrl = baseUrl;
+        this.http = new ContractClient(baseUrl);
         this.admin = token("drill-ops", "admin");
     }
 
@@ -77,40 +74,29 @@ public final class DrillClient {
         return admin;
     }
 
+    /**
+     * Sends one call through the Java client generated from docs/openapi.yaml ({@link ContractClient}): the
+     * document's operation for the method and path; a call it cannot make as given (a deliberately bad one)
+     * goes over the wire as given.
+     */
     public Reply send(String method, String path, String token, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(60));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
+        Exchange x = http.send(method, path, token, body, headers);
+        observer.accept(x);
+        if (x.status() == 200 && "POST".equals(x.method()) && x.uri().getPath().endsWith("/admin/maintenance")) {
+            ModeBound.await(); // the contract lets a mode change bind within a bound: wait it out
         }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        long t0 = System.nanoTime();
+        JsonNode json;
         try {
-            HttpRequest req = b.build();
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && "POST".equals(req.method()) && req.uri().getPath().endsWith("/admin/maintenance")) {
-                ModeBound.await(); // the contract lets a mode change bind within a bound: wait it out
-            }
-            long nanos = System.nanoTime() - t0;
-            JsonNode json;
-            try {
-                json = r.body().isEmpty() ? NullNode.getInstance() : Json.parse(r.body());
-            } catch (IOException e) {
-                json = NullNode.getInstance();
-            }
-            return new Reply(r.statusCode(), r.headers().map(), r.body(), json, nanos);
+            json = x.responseBody().isEmpty() ? NullNode.getInstance() : Json.parse(x.responseBody());
         } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            json = NullNode.getInstance();
         }
+        return new Reply(x.status(), x.responseHeaders(), x.responseBody(), json, x.nanos());
+    }
+
+    /** Every exchange of every drill client from now on is also handed to {@code check} (tests: the document check). */
+    public static void observe(Consumer<Exchange> check) {
+        observer = check;
     }
 
     public Reply get(String path, String token) {
@@ -120,12 +106,14 @@ public final class DrillClient {
     /**
      * A setup call that must answer {@code expected}. A busy platform's {@code 503} (not
      * {@code TRADING_HALTED}) committed nothing and is retried, as the contract allows — in the
-     * AWS-faithful mode a burst of setup calls can meet a partition's limit.
+     * AWS-faithful mode a burst of setup calls can meet a partition's limit; so is a {@code 429}
+     * (a function at its concurrency limit), after its {@code Retry-After}.
      */
     public JsonNode expect(int expected, String method, String path, String token, String body, String... headers) {
         Reply r = send(method, path, token, body, headers);
-        for (int attempt = 0; r.status() == 503 && expected != 503 && !"TRADING_HALTED".equals(r.code()) && attempt < 20; attempt++) {
-            sleep(250L + 250L * attempt);
+        for (int attempt = 0; attempt < 20 && r.status() != expected
+                && ((r.status() == 503 && !"TRADING_HALTED".equals(r.code())) || r.status() == 429); attempt++) {
+            sleep(r.status() == 429 ? 1000L : 250L + 250L * attempt);
             r = send(method, path, token, body, headers);
         }
         if (r.status() != expected) {

@@ -1,5 +1,10 @@
 package dev.holdfast.local.drill;
 
+import dev.holdfast.local.Cli;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * {@code ./localstack/drill <name>|all [--small] [--sabotage] [--seed N]}: runs drills, each
@@ -19,51 +25,63 @@ import java.util.Locale;
 public final class DrillCommand {
     private DrillCommand() {}
 
-    static final String USAGE = "usage: localstack/drill <" + String.join("|", Drills.names())
-            + ">|all [--small] [--sabotage] [--seed N]\n"
-            + "  --small     a scaled-down run (fewer users, shorter phases; the same checks)\n"
-            + "  --sabotage  break each drill's invariant on purpose through a test hook: the report must FAIL\n"
-            + "  --seed N    seed of the injected faults and the traffic mix (default 20261202)\n";
+    /** {@code localstack/drill}: one subcommand per drill, and {@code all}. */
+    @Command(name = "localstack/drill", mixinStandardHelpOptions = true, version = Cli.VERSION, usageHelpAutoWidth = true,
+            description = "Incident drills, each against an embedded environment it starts itself: progress while they run, "
+                    + "then a pass/fail report of every invariant with its numbers.",
+            exitCodeListHeading = "Exit status:%n",
+            exitCodeList = {"0:every invariant of every drill held", "1:an invariant failed", "2:bad arguments"})
+    static final class Root {
+    }
 
-    public static void main(String[] args) throws Exception {
-        PrintStream console = System.out;
-        DrillSettings settings = DrillSettings.defaults();
-        String which = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--small" -> settings = settings.withSmall(true);
-                case "--sabotage" -> settings = settings.withSabotage(true);
-                case "--seed" -> {
-                    if (i + 1 >= args.length) {
-                        usage("--seed needs a value");
-                    }
-                    settings = settings.withSeed(Long.parseLong(args[++i]));
-                }
-                case "-h", "--help" -> {
-                    console.print(USAGE);
-                    System.exit(0);
-                }
-                default -> {
-                    if (which != null || args[i].startsWith("-")) {
-                        usage("unexpected argument " + args[i]);
-                    }
-                    which = args[i];
-                }
-            }
+    /** One drill by name, or {@code all}, with the settings every drill takes. */
+    @Command(mixinStandardHelpOptions = true, usageHelpAutoWidth = true, showDefaultValues = true)
+    static final class Run implements Callable<Integer> {
+        private final String which;
+        private final PrintStream console;
+
+        @Option(names = "--small", description = "a scaled-down run (fewer users, shorter phases; the same checks)")
+        boolean small;
+
+        @Option(names = "--sabotage", description = "break each drill's invariant on purpose through a test hook: the report must FAIL")
+        boolean sabotage;
+
+        @Option(names = "--seed", paramLabel = "N", description = "seed of the injected faults and the traffic mix")
+        long seed = DrillSettings.defaults().seed();
+
+        Run(String which, PrintStream console) {
+            this.which = which;
+            this.console = console;
         }
-        if (which == null) {
-            usage("which drill?");
+
+        @Override
+        public Integer call() throws IOException {
+            DrillSettings settings = DrillSettings.defaults().withSmall(small).withSabotage(sabotage).withSeed(seed);
+            List<Drill> drills = which.equals("all") ? Drills.all(settings) : List.of(Drills.named(which, settings).orElseThrow());
+            return runAll(drills, settings, console) ? 0 : 1;
         }
-        List<Drill> drills;
-        if (which.equals("all")) {
-            drills = Drills.all(settings);
-        } else {
-            String name = which;
-            drills = List.of(Drills.named(name, settings).orElseGet(() -> {
-                usage("no drill named " + name);
-                return null;
-            }));
+    }
+
+    /** The command line: a subcommand per drill ({@link Drills#names()}) and {@code all}. */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Root());
+        for (Drill d : Drills.all(DrillSettings.defaults())) {
+            CommandLine sub = new CommandLine(new Run(d.name(), out));
+            sub.getCommandSpec().usageMessage().description(d.story());
+            cl.addSubcommand(d.name(), sub);
         }
+        CommandLine all = new CommandLine(new Run("all", out));
+        all.getCommandSpec().usageMessage().description("every drill above in turn");
+        cl.addSubcommand("all", all);
+        return Cli.commandLine(cl, out, err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.out, System.err).execute(args));
+    }
+
+    /** Runs {@code drills} in turn, each logged to its own file, then prints the summary; whether all passed. */
+    static boolean runAll(List<Drill> drills, DrillSettings settings, PrintStream console) throws IOException {
         Files.createDirectories(settings.workDir());
         List<DrillReport> reports = new ArrayList<>();
         for (Drill d : drills) {
@@ -79,7 +97,7 @@ public final class DrillCommand {
         }
         console.println(allPassed ? "ALL PASS" : "FAIL");
         console.flush();
-        System.exit(allPassed ? 0 : 1);
+        return allPassed;
     }
 
     /**
@@ -123,11 +141,5 @@ public final class DrillCommand {
                     Runtime.getRuntime().availableProcessors(), load));
         }
         return r.seconds((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static void usage(String problem) {
-        System.err.println("error: " + problem);
-        System.err.print(USAGE);
-        System.exit(2);
     }
 }

@@ -15,6 +15,7 @@ public final class Drills {
             ListingSpike::new,
             FeedLag::new,
             SignupSurge::new,
+            PartnerSurge::new,
             CrashDrill::new);
 
     public static List<Drill> all(DrillSettings settings) {

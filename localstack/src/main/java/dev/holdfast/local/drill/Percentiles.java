@@ -1,25 +1,15 @@
 package dev.holdfast.local.drill;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
+import dev.holdfast.local.bench.Latencies;
 
-/** Percentiles of a sample of durations in milliseconds (nearest rank). */
-record Percentiles(int count, double p50, double p95, double p99, double max) {
+import java.util.Collection;
+
+/** Percentiles of a sample of durations in milliseconds, as every bench computes them ({@link Latencies}). */
+record Percentiles(long count, double p50, double p95, double p99, double max) {
 
     static Percentiles of(Collection<Double> millis) {
-        if (millis.isEmpty()) {
-            return new Percentiles(0, 0, 0, 0, 0);
-        }
-        List<Double> s = new ArrayList<>(millis);
-        Collections.sort(s);
-        return new Percentiles(s.size(), rank(s, 0.50), rank(s, 0.95), rank(s, 0.99), s.get(s.size() - 1));
-    }
-
-    private static double rank(List<Double> sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        Latencies l = Latencies.ofMillis(millis);
+        return new Percentiles(l.count(), l.p50(), l.p95(), l.p99(), l.max());
     }
 
     @Override

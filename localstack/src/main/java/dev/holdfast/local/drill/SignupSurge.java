@@ -5,6 +5,7 @@ import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
@@ -647,8 +648,8 @@ public final class SignupSurge implements Drill {
     /** The sabotage: a second admission token for a device that already signed up, under a ticket the waiting room never gave it. */
     private static String signUpTwice(LocalHoldfast env, DrillClient api, Entry device, String rolloutId, String body) {
         Instant now = env.deployment().clock().instant();
-        String token = new AdmissionToken(device.ticketId() + "-second", rolloutId, device.cohort(), now.minusSeconds(1),
-                now.plus(Duration.ofMinutes(10))).sign(env.signingKey());
+        String token = AdmissionTokens.sign(new AdmissionToken(device.ticketId() + "-second", rolloutId, device.cohort(),
+                now.minusSeconds(1), now.plus(Duration.ofMinutes(10))), env.signingKey());
         DrillClient.Reply r = api.send("POST", "/signup", token, body);
         if (r.status() != 202) {
             throw new IllegalStateException("sabotage: the second signup answered " + r.status() + " " + r.raw());

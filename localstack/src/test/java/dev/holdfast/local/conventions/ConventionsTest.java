@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
@@ -28,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The conventions every function follows: static Enhanced Client schemas, the URL-connection HTTP
- * client only, no classpath-scanning framework, and handlers that serve exactly their routes.
+ * client only, no classpath-scanning framework, handlers that serve exactly their routes, and a
+ * domain that speaks no JSON in packages that depend only one way.
  */
 class ConventionsTest {
     static final Path ROOT = Path.of("..");
@@ -78,7 +82,7 @@ class ConventionsTest {
                 URI.create("http://127.0.0.1:9"), "us-east-1");
         Map<String, String> settings = Map.of("SIGNING_SECRET", "a-signing-secret-for-the-conventions-test-0123456789",
                 "BANK_URL", "http://127.0.0.1:9", "VERIFIER_URL", "http://127.0.0.1:9");
-        for (FunctionDef f : Functions.ALL) {
+        for (FunctionDef f : java.util.stream.Stream.concat(Functions.ALL.stream(), Functions.DEPLOY_HOOKS.stream()).toList()) {
             Map<String, String> env = new java.util.HashMap<>(settings);
             java.util.stream.Stream.concat(f.reads().stream(), f.writes().stream())
                     .forEach(t -> env.put(t.envVar(), dev.holdfast.resources.Naming.tableName("local", t)));
@@ -101,5 +105,154 @@ class ConventionsTest {
                 assertEquals(expected, http.servedRouteKeys(), f.id());
             }
         }
+    }
+
+    /**
+     * The domain is plain Java: no Jackson, nothing of the API layer ({@code ApiError}, {@code Json},
+     * {@code RequestBody}); parsing and contract errors live in {@code dev.holdfast.api} and the
+     * handlers. References are read from the code itself (comments and string literals left out),
+     * so a fully qualified name counts as much as an import.
+     */
+    @Test
+    void domainImportsNoJsonAndNothingOfTheApi() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        Path domain = ROOT.resolve("shared/src/main/java/dev/holdfast/domain");
+        try (Stream<Path> files = Files.walk(domain)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String code = codeOnly(Files.readString(f));
+                for (String forbidden : List.of("com.fasterxml", "dev.holdfast.api")) {
+                    if (code.contains(forbidden)) {
+                        offenders.add(domain.relativize(f) + " uses " + forbidden);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "parse and map JSON in dev.holdfast.api or the handlers, not in the domain");
+    }
+
+    /**
+     * The top-level packages of {@code shared} and {@code functions} (api, domain, persistence,
+     * resources, functions) depend one way only: no cycle, api and domain included.
+     */
+    @Test
+    void topLevelPackagesFormNoCycle() throws IOException {
+        Pattern reference = Pattern.compile("\\bdev\\.holdfast\\.([a-z]+)\\.");
+        Map<String, Set<String>> uses = new TreeMap<>();
+        for (String module : List.of("shared", "functions")) {
+            Path src = ROOT.resolve(module).resolve("src/main/java/dev/holdfast");
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    String from = src.relativize(f).getName(0).toString();
+                    Set<String> to = uses.computeIfAbsent(from, k -> new TreeSet<>());
+                    Matcher m = reference.matcher(codeOnly(Files.readString(f)));
+                    while (m.find()) {
+                        if (!m.group(1).equals(from)) {
+                            to.add(m.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(uses.containsKey("api") && uses.containsKey("domain"), uses.toString());
+        assertTrue(!uses.get("domain").contains("api"), "domain -> api: " + uses);
+        List<String> cycle = cycle(uses);
+        assertEquals(List.of(), cycle, "package dependencies: " + uses);
+    }
+
+    /**
+     * Every retry loop counts and pauses through {@code dev.holdfast.retry.Retry}: no other code of
+     * {@code shared} or {@code functions} sleeps (the tick scheduler's fixed cadence aside) or counts
+     * its own attempts.
+     */
+    @Test
+    void retriesGoThroughTheOneHelper() throws IOException {
+        Set<String> sleepers = Set.of("shared/src/main/java/dev/holdfast/retry/Retry.java",
+                "functions/src/main/java/dev/holdfast/functions/schedule/Ticks.java");
+        Pattern ownCount = Pattern.compile("for\\s*\\(\\s*int\\s+(attempt|attempts|tries|round|retry|retries)\\b");
+        List<String> offenders = new ArrayList<>();
+        for (String module : List.of("shared", "functions")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    String name = ROOT.relativize(f).toString().replace('\\', '/');
+                    String code = codeOnly(Files.readString(f));
+                    if (code.contains("Thread.sleep") && !sleepers.contains(name)) {
+                        offenders.add(name + " sleeps");
+                    }
+                    if (ownCount.matcher(code).find()) {
+                        offenders.add(name + " counts its own attempts");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "retry through dev.holdfast.retry.Retry");
+    }
+
+    /** A dependency cycle among the packages (as a path that returns to its start), or empty. */
+    static List<String> cycle(Map<String, Set<String>> uses) {
+        for (String start : uses.keySet()) {
+            List<String> path = new ArrayList<>(List.of(start));
+            if (reaches(uses, start, start, path, new TreeSet<>())) {
+                return path;
+            }
+        }
+        return List.of();
+    }
+
+    private static boolean reaches(Map<String, Set<String>> uses, String from, String target, List<String> path, Set<String> seen) {
+        for (String next : uses.getOrDefault(from, Set.of())) {
+            path.add(next);
+            if (next.equals(target) || (seen.add(next) && reaches(uses, next, target, path, seen))) {
+                return true;
+            }
+            path.remove(path.size() - 1);
+        }
+        return false;
+    }
+
+    @Test
+    void cycleFinderFindsACycle() {
+        assertEquals(List.of("api", "domain", "api"), cycle(new TreeMap<>(Map.of("api", Set.of("domain"), "domain", Set.of("api")))));
+        assertEquals(List.of(), cycle(Map.of("api", Set.of("domain"), "domain", Set.of(), "persistence", Set.of("api", "domain"))));
+    }
+
+    /** Java source without its comments and string, text-block and character literals. */
+    static String codeOnly(String java) {
+        StringBuilder out = new StringBuilder(java.length());
+        int i = 0;
+        int n = java.length();
+        while (i < n) {
+            char c = java.charAt(i);
+            if (java.startsWith("//", i)) {
+                i = java.indexOf('\n', i);
+                i = i < 0 ? n : i;
+            } else if (java.startsWith("/*", i)) {
+                int end = java.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (java.startsWith("\"\"\"", i)) {
+                int end = java.indexOf("\"\"\"", i + 3);
+                while (end > 0 && java.charAt(end - 1) == '\\') {
+                    end = java.indexOf("\"\"\"", end + 1);
+                }
+                i = end < 0 ? n : end + 3;
+                out.append("\"\"");
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < n && java.charAt(j) != c) {
+                    j += java.charAt(j) == '\\' ? 2 : 1;
+                }
+                i = Math.min(n, j + 1);
+                out.append(c).append(c);
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void codeOnlyLeavesOutCommentsAndLiterals() {
+        assertEquals("import a.B; \nclass C { String s = \"\"; char q = ''; }\n",
+                codeOnly("import a.B; // dev.holdfast.api\nclass C { String s = \"dev.holdfast.api.\\\"x\"; char q = '\\''; }\n/** com.fasterxml */"));
     }
 }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The OpenAPI document in docs/ and the routes actually served must be the same set. */
 class OpenApiContractTest {
@@ -38,6 +39,9 @@ class OpenApiContractTest {
             Map.Entry<String, JsonNode> p = paths.next();
             for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
+                if (op.getValue().path("x-holdfast-static").asBoolean(false)) {
+                    continue; // a page (S3 + CloudFront in AWS), not a route: see staticPagesAreServed
+                }
                 out.put(op.getKey().toUpperCase(Locale.ROOT) + " " + p.getKey(),
                         op.getValue().path("x-holdfast-local-only").asBoolean(false));
             }
@@ -56,7 +60,7 @@ class OpenApiContractTest {
 
     /**
      * USER and ADMIN routes carry the {@code bearer} scheme (API Gateway's JWT authorizer), ADMISSION
-     * routes the {@code admissionToken} scheme (checked by the function), the others none.
+     * routes the {@code admissionToken} scheme (checked by the function), the others none ({@code security: []}).
      */
     @Test
     void documentedSecurityMatchesAccess() {
@@ -64,7 +68,7 @@ class OpenApiContractTest {
         for (RouteDef r : Routes.ALL) {
             JsonNode op = openapi.path("paths").path(r.path()).path(r.method().toLowerCase(Locale.ROOT));
             String expected = r.access().needsToken() ? "[{\"bearer\":[]}]"
-                    : r.access() == Access.ADMISSION ? "[{\"admissionToken\":[]}]" : null;
+                    : r.access() == Access.ADMISSION ? "[{\"admissionToken\":[]}]" : "[]";
             String documented = op.has("security") ? op.get("security").toString() : null;
             if (!java.util.Objects.equals(expected, documented)) {
                 wrong.put(r.routeKey(), "expected " + expected + ", documented " + documented);
@@ -84,5 +88,24 @@ class OpenApiContractTest {
             Api.Reply r = api.send(method, path, admin, method.equals("GET") ? null : "{\"probe\":true}");
             assertNotEquals("NOT_FOUND", r.code(), key + " is documented but not served: " + r.raw());
         }
+    }
+
+    /** The pages the document lists ({@code x-holdfast-static}, local-only) are served, as HTML. */
+    @Test
+    void staticPagesAreServed() {
+        Api api = new Api(SharedEnvironment.get().apiBaseUrl());
+        int pages = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> paths = openapi.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = paths.next();
+            JsonNode get = p.getValue().path("get");
+            if (get.path("x-holdfast-static").asBoolean(false)) {
+                assertTrue(get.path("x-holdfast-local-only").asBoolean(false), p.getKey() + " is marked local-only");
+                Api.Reply r = api.get(p.getKey(), null);
+                assertEquals(200, r.status(), p.getKey());
+                assertTrue(r.header("Content-Type").startsWith("text/html"), p.getKey() + ": " + r.header("Content-Type"));
+                pages++;
+            }
+        }
+        assertEquals(1, pages, "the waiting page at /");
     }
 }

@@ -8,7 +8,11 @@ import dev.holdfast.local.drill.DrillReport;
 import dev.holdfast.local.drill.DrillSettings;
 import dev.holdfast.local.drill.Drills;
 import dev.holdfast.local.drill.ListingSpike;
+import dev.holdfast.local.drill.PartnerSurge;
 import dev.holdfast.local.drill.SignupSurge;
+import dev.holdfast.local.drill.DrillClient;
+import dev.holdfast.local.testing.ContractCheck;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,11 +32,17 @@ class DrillsTest {
     @TempDir
     static Path work;
 
+    @BeforeAll
+    static void checkTrafficAgainstTheDocument() {
+        DrillClient.observe(ContractCheck.get()::check);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "listing-spike   | " + ListingSpike.COMPLETED_AFTER_BANK,
             "broadcast-surge | " + BroadcastSurge.BALANCES,
             "signup-surge    | " + SignupSurge.ONE_ACCOUNT_EACH,
+            "partner-surge   | " + PartnerSurge.ORDERS_KEEP_LATENCY,
     })
     void passesAsIsAndFailsLoudlyWhenItsInvariantIsBrokenOnPurpose(String name, String sabotagedInvariant) {
         DrillSettings small = DrillSettings.defaults().withSmall(true).withWorkDir(work);

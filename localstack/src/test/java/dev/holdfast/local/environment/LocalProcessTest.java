@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,7 +38,7 @@ class LocalProcessTest {
     }
 
     private JsonNode awaitEndpoints(Process p, Path file) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); // a loaded shared machine starts slowly
         while (System.nanoTime() < deadline) {
             assertTrue(p.isAlive(), "the environment died while starting");
             if (Files.exists(file) && Files.size(file) > 0) {
@@ -70,6 +71,33 @@ class LocalProcessTest {
         String out = Files.readString(Files.list(dir).filter(f -> f.getFileName().toString().startsWith("out-")).findFirst().orElseThrow());
         assertTrue(out.contains("ready in"), out);
         assertTrue(out.contains("stopping"), out);
+        assertQuietStart(out);
+    }
+
+    /**
+     * Until it is ready, the environment prints only its own lines (starting, ready), the endpoints
+     * (pretty JSON) and the hints (token, ops console, Ctrl-C): no SLF4J binder warning, no JAXB
+     * warning, no DynamoDB Local banner.
+     */
+    static void assertQuietStart(String output) {
+        assertFalse(output.contains("SLF4J"), output);
+        assertFalse(output.contains("JAXB"), output);
+        List<String> lines = output.lines().toList();
+        int ready = lines.indexOf("Press Ctrl-C to stop.");
+        assertTrue(ready > 0, output);
+        boolean inJson = false;
+        for (String line : lines.subList(0, ready)) {
+            if (line.equals("{")) {
+                inJson = true;
+            }
+            boolean ours = inJson || line.equals("Holdfast local environment starting...")
+                    || line.startsWith("Holdfast local environment ready in ") || line.startsWith("Get a token:  curl ")
+                    || line.startsWith("Ops console:  ");
+            assertTrue(ours, "a line that is not the environment's own: " + line + "\n" + output);
+            if (line.equals("}")) {
+                inJson = false;
+            }
+        }
     }
 
     @Test
@@ -108,6 +136,11 @@ class LocalProcessTest {
             stop(second);
         }
         assertTrue(new File(data.toFile(), "dynamodb").isDirectory());
+        try (var outputs = Files.list(dir)) {
+            for (Path f : outputs.filter(f -> f.getFileName().toString().startsWith("out-")).toList()) {
+                assertQuietStart(Files.readString(f)); // persisted DynamoDB Local and ElasticMQ too
+            }
+        }
     }
 
     private static software.amazon.awssdk.services.sqs.SqsClient sqs(JsonNode endpoints) {
@@ -116,9 +149,22 @@ class LocalProcessTest {
     }
 
     @Test
-    void badArgumentsAreRefusedWithUsage() throws Exception {
+    void badArgumentsAreRefusedInOneLine() throws Exception {
         Process p = launch("--port", "eighty");
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
+        String out = Files.readString(Files.list(dir).filter(f -> f.getFileName().toString().startsWith("out-")).findFirst().orElseThrow());
+        assertEquals(List.of("localstack/run: Invalid value for option '--port': 'eighty' is not an int (see localstack/run --help)"),
+                out.lines().toList());
+    }
+
+    @Test
+    void helpPrintsUsage() throws Exception {
+        Process p = launch("--help");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        String out = Files.readString(Files.list(dir).filter(f -> f.getFileName().toString().startsWith("out-")).findFirst().orElseThrow());
+        assertTrue(out.startsWith("Usage: localstack/run"), out);
+        assertTrue(out.contains("--aws-faithful"), out);
     }
 }

@@ -23,7 +23,7 @@ class ImpossibleIdsTest {
     private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
     static final Map<String, String> EXPECTED = Map.of(
             "marketId", "MARKET_NOT_FOUND", "orderId", "ORDER_NOT_FOUND", "withdrawalId", "WITHDRAWAL_NOT_FOUND",
-            "rolloutId", "ROLLOUT_NOT_FOUND", "ticketId", "TICKET_NOT_FOUND", "signupId", "SIGNUP_NOT_FOUND",
+            "rolloutId", "ROLLOUT_NOT_FOUND", "ticketId", "TICKET_NOT_FOUND", "signupId", "SIGNUP_NOT_FOUND", "surgeId", "SURGE_NOT_FOUND",
             "accountId", "VALIDATION_ERROR", "priceVersion", "VALIDATION_ERROR");
     static final List<String> IMPOSSIBLE = List.of("m".repeat(2042), "m".repeat(129), "a%20b", "%F0%9F%92%A5",
             "a%23b", "a%00b", "%C3%A9t%C3%A9".repeat(40));

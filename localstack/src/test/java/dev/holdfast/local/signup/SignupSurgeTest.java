@@ -6,6 +6,7 @@ import dev.holdfast.local.LocalOptions;
 
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.functions.waitingroom.Admitter;
 import dev.holdfast.local.drill.ArrivalOrder;
@@ -191,7 +192,7 @@ class SignupSurgeTest {
         for (Entry s : signers) {
             signerJobs.add(signerPool.submit(() -> {
                 String token = awaitAdmitted(s.ticketId(), Duration.ofSeconds(180));
-                AdmissionToken t = AdmissionToken.verify(token, env.signingKey(), Instant.now());
+                AdmissionToken t = AdmissionTokens.verify(token, env.signingKey(), Instant.now());
                 assertEquals(s.ticketId(), t.ticketId(), "the token is bound to its ticket");
                 String body = Signing.body("Surge Person " + s.device());
                 Api.Reply first = retryWhileBusy(() -> signing.signup(token, body));

@@ -3,6 +3,8 @@ package dev.holdfast.local.waitingroom;
 import dev.holdfast.local.LocalHoldfast;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.api.token.AdmissionTokens;
+import dev.holdfast.api.token.CohortLinks;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.domain.waitingroom.CohortLink;
 import dev.holdfast.local.testing.Api;
@@ -86,10 +88,10 @@ class WaitingRoomTest {
         assertTrue(link.startsWith(env.apiBaseUrl() + "/?c="), link);
         String token = link.substring(link.indexOf("c=") + 2);
         String altered = link.substring(0, link.length() - 3) + (link.endsWith("AAA") ? "BBB" : "AAA");
-        String foreign = new CohortLink(c.rolloutId(), "a").link(env.apiBaseUrl() + "/",
+        String foreign = CohortLinks.link(new CohortLink(c.rolloutId(), "a"), env.apiBaseUrl() + "/",
                 "another-environment-key-of-at-least-32-bytes!!".getBytes());
-        String unknownRollout = new CohortLink("r-00000000000000000000000000000000", "a").link(env.apiBaseUrl() + "/", env.signingKey());
-        String unknownCohort = new CohortLink(c.rolloutId(), "zz").link(env.apiBaseUrl() + "/", env.signingKey());
+        String unknownRollout = CohortLinks.link(new CohortLink("r-00000000000000000000000000000000", "a"), env.apiBaseUrl() + "/", env.signingKey());
+        String unknownCohort = CohortLinks.link(new CohortLink(c.rolloutId(), "zz"), env.apiBaseUrl() + "/", env.signingKey());
         for (String bad : List.of(altered, foreign, unknownRollout, unknownCohort, "https://example.com/?c=abc", "nothing")) {
             Api.Reply r = rollouts.enter(bad, "device-forged-1");
             assertEquals(403, r.status(), bad + " -> " + r.raw());
@@ -157,7 +159,7 @@ class WaitingRoomTest {
 
         JsonNode admitted = awaitStatus(first, "ADMITTED", Duration.ofSeconds(10));
         String token = admitted.path("admissionToken").asText();
-        AdmissionToken t = AdmissionToken.verify(token, env.signingKey(), Instant.now());
+        AdmissionToken t = AdmissionTokens.verify(token, env.signingKey(), Instant.now());
         assertEquals(first, t.ticketId());
         assertEquals(c.rolloutId(), t.rolloutId());
         assertEquals("a", t.cohortId());

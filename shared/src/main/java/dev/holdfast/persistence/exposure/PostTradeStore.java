@@ -11,6 +11,7 @@ import dev.holdfast.domain.risk.FlagPattern;
 import dev.holdfast.domain.risk.FlagRules;
 import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.resources.Tables;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -58,7 +59,8 @@ public final class PostTradeStore {
     public static final int MARKER_DAYS = 3;
     /** Effects per transaction: a marker each plus at most one counter each stays within 100 actions. */
     static final int EFFECTS_PER_TRANSACTION = 50;
-    private static final int ATTEMPTS = 12;
+    /** Conflicting counter updates are tried again, up to 12 tries. */
+    private static final Retry RETRY = Retry.attempts(12);
     private static final String FLAG_PK = "RISKFLAG";
 
     private final DynamoDbClient dynamo;
@@ -106,7 +108,8 @@ public final class PostTradeStore {
 
     private int applyChunk(List<Effect> pending, Instant now) {
         String expires = Long.toString(now.plusSeconds(MARKER_DAYS * 86_400L).getEpochSecond());
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        Retry.Turns turns = RETRY.start();
+        while (turns.next()) {
             if (pending.isEmpty()) {
                 return 0;
             }
@@ -139,13 +142,13 @@ public final class PostTradeStore {
                     }
                     pending = rest; // the failed ones were applied before: a redelivery
                 } else if (Contention.conflicted(e)) {
-                    Contention.pause(attempt);
+                    turns.backOff();
                 } else {
                     throw e;
                 }
             }
         }
-        throw new IllegalStateException("exposure counters stayed contended after " + ATTEMPTS + " attempts");
+        throw new IllegalStateException("exposure counters stayed contended after " + turns.tries() + " attempts");
     }
 
     private static String exposurePk(String marketId) {

@@ -4,11 +4,13 @@ import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.api.Json;
+import dev.holdfast.api.risk.RiskConfigJson;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.persistence.exposure.RiskItems.ConfigItem;
 import dev.holdfast.resources.Tables;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
@@ -42,7 +44,8 @@ public final class RiskConfigStore {
     static final String INITIAL_REASON = "initial defaults";
     public static final String AUDIT_ACTION = "RISK_CONFIG_SET";
     public static final String AUDIT_TARGET = "risk/config";
-    private static final int ATTEMPTS = 10;
+    /** A first-version race or a conflicting change is tried again, up to 10 tries. */
+    private static final Retry RETRY = Retry.attempts(10);
 
     private final DynamoDbEnhancedClient enhanced;
     private final DynamoDbTable<ConfigItem> table;
@@ -81,7 +84,7 @@ public final class RiskConfigStore {
      * that racing first readers agree on one.
      */
     public RiskConfig current() {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             ConfigItem pointer = get(RiskItems.CURRENT);
             if (pointer != null) {
                 ConfigItem v = get(RiskItems.configSk(pointer.version));
@@ -93,7 +96,7 @@ public final class RiskConfigStore {
             if (initialize()) {
                 return RiskConfig.DEFAULT;
             }
-            Contention.pause(attempt);
+            turns.backOff();
         }
         throw new IllegalStateException("the risk config could not be read");
     }
@@ -136,13 +139,13 @@ public final class RiskConfigStore {
         }
         RiskConfig after = next.withVersion(ifMatchVersion + 1);
         AuditRecord record = new AuditRecord(AuditLog.newId(), actor, AUDIT_ACTION, AUDIT_TARGET,
-                Json.write(before.toJson()), Json.write(after.toJson()), at);
+                Json.write(RiskConfigJson.toJson(before)), Json.write(RiskConfigJson.toJson(after)), at);
         Expression absent = Expression.builder().expression("attribute_not_exists(pk)").build();
         Expression stillCurrent = Expression.builder().expression("#v = :expected")
                 .expressionNames(Map.of("#v", "version"))
                 .expressionValues(Map.of(":expected", AttributeValue.fromN(Long.toString(ifMatchVersion))))
                 .build();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             try {
                 enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                         .addPutItem(table, TransactPutItemEnhancedRequest.builder(ConfigItem.class)
@@ -161,7 +164,7 @@ public final class RiskConfigStore {
                 }
                 // another transaction on the same items was in flight: try again; its outcome
                 // decides whether ours still applies
-                Contention.pause(attempt);
+                turns.backOff();
             }
         }
         throw new IllegalStateException("the risk config is changing too often; nothing was changed");
@@ -213,7 +216,7 @@ public final class RiskConfigStore {
         ConfigItem i = new ConfigItem();
         i.sk = RiskItems.configSk(c.version());
         i.version = c.version();
-        i.config = Json.write(c.toJson());
+        i.config = Json.write(RiskConfigJson.toJson(c));
         i.changedBy = actor;
         i.changedAt = Rfc3339.format(at);
         i.reason = reason;
@@ -229,6 +232,6 @@ public final class RiskConfigStore {
 
     private static Version decode(ConfigItem i) {
         return new Version(i.version, i.changedBy, Rfc3339.parse(i.changedAt), i.reason,
-                RiskConfig.fromJson(Json.parseTrusted(i.config), i.version));
+                RiskConfigJson.fromJson(Json.parseTrusted(i.config), i.version));
     }
 }

@@ -4,6 +4,7 @@ import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Deployment;
 import dev.holdfast.domain.live.Subscriptions;
 import dev.holdfast.resources.Tables;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -45,6 +46,9 @@ import java.util.Optional;
  * connection duration, so a connection whose {@code $disconnect} never ran is removed anyway.
  */
 public final class LiveStore {
+    /** A batch write's unprocessed items are sent again at once, up to 8 tries. */
+    private static final Retry UNPROCESSED = Retry.atOnce(8);
+
     /** Subscription partitions per market. */
     public static final int SHARDS = 8;
     /** API Gateway closes a WebSocket connection after 2 hours; items outlive it by a margin. */
@@ -170,7 +174,7 @@ public final class LiveStore {
         for (int i = 0; i < deletes.size(); i += 25) {
             List<WriteRequest> page = deletes.subList(i, Math.min(deletes.size(), i + 25));
             Map<String, List<WriteRequest>> left = Map.of(table, page);
-            for (int attempt = 0; !left.isEmpty() && attempt < 8; attempt++) {
+            for (Retry.Turns turns = UNPROCESSED.start(); !left.isEmpty() && turns.next(); ) {
                 Map<String, List<WriteRequest>> req = left;
                 left = dynamo.batchWriteItem(b -> b.requestItems(req)).unprocessedItems();
             }
@@ -272,7 +276,7 @@ public final class LiveStore {
         }
         for (int i = 0; i < puts.size(); i += 25) {
             Map<String, List<WriteRequest>> left = Map.of(table, puts.subList(i, Math.min(puts.size(), i + 25)));
-            for (int attempt = 0; !left.isEmpty() && attempt < 8; attempt++) {
+            for (Retry.Turns turns = UNPROCESSED.start(); !left.isEmpty() && turns.next(); ) {
                 Map<String, List<WriteRequest>> req = left;
                 left = dynamo.batchWriteItem(b -> b.requestItems(req)).unprocessedItems();
             }

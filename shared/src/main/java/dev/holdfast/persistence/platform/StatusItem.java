@@ -18,6 +18,7 @@ public final class StatusItem {
             .addAttribute(String.class, a -> a.name("mode").getter(i -> i.mode).setter((i, v) -> i.mode = v))
             .addAttribute(String.class, a -> a.name("notice").getter(i -> i.notice).setter((i, v) -> i.notice = v))
             .addAttribute(String.class, a -> a.name("since").getter(i -> i.since).setter((i, v) -> i.since = v))
+            .addAttribute(String.class, a -> a.name("until").getter(i -> i.until).setter((i, v) -> i.until = v))
             .addAttribute(Long.class, a -> a.name("revision").getter(i -> i.revision).setter((i, v) -> i.revision = v))
             .build();
 
@@ -26,5 +27,7 @@ public final class StatusItem {
     public String mode;
     public String notice;
     String since;
+    /** The announced end of a maintenance, RFC 3339; absent when none was announced. */
+    String until;
     Long revision;
 }

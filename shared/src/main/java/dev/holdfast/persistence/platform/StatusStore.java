@@ -125,12 +125,13 @@ public final class StatusStore {
         i.mode = s.mode().name();
         i.notice = s.notice().orElse(null);
         i.since = Rfc3339.format(s.since());
+        i.until = s.until().map(Rfc3339::format).orElse(null);
         i.revision = s.revision();
         return i;
     }
 
     private static PlatformStatus fromItem(StatusItem i) {
         return new PlatformStatus(TradingMode.valueOf(i.mode), Optional.ofNullable(i.notice),
-                Rfc3339.parse(i.since), i.revision);
+                Rfc3339.parse(i.since), Optional.ofNullable(i.until).map(Rfc3339::parse), i.revision);
     }
 }

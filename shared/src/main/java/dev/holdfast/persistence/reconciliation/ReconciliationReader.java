@@ -17,6 +17,7 @@ import dev.holdfast.domain.reconciliation.Reconciliation;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.resources.Tables;
+import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -189,7 +190,7 @@ public final class ReconciliationReader {
         bucketKeys.forEach(k -> byItem.put(k.item(), k));
         Set<BucketKey> pendingBuckets = new TreeSet<>();
         bucketCandidates.forEach(m -> pendingBuckets.add(byItem.get(m.item())));
-        for (int attempt = 0; attempt < RECHECKS && !(pendingAccounts.isEmpty() && pendingBuckets.isEmpty()); attempt++) {
+        for (Retry.Turns turns = Retry.atOnce(RECHECKS).start(); !(pendingAccounts.isEmpty() && pendingBuckets.isEmpty()) && turns.next(); ) {
             Map<String, Stamp> accountsBefore = new HashMap<>();
             pendingAccounts.forEach(id -> accountsBefore.put(id, stamp(id)));
             Map<BucketKey, BigDecimal> bucketsBefore = new HashMap<>();

@@ -95,7 +95,15 @@ public final class WaitingRoomStore {
 
     /** Creates a rollout, its cohorts' states and its audit record, all or nothing. */
     public void create(Rollout r, AuditRecord record) {
-        List<TransactWriteItem> tx = new ArrayList<>();
+        create(r, record, List.of());
+    }
+
+    /**
+     * As {@link #create(Rollout, AuditRecord)}, with {@code alsoPut} in the same transaction (the
+     * surges its cohorts register on the calendar).
+     */
+    public void create(Rollout r, AuditRecord record, List<TransactWriteItem> alsoPut) {
+        List<TransactWriteItem> tx = new ArrayList<>(alsoPut);
         Map<String, AttributeValue> item = key("ROLLOUT#" + r.rolloutId(), "ROLLOUT");
         item.put("rolloutId", s(r.rolloutId()));
         item.put("name", s(r.name()));

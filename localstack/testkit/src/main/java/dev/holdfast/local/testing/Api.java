@@ -6,6 +6,7 @@ import dev.holdfast.api.Json;
 
 import java.io.IOException;
 import java.net.URI;
+import dev.holdfast.local.drill.Exchange;
 import dev.holdfast.local.drill.ModeBound;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A real HTTP client for the API under test. */
+/**
+ * A real HTTP client for the API under test. Every exchange is checked against docs/openapi.yaml
+ * ({@link ContractCheck}): a response that differs from its operation fails the test that got it.
+ */
 public final class Api {
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,18 +39,18 @@ public final class Api {
     }
 
     public Reply get(String path, String token) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), token);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), token, null);
     }
 
     public Reply post(String path, String token, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), token);
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), token, body);
     }
 
     public Reply send(String method, String path, String token, String body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), token);
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), token, body);
     }
 
     /** A request with extra headers, given as name, value pairs. */
@@ -56,10 +60,10 @@ public final class Api {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return send(b, token);
+        return send(b, token, body);
     }
 
-    private Reply send(HttpRequest.Builder b, String token) {
+    private Reply send(HttpRequest.Builder b, String token, String body) {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -69,6 +73,8 @@ public final class Api {
             if (r.statusCode() == 200 && "POST".equals(req.method()) && req.uri().getPath().endsWith("/admin/maintenance")) {
                 ModeBound.await(); // the contract lets a mode change bind within a bound: wait it out
             }
+            ContractCheck.get().check(new Exchange(req.method(), req.uri(), req.headers().map(), body,
+                    r.statusCode(), r.headers().map(), r.body(), 0, false));
             JsonNode json;
             try {
                 json = r.body().isEmpty() ? NullNode.getInstance() : Json.parse(r.body());

@@ -6,7 +6,9 @@ import dev.holdfast.local.LocalOptions;
 /**
  * One embedded local environment per test JVM, on a free port, shared by every integration test
  * class (DynamoDB Local and ElasticMQ take seconds to start once, then milliseconds per test).
- * Tests keep apart by using their own subjects and ids.
+ * Tests keep apart by using their own subjects and ids. The change freeze is off here: rollouts
+ * register their cohorts as surges, and a surge in one test class must not freeze another's
+ * maintenance changes ({@code SurgesTest} runs its own environment with the freeze on).
  */
 public final class SharedEnvironment {
     private SharedEnvironment() {}
@@ -28,7 +30,7 @@ public final class SharedEnvironment {
         uses++;
         if (env == null) {
             try {
-                env = LocalHoldfast.start(LocalOptions.defaults().withPort(0));
+                env = LocalHoldfast.start(LocalOptions.defaults().withPort(0).withFreezeLead("off"));
             } catch (Exception e) {
                 throw new IllegalStateException("local environment failed to start", e);
             }

@@ -5,6 +5,7 @@ import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.token.AdmissionTokens;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.domain.wallet.Account;
@@ -40,7 +41,7 @@ public final class Signing {
 
     public String admission(String ticketId, String rolloutId, String cohortId, Duration valid) {
         Instant now = env.deployment().clock().instant();
-        return new AdmissionToken(ticketId, rolloutId, cohortId, now.minusSeconds(1), now.plus(valid)).sign(env.signingKey());
+        return AdmissionTokens.sign(new AdmissionToken(ticketId, rolloutId, cohortId, now.minusSeconds(1), now.plus(valid)), env.signingKey());
     }
 
     public static String body(String name) {

@@ -1,4 +1,4 @@
-package dev.holdfast.domain.risk;
+package dev.holdfast.api.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,6 +6,8 @@ import dev.holdfast.api.ApiError;
 import dev.holdfast.api.ErrorCode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.market.FeedFreshness;
+import dev.holdfast.domain.risk.LimitScope;
+import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.money.Amount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,12 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RiskConfigTest {
+class RiskConfigJsonTest {
     private static final String ABSENT = "<absent>";
 
     /** A valid PUT body: the defaults plus a reason. */
     static ObjectNode validBody() {
-        ObjectNode n = RiskConfig.DEFAULT.toJson();
+        ObjectNode n = RiskConfigJson.toJson(RiskConfig.DEFAULT);
         n.put("reason", "a test change");
         return n;
     }
@@ -50,8 +52,8 @@ class RiskConfigTest {
 
     private static ApiError invalid(JsonNode body) {
         return assertThrows(ApiError.class, () -> {
-            RiskConfig.fromJson(body, 2);
-            RiskConfig.reasonOf(body);
+            RiskConfigJson.fromJson(body, 2);
+            RiskConfigJson.reasonOf(body);
         });
     }
 
@@ -86,7 +88,7 @@ class RiskConfigTest {
                               "maxStakeBurst":{"orders":5,"windowSeconds":600,"accountAgeHours":24},
                               "sharedDevice":{"accounts":5,"windowSeconds":3600},
                               "sharedAddress":{"accounts":50,"windowSeconds":3600}}}""");
-        assertEquals(Json.write(expected), Json.write(RiskConfig.DEFAULT.toJson()));
+        assertEquals(Json.write(expected), Json.write(RiskConfigJson.toJson(RiskConfig.DEFAULT)));
     }
 
     @Test
@@ -96,29 +98,29 @@ class RiskConfigTest {
         with(body, "limits.segment.overrides", "{\"region:busan\":\"999999999999999\"}");
         with(body, "limits.global", "\"999999999999999\"");
         with(body, "version", "\"whatever: the server assigns it\"");
-        RiskConfig c = RiskConfig.fromJson(body, 7);
+        RiskConfig c = RiskConfigJson.fromJson(body, 7);
         assertEquals(7, c.version(), "the body's version is ignored");
         assertEquals(Amount.parse("999999999999999"), c.limits().global());
-        assertEquals(c, RiskConfig.fromJson(c.toJson(), 7));
-        assertEquals("a test change", RiskConfig.reasonOf(body));
+        assertEquals(c, RiskConfigJson.fromJson(RiskConfigJson.toJson(c), 7));
+        assertEquals("a test change", RiskConfigJson.reasonOf(body));
         assertEquals("{\"e-0\":\"0\",\"e-1\":\"300000000\"}",
-                Json.write(c.toJson().path("limits").path("event").path("overrides")), "overrides sorted by id");
+                Json.write(RiskConfigJson.toJson(c).path("limits").path("event").path("overrides")), "overrides sorted by id");
     }
 
     @Test
     void postTradeIsOptionalAndRoundTrips() {
         ObjectNode older = validBody();
         older.remove("postTrade");
-        assertEquals(RiskConfig.PostTrade.DEFAULT, RiskConfig.fromJson(older, 2).postTrade(), "a config from before it existed");
+        assertEquals(RiskConfig.PostTrade.DEFAULT, RiskConfigJson.fromJson(older, 2).postTrade(), "a config from before it existed");
         ObjectNode body = validBody();
         with(body, "postTrade.suspendMarkets", "false");
         with(body, "postTrade.suspendAtShareOfEventLimit", "\"1\"");
         with(body, "postTrade.maxStakeBurst.orders", "1");
         with(body, "postTrade.sharedAddress.windowSeconds", "604800");
-        RiskConfig c = RiskConfig.fromJson(body, 3);
+        RiskConfig c = RiskConfigJson.fromJson(body, 3);
         assertEquals(false, c.postTrade().suspendMarkets());
         assertEquals(0, c.postTrade().suspendAtShareOfEventLimit().compareTo(java.math.BigDecimal.ONE));
-        assertEquals(c, RiskConfig.fromJson(c.toJson(), 3));
+        assertEquals(c, RiskConfigJson.fromJson(RiskConfigJson.toJson(c), 3));
         assertEquals(List.of("postTrade.suspendMarkets", "postTrade.suspendAtShareOfEventLimit",
                         "postTrade.maxStakeBurst.orders", "postTrade.sharedAddress.windowSeconds"),
                 RiskConfigDiff.diff(RiskConfig.DEFAULT, c).stream().map(RiskConfigDiff.Change::path).toList());
@@ -126,7 +128,7 @@ class RiskConfigTest {
 
     @Test
     void limitIsTheOverrideElseTheDefault() {
-        RiskConfig c = RiskConfig.fromJson(with(with(validBody(), "limits.event.overrides", "{\"e-1\":\"7\"}"),
+        RiskConfig c = RiskConfigJson.fromJson(with(with(validBody(), "limits.event.overrides", "{\"e-1\":\"7\"}"),
                 "limits.user.overrides", "{\"u-1\":\"8\"}"), 2);
         assertEquals(Amount.of(7), c.limit(LimitScope.EVENT, "e-1"));
         assertEquals(Amount.of(100_000_000), c.limit(LimitScope.EVENT, "e-2"));
@@ -223,7 +225,7 @@ class RiskConfigTest {
 
     @Test
     void reasonIsAtMost500Characters() {
-        assertEquals(500, RiskConfig.reasonOf(validBody().put("reason", "r".repeat(500))).length());
+        assertEquals(500, RiskConfigJson.reasonOf(validBody().put("reason", "r".repeat(500))).length());
         assertEquals("reason", invalid(validBody().put("reason", "r".repeat(501))).details().path("field").asText());
     }
 
@@ -242,14 +244,14 @@ class RiskConfigTest {
     @Test
     void aBodyThatIsNotAnObjectIsRefused() throws Exception {
         assertEquals("body", invalid(Json.parse("[1]")).details().path("field").asText());
-        assertEquals("body", assertThrows(ApiError.class, () -> RiskConfig.fromJson(null, 1)).details().path("field").asText());
+        assertEquals("body", assertThrows(ApiError.class, () -> RiskConfigJson.fromJson(null, 1)).details().path("field").asText());
     }
 
     @Test
     void stakeMinMayEqualMax() {
-        RiskConfig c = RiskConfig.fromJson(with(validBody(), "stake.min", "\"10000000\""), 2);
+        RiskConfig c = RiskConfigJson.fromJson(with(validBody(), "stake.min", "\"10000000\""), 2);
         assertEquals(c.stake().min(), c.stake().max());
-        RiskConfig f = RiskConfig.fromJson(with(validBody(), "feed.keepSeconds", "10"), 2);
+        RiskConfig f = RiskConfigJson.fromJson(with(validBody(), "feed.keepSeconds", "10"), 2);
         assertEquals(10, f.feed().keepSeconds());
     }
 

@@ -1,4 +1,4 @@
-package dev.holdfast.local.capacity;
+package dev.holdfast.domain.capacity;
 
 /**
  * AWS's published default limits that bound the deployed design (checked against the AWS

@@ -1,4 +1,4 @@
-package dev.holdfast.local.capacity;
+package dev.holdfast.domain.capacity;
 
 /**
  * What each request of the signup-surge design costs: the one place to update when the design changes.

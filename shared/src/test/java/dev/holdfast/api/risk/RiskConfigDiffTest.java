@@ -1,9 +1,10 @@
-package dev.holdfast.domain.risk;
+package dev.holdfast.api.risk;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.market.FeedFreshness;
+import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.money.Amount;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -22,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RiskConfigDiffTest {
 
     private static RiskConfig change(RiskConfig base, String path, String jsonValue) {
-        ObjectNode n = RiskConfigTest.with(base.toJson(), path, jsonValue);
-        return RiskConfig.fromJson(n, base.version() + 1);
+        ObjectNode n = RiskConfigJsonTest.with(RiskConfigJson.toJson(base), path, jsonValue);
+        return RiskConfigJson.fromJson(n, base.version() + 1);
     }
 
     @Example
@@ -64,7 +65,7 @@ class RiskConfigDiffTest {
 
     @Property(tries = 200)
     void jsonRoundTripsAndTheDiffIsEmptyExactlyWhenEqual(@ForAll("configs") RiskConfig a, @ForAll("configs") RiskConfig b) {
-        assertEquals(a, RiskConfig.fromJson(a.toJson(), a.version()));
+        assertEquals(a, RiskConfigJson.fromJson(RiskConfigJson.toJson(a), a.version()));
         assertEquals(List.of(), RiskConfigDiff.diff(a, a));
         boolean same = a.withVersion(1).equals(b.withVersion(1));
         assertEquals(same, RiskConfigDiff.diff(a, b).isEmpty());

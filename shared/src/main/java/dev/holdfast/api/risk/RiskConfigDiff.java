@@ -1,10 +1,11 @@
-package dev.holdfast.domain.risk;
+package dev.holdfast.api.risk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
+import dev.holdfast.domain.risk.RiskConfig;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -43,8 +44,8 @@ public final class RiskConfigDiff {
 
     /** The leaf changes from {@code before} to {@code after}, in document order. */
     public static List<Change> diff(RiskConfig before, RiskConfig after) {
-        Map<String, JsonNode> b = leaves(before.toJson());
-        Map<String, JsonNode> a = leaves(after.toJson());
+        Map<String, JsonNode> b = leaves(RiskConfigJson.toJson(before));
+        Map<String, JsonNode> a = leaves(RiskConfigJson.toJson(after));
         Set<String> paths = new LinkedHashSet<>(b.keySet());
         paths.addAll(a.keySet());
         List<Change> out = new ArrayList<>();

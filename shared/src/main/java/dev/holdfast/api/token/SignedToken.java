@@ -1,4 +1,4 @@
-package dev.holdfast.domain.waitingroom;
+package dev.holdfast.api.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,10 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Compact JWS with HS256 (a JWT): the one signature scheme of the waiting room, for cohort links and
- * admission tokens. The key is the platform's signing secret (a managed secret in AWS, never code).
+ * admission tokens ({@link CohortLinks}, {@link AdmissionTokens}). Claims are flat: strings and
+ * whole numbers. The key is the platform's signing secret (a managed secret in AWS, never code).
  * Verification is constant-time and refuses any header but {@code {"alg":"HS256","typ":"JWT"}} (no
  * {@code alg: none}, no algorithm confusion).
  */
@@ -30,19 +34,30 @@ public final class SignedToken {
         }
     }
 
-    /** Signs {@code claims} with {@code secret}. */
-    public static String sign(ObjectNode claims, byte[] secret) {
-        String body = b64(Json.write(claims).getBytes(StandardCharsets.UTF_8));
+    /** Signs {@code claims} (strings and whole numbers, written in their map's order) with {@code secret}. */
+    public static String sign(Map<String, ?> claims, byte[] secret) {
+        ObjectNode json = Json.object();
+        claims.forEach((name, value) -> {
+            if (value instanceof String s) {
+                json.put(name, s);
+            } else if (value instanceof Long n) {
+                json.put(name, n);
+            } else {
+                throw new IllegalArgumentException("a claim is a string or a whole number: " + name);
+            }
+        });
+        String body = b64(Json.write(json).getBytes(StandardCharsets.UTF_8));
         String signingInput = HEADER + "." + body;
         return signingInput + "." + b64(hmac(signingInput, secret));
     }
 
     /**
-     * The claims of a token signed with {@code secret}.
+     * The claims of a token signed with {@code secret}: text as {@link String}, numbers that fit as
+     * {@link Long} (whole seconds), booleans as {@link Boolean}; nested values and nulls are left out.
      *
      * @throws Invalid when it is not a well-formed HS256 JWT signed with this secret
      */
-    public static ObjectNode verify(String token, byte[] secret) {
+    public static Map<String, Object> verify(String token, byte[] secret) {
         if (token == null || token.length() > 4096) {
             throw new Invalid("missing or oversized token");
         }
@@ -65,10 +80,26 @@ public final class SignedToken {
             if (!(claims instanceof ObjectNode o)) {
                 throw new Invalid("claims are not an object");
             }
-            return o;
+            return claims(o);
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new Invalid("malformed claims");
         }
+    }
+
+    private static Map<String, Object> claims(ObjectNode o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isTextual()) {
+                out.put(e.getKey(), v.textValue());
+            } else if (v.isNumber() && v.canConvertToLong()) {
+                out.put(e.getKey(), v.asLong());
+            } else if (v.isBoolean()) {
+                out.put(e.getKey(), v.booleanValue());
+            }
+        }
+        return out;
     }
 
     /**
