@@ -1,6 +1,6 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.live.LiveStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.market.Transition;

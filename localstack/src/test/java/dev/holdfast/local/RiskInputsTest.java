@@ -1,6 +1,6 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
 import dev.holdfast.persistence.exposure.RiskConfigStore;

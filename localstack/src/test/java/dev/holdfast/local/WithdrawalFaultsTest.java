@@ -1,6 +1,6 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;

@@ -1,6 +1,6 @@
 package dev.holdfast.functions.feed;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;

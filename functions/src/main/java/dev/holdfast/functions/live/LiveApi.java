@@ -1,6 +1,6 @@
 package dev.holdfast.functions.live;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.live.LiveStore;
 import dev.holdfast.persistence.markets.MarketStore;

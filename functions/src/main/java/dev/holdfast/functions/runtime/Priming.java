@@ -1,6 +1,6 @@
 package dev.holdfast.functions.runtime;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.holdfast.functions.http.JsonLog;

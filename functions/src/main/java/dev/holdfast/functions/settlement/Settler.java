@@ -1,7 +1,7 @@
 package dev.holdfast.functions.settlement;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
@@ -87,7 +87,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     private final DynamoDbClient dynamo;
     private final SqsClient sqs;
-    private final dev.holdfast.persistence.ResourceNames names;
+    private final dev.holdfast.runtime.ResourceNames names;
     private final MarketStore markets;
     private final OrderStore orders;
     private final WalletStore wallet;

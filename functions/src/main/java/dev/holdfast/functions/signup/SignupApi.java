@@ -1,7 +1,7 @@
 package dev.holdfast.functions.signup;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
 import dev.holdfast.persistence.wallet.WalletStore;

@@ -1,6 +1,6 @@
 package dev.holdfast.functions.signup;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

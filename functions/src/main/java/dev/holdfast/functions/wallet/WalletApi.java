@@ -1,7 +1,7 @@
 package dev.holdfast.functions.wallet;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.platform.StatusStore;

@@ -1,6 +1,6 @@
 package dev.holdfast.functions.wallet;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;

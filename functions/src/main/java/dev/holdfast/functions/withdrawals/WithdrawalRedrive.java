@@ -1,6 +1,6 @@
 package dev.holdfast.functions.withdrawals;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.wallet.WalletStore;
 import dev.holdfast.persistence.withdrawals.WithdrawalStore;

@@ -1,7 +1,7 @@
 package dev.holdfast.local.bench;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;

@@ -2,7 +2,7 @@ package dev.holdfast.persistence.orders;
 
 import dev.holdfast.persistence.BatchReads;
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
 import dev.holdfast.persistence.markets.MarketStore;
