@@ -11,7 +11,7 @@ import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.market.FeedNormalization;
 import dev.holdfast.domain.market.FeedUpdate;
 import dev.holdfast.domain.market.Market;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;

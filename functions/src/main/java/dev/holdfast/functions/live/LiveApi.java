@@ -18,7 +18,7 @@ import dev.holdfast.domain.live.MarketChanges;
 import dev.holdfast.domain.live.Resume;
 import dev.holdfast.domain.live.Subscriptions;
 import dev.holdfast.domain.market.Market;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.live.LiveChange;
 import dev.holdfast.domain.live.MarketChanges;
 import dev.holdfast.domain.market.Market;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.risk.StreamImages;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;

@@ -25,7 +25,7 @@ import dev.holdfast.domain.market.Transition;
 import dev.holdfast.domain.pricing.ExposureSignal;
 import dev.holdfast.domain.pricing.MarginPolicy;
 import dev.holdfast.functions.http.HttpFunction;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;

@@ -29,7 +29,7 @@ import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.domain.settlement.Settlement;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -3,7 +3,6 @@ package dev.holdfast.functions.runtime;
 import dev.holdfast.runtime.Deployment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.TableDef;
 import org.crac.Context;

@@ -27,7 +27,7 @@ import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.wallet.Posting;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;

@@ -17,7 +17,7 @@ import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.resources.Functions;
 

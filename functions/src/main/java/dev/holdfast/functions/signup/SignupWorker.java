@@ -12,7 +12,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupStatus;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import java.time.Clock;
 import java.util.Map;

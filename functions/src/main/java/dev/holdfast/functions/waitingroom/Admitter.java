@@ -11,7 +11,7 @@ import dev.holdfast.domain.waitingroom.AdmissionPace;
 import dev.holdfast.domain.waitingroom.Cohort;
 import dev.holdfast.domain.waitingroom.PositionStripes;
 import dev.holdfast.domain.waitingroom.VerifierHealth;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.schedule.Ticks;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortTick;

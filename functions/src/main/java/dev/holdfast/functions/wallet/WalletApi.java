@@ -1,5 +1,6 @@
 package dev.holdfast.functions.wallet;
 
+import dev.holdfast.functions.withdrawals.Withdrawals;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
@@ -19,7 +20,7 @@ import dev.holdfast.domain.wallet.Credit;
 import dev.holdfast.domain.wallet.LedgerEntry;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.HttpFunction;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;

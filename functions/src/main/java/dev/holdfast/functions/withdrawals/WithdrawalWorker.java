@@ -15,7 +15,7 @@ import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
