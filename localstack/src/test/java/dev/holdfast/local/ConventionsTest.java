@@ -67,6 +67,30 @@ class ConventionsTest {
     }
 
     /**
+     * Handlers speak to persistence in named outcomes: no class under {@code functions/} touches the
+     * DynamoDB model (attribute maps, transaction actions, cancellation reasons) — the persistence
+     * classes build the transactions and decode what comes back. The one exception is
+     * {@code risk/StreamImages}, the adapter from the Lambda event library's stream image type
+     * ({@code com.amazonaws...dynamodb.AttributeValue}, which {@code shared/} does not depend on) to the
+     * SDK's, which the persistence decoders ({@code OrderImage}, {@code MarketStore.fromAttributes}) read.
+     */
+    @Test
+    void handlersUseNoDynamoDbModelTypes() throws IOException {
+        Path root = ROOT.resolve("functions/src/main/java");
+        Set<String> allowed = Set.of("dev/holdfast/functions/risk/StreamImages.java");
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String rel = root.relativize(f).toString().replace('\\', '/');
+                if (!allowed.contains(rel) && Files.readString(f).contains("software.amazon.awssdk.services.dynamodb.model")) {
+                    offenders.add(rel);
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "build and decode DynamoDB requests in a persistence class");
+    }
+
+    /**
      * Builds every handler as a Lambda container would — names for only the tables and queues its
      * definition grants (as the CDK app passes them), its settings — and checks that it starts and that
      * an HTTP function serves exactly its routes. A handler reaching for a resource it is not granted

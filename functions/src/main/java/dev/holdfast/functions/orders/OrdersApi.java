@@ -159,9 +159,8 @@ public final class OrdersApi extends HttpFunction {
         OrderDecision.Accepted accepted = (OrderDecision.Accepted) outcome;
         Order order = withResponse(accepted.order(), 201, OrderJson.view(accepted.order()));
         accepted = new OrderDecision.Accepted(order, accepted.posting(), accepted.claims());
-        OrderCommit.Plan plan = commit.plan(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
+        commit.prime(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
                 RateLimiter.Window.at(Priming.SUB, "127.0.0.1", cfg.rateLimits(), now));
-        Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, plan.actions());
     }
 
     /** Buckets for priming: every scope counts as within its shares, nothing is read. */
