@@ -1,5 +1,6 @@
 package dev.holdfast.functions.markets;
 
+import dev.holdfast.functions.http.IdempotentReplay;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
@@ -432,14 +433,12 @@ public final class MarketsApi extends HttpFunction {
     }
 
     private HttpResponse replay(KeyedCommit.StoredResponse stored, String fingerprint, String marketId) {
-        if (!stored.fingerprint().equals(fingerprint)) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different result; use a new key");
-        }
+        IdempotentReplay.requireSameRequest(stored.fingerprint(), fingerprint,
+                "this Idempotency-Key was used for a different result; use a new key");
         if (markets.market(marketId).map(m -> m.state() == MarketState.SETTLING).orElse(false)) {
             sendCommand(marketId);
         }
-        return HttpResponse.of(stored.status(), Json.parseTrusted(stored.body())).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(stored);
     }
 
     private void sendCommand(String marketId) {

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.orders;
 
+import dev.holdfast.functions.http.IdempotentReplay;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
@@ -365,13 +366,11 @@ public final class OrdersApi extends HttpFunction {
     }
 
     private HttpResponse replay(Order existing, OrderRequest req) {
-        if (!existing.fingerprint().equals(req.fingerprint())) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different order; use a new key for a new attempt");
-        }
+        IdempotentReplay.requireSameRequest(existing.fingerprint(), req.fingerprint(),
+                "this Idempotency-Key was used for a different order; use a new key for a new attempt");
         // an accepted order's answer is its view (not stored twice); a rejection's is stored as sent
         ObjectNode body = existing.responseBody() == null ? OrderJson.view(existing) : (ObjectNode) Json.parseTrusted(existing.responseBody());
-        return HttpResponse.of(existing.responseStatus(), body).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(existing.responseStatus(), body);
     }
 
     private static Order withResponse(Order o, int status, ObjectNode body) {

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.functions.http.IdempotentReplay;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
@@ -176,17 +177,17 @@ public final class SignupApi extends HttpFunction {
     }
 
     private HttpResponse replay(SignupStore.AdmissionUse use, Person person, String requestId) {
-        if (!use.fingerprint().equals(person.fingerprint())) {
+        IdempotentReplay.requireSameRequest(use.fingerprint(), person.fingerprint(), () -> {
             ObjectNode d = Json.object();
             d.put("signupId", use.signupId());
-            throw new ApiError(ErrorCode.ADMISSION_ALREADY_USED,
+            return new ApiError(ErrorCode.ADMISSION_ALREADY_USED,
                     "this admission was already used for a signup; an admission is good for one signup", d);
-        }
+        });
         Optional<Signup> s = signups.signup(use.signupId());
         if (s.isPresent() && s.get().status() == SignupStatus.PENDING) {
             enqueue(use.signupId(), requestId); // the first send may have been lost after the commit
         }
-        return HttpResponse.of(202, accepted(use.signupId())).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(202, accepted(use.signupId()));
     }
 
     private static ObjectNode accepted(String signupId) {

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.wallet;
 
+import dev.holdfast.functions.http.IdempotentReplay;
 import dev.holdfast.functions.withdrawals.Withdrawals;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
@@ -173,11 +174,8 @@ public final class WalletApi extends HttpFunction {
     }
 
     private static HttpResponse replay(KeyedCommit.StoredResponse stored, Credit credit) {
-        if (!stored.fingerprint().equals(credit.fingerprint())) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different credit; use a new key for a new credit");
-        }
-        return HttpResponse.of(stored.status(), stored.json()).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replay(stored, credit.fingerprint(),
+                "this Idempotency-Key was used for a different credit; use a new key for a new credit");
     }
 
 

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.functions.http.IdempotentReplay;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
@@ -176,15 +177,13 @@ public final class Withdrawals {
     }
 
     private HttpResponse replay(Withdrawal first, WithdrawalRequest req, String requestId) {
-        if (!first.fingerprint().equals(req.fingerprint())) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different withdrawal; use a new key for a new withdrawal");
-        }
+        KeyedCommit.StoredResponse stored = WithdrawalStore.storedResponse(first);
+        IdempotentReplay.requireSameRequest(stored.fingerprint(), req.fingerprint(),
+                "this Idempotency-Key was used for a different withdrawal; use a new key for a new withdrawal");
         if (first.status() == WithdrawalStatus.PENDING) {
             enqueue(first, requestId); // the first send may have failed after the commit
         }
-        return HttpResponse.of(first.responseStatus(), Json.parseTrusted(first.responseBody()))
-                .withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(stored);
     }
 
     /** Best effort: the withdrawal is committed; a failed send is repaired by a replay or the re-drive. */

@@ -40,6 +40,11 @@ import java.util.Optional;
  * finished at most once.
  */
 public final class WithdrawalStore {
+
+    /** A withdrawal's idempotency record: the fingerprint of its first request and the answer it got. */
+    public static KeyedCommit.StoredResponse storedResponse(Withdrawal w) {
+        return new KeyedCommit.StoredResponse(w.fingerprint(), w.responseStatus(), w.responseBody());
+    }
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final WalletStore wallet;
