@@ -7,6 +7,7 @@ import dev.holdfast.resources.Triggers;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.CrossStackReferences;
 import software.amazon.awscdk.ReferenceStrength;
 import software.amazon.awscdk.Stack;
@@ -75,8 +76,10 @@ public final class ApiStack extends Stack {
                 HttpApiConstruct.Throttle.fromContext(getNode().tryGetContext(HttpApiConstruct.THROTTLE_RATE_CONTEXT),
                         getNode().tryGetContext(HttpApiConstruct.THROTTLE_BURST_CONTEXT)));
         Object webAcl = getNode().tryGetContext(EdgeWafStack.WEB_ACL_ARN_CONTEXT);
+        Object displayAuth = getNode().tryGetContext(DisplayAuthEdge.VERSION_ARN_CONTEXT);
         waitingPage = new WaitingPageConstruct(this, "WaitingPage", api.domainName(), waitingPageSource,
-                webAcl == null || webAcl.toString().isBlank() ? null : webAcl.toString());
+                webAcl == null || webAcl.toString().isBlank() ? null : webAcl.toString(),
+                displayAuth == null || displayAuth.toString().isBlank() ? null : displayAuth.toString());
         users.opsConsoleAt(waitingPage.opsConsoleUrl());
         waitingPage.serveOpsConsole(waitingPageSource, users);
         LiveApiConstruct live = new LiveApiConstruct(this, "LiveApi", stage);
@@ -111,6 +114,10 @@ public final class ApiStack extends Stack {
         CfnOutput.Builder.create(this, "WaitingPageUrl").value(waitingPage.url()).description("Waiting page (CloudFront)").build();
         CfnOutput.Builder.create(this, "UserPoolId").value(users.pool().getUserPoolId()).build();
         CfnOutput.Builder.create(this, "UserPoolClientId").value(users.client().getUserPoolClientId()).build();
+        CfnOutput.Builder.create(this, "DisplayAuthIssuer").value(users.issuerUrl())
+                .description("Pass to the edge stack: -c " + DisplayAuthEdge.ISSUER_CONTEXT + "=<this>").build();
+        CfnOutput.Builder.create(this, "DisplayAuthAudiences").value(Fn.join(",", users.audiences()))
+                .description("Pass to the edge stack: -c " + DisplayAuthEdge.AUDIENCES_CONTEXT + "=<this>").build();
         CfnOutput.Builder.create(this, "OpsConsoleUrl").value(waitingPage.opsConsoleUrl()).description("Ops console (CloudFront, Cognito sign-in)").build();
     }
 

@@ -28,6 +28,11 @@ import java.util.Map;
  *
  * <p>Deploy it first, then hand its {@code WebAclArn} output to the API stack:
  * {@code cdk deploy Holdfast-<stage>-api -c edgeWebAclArn=<arn>} attaches it to the distribution.
+ *
+ * <p>Given the user pool's issuer and client ids ({@code -c displayAuthIssuer=… -c displayAuthAudiences=…},
+ * the API stack's outputs), it also holds {@link DisplayAuthEdge}, the Lambda@Edge token check that lets
+ * CloudFront cache the display reads; its {@code DisplayAuthVersionArn} output goes to the API stack as
+ * {@code -c displayAuthVersionArn=<arn>}.
  */
 public final class EdgeWafStack extends Stack {
     public static final String REGION = "us-east-1";
@@ -39,6 +44,7 @@ public final class EdgeWafStack extends Stack {
     static final int LOG_DAYS_RETAINED = 365;
 
     private final CfnWebACL webAcl;
+    private final DisplayAuthEdge displayAuth;
 
     public EdgeWafStack(Construct scope, String id, StackProps props, String stage) {
         super(scope, id, props);
@@ -100,6 +106,20 @@ public final class EdgeWafStack extends Stack {
                 .build();
         logging.getNode().addDependency(logs);
 
+        Object issuer = getNode().tryGetContext(DisplayAuthEdge.ISSUER_CONTEXT);
+        Object audiences = getNode().tryGetContext(DisplayAuthEdge.AUDIENCES_CONTEXT);
+        if (issuer != null && audiences != null) {
+            displayAuth = new DisplayAuthEdge(this, "DisplayAuth", stage, issuer.toString(),
+                    java.util.Arrays.stream(audiences.toString().split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList(),
+                    DisplayAuthEdge.source(java.nio.file.Path.of("")));
+            CfnOutput.Builder.create(this, "DisplayAuthVersionArn")
+                    .description("Pass to the API stack: -c " + DisplayAuthEdge.VERSION_ARN_CONTEXT + "=<this>")
+                    .value(displayAuth.version().getFunctionArn())
+                    .build();
+        } else {
+            displayAuth = null;
+        }
+
         CfnOutput.Builder.create(this, "WebAclArn")
                 .description("Pass to the API stack: -c " + WEB_ACL_ARN_CONTEXT + "=<this>")
                 .value(webAcl.getAttrArn())
@@ -109,6 +129,11 @@ public final class EdgeWafStack extends Stack {
     private static CfnWebACL.VisibilityConfigProperty visibility(String metric) {
         return CfnWebACL.VisibilityConfigProperty.builder()
                 .cloudWatchMetricsEnabled(true).sampledRequestsEnabled(true).metricName(metric).build();
+    }
+
+    /** The display reads' token check, or {@code null} until the pool's issuer and clients are given. */
+    public DisplayAuthEdge displayAuth() {
+        return displayAuth;
     }
 
     public CfnWebACL webAcl() {

@@ -21,7 +21,17 @@ import software.amazon.awscdk.services.cloudfront.ResponseHeadersStrictTransport
 import software.amazon.awscdk.services.cloudfront.ResponseHeadersXSSProtection;
 import software.amazon.awscdk.services.cloudfront.ResponseSecurityHeadersBehavior;
 import software.amazon.awscdk.services.cloudfront.BehaviorOptions;
+import software.amazon.awscdk.services.cloudfront.CacheCookieBehavior;
+import software.amazon.awscdk.services.cloudfront.CacheHeaderBehavior;
 import software.amazon.awscdk.services.cloudfront.CachePolicy;
+import software.amazon.awscdk.services.cloudfront.CacheQueryStringBehavior;
+import software.amazon.awscdk.services.cloudfront.EdgeLambda;
+import software.amazon.awscdk.services.cloudfront.LambdaEdgeEventType;
+import software.amazon.awscdk.services.cloudfront.OriginRequestCookieBehavior;
+import software.amazon.awscdk.services.cloudfront.OriginRequestHeaderBehavior;
+import software.amazon.awscdk.services.cloudfront.OriginRequestQueryStringBehavior;
+import software.amazon.awscdk.services.lambda.IVersion;
+import software.amazon.awscdk.services.lambda.Version;
 import software.amazon.awscdk.services.cloudfront.Distribution;
 import software.amazon.awscdk.services.cloudfront.HttpVersion;
 import software.amazon.awscdk.services.cloudfront.OriginProtocolPolicy;
@@ -112,6 +122,15 @@ public final class WaitingPageConstruct extends Construct {
      * @param webAclArn the edge stack's WAF web ACL ({@link EdgeWafStack}), or {@code null} for none yet
      */
     public WaitingPageConstruct(Construct scope, String id, String apiDomain, Path source, String webAclArn) {
+        this(scope, id, apiDomain, source, webAclArn, null);
+    }
+
+    /**
+     * @param displayAuthVersionArn the edge stack's display-read token check ({@link DisplayAuthEdge}), or
+     *                              {@code null}: then {@value #MARKETS_PATH} is not cached at the edge
+     */
+    public WaitingPageConstruct(Construct scope, String id, String apiDomain, Path source, String webAclArn,
+                                String displayAuthVersionArn) {
         super(scope, id);
         Bucket logs = Bucket.Builder.create(this, "Logs")
                 .encryption(BucketEncryption.S3_MANAGED)
@@ -158,7 +177,7 @@ public final class WaitingPageConstruct extends Construct {
         apiPaths.put(SIGNUP_PATH, toApi);
         apiPaths.put(ADMIN_PATH, toApi);
         apiPaths.put(STATUS_PATH, toApi);
-        apiPaths.put(MARKETS_PATH, toApi);
+        apiPaths.put(MARKETS_PATH, displayAuthVersionArn == null ? toApi : displayReads(api, displayAuthVersionArn));
         siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
 
         distribution = Distribution.Builder.create(this, "Distribution")
@@ -217,6 +236,53 @@ public final class WaitingPageConstruct extends Construct {
                 .exclude(List.of(OPS_DIR + "/*"))
                 .build();
     }
+
+    /** Query parameters of the display reads, the only part of a request besides its path in the cache key. */
+    static final List<String> DISPLAY_QUERY = List.of("state", "limit", "cursor");
+    /** The display reads' longest edge lifetime, as the contract's {@code Cache-Control} (at most 1 s). */
+    static final int DISPLAY_TTL_SECONDS = 1;
+
+    /**
+     * {@value #MARKETS_PATH} cached at the edge for everyone: the cache key is the path and
+     * {@link #DISPLAY_QUERY} only (nothing user-specific: no header, no cookie), TTL up to
+     * {@value #DISPLAY_TTL_SECONDS} s as the origin's {@code Cache-Control} says, {@code If-None-Match}
+     * answered by CloudFront from the cached {@code ETag}. The token is still checked on every request
+     * by the Lambda@Edge {@link DisplayAuthEdge} (viewer request), which hands it to the origin through
+     * {@code X-Holdfast-Viewer-Token} — the one header the origin request policy forwards — and puts it
+     * back as {@code Authorization} on a miss (origin request), for the HTTP API's authorizer.
+     */
+    private BehaviorOptions displayReads(IOrigin api, String versionArn) {
+        IVersion check = Version.fromVersionArn(this, "DisplayAuth", versionArn);
+        return BehaviorOptions.builder()
+                .origin(api)
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_GET_HEAD_OPTIONS)
+                .cachePolicy(CachePolicy.Builder.create(this, "DisplayReadsCache")
+                        .comment("GET /markets*: path and state/limit/cursor only, at most " + DISPLAY_TTL_SECONDS + " s")
+                        .defaultTtl(Duration.seconds(DISPLAY_TTL_SECONDS))
+                        .maxTtl(Duration.seconds(DISPLAY_TTL_SECONDS))
+                        .minTtl(Duration.seconds(0))
+                        .headerBehavior(CacheHeaderBehavior.none())
+                        .cookieBehavior(CacheCookieBehavior.none())
+                        .queryStringBehavior(CacheQueryStringBehavior.allowList(DISPLAY_QUERY.toArray(String[]::new)))
+                        .enableAcceptEncodingGzip(true)
+                        .enableAcceptEncodingBrotli(true)
+                        .build())
+                .originRequestPolicy(OriginRequestPolicy.Builder.create(this, "DisplayReadsOrigin")
+                        .comment("GET /markets*: the edge-checked token for the API's authorizer, and the query")
+                        .headerBehavior(OriginRequestHeaderBehavior.allowList(VIEWER_TOKEN_HEADER))
+                        .cookieBehavior(OriginRequestCookieBehavior.none())
+                        .queryStringBehavior(OriginRequestQueryStringBehavior.allowList(DISPLAY_QUERY.toArray(String[]::new)))
+                        .build())
+                .edgeLambdas(List.of(
+                        EdgeLambda.builder().eventType(LambdaEdgeEventType.VIEWER_REQUEST).functionVersion(check).build(),
+                        EdgeLambda.builder().eventType(LambdaEdgeEventType.ORIGIN_REQUEST).functionVersion(check).build()))
+                .responseHeadersPolicy(headers)
+                .build();
+    }
+
+    /** The header the edge check hands the verified token to the origin in (see {@link DisplayAuthEdge}). */
+    static final String VIEWER_TOKEN_HEADER = "X-Holdfast-Viewer-Token";
 
     /** The security headers of every answer of the distribution. */
     static ResponseSecurityHeadersBehavior securityHeaders() {

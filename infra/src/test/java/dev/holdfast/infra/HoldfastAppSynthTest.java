@@ -37,7 +37,11 @@ class HoldfastAppSynthTest {
             HttpApiConstruct.THROTTLE_RATE_CONTEXT, "8000",
             HttpApiConstruct.THROTTLE_BURST_CONTEXT, 4000,
             ApiStack.BANK_URL_CONTEXT, "https://bank.example/api",
-            ApiStack.VERIFIER_URL_CONTEXT, "https://verifier.example/v1");
+            ApiStack.VERIFIER_URL_CONTEXT, "https://verifier.example/v1",
+            // the edge token check and the cached display reads, so cdk-nag sees them too
+            DisplayAuthEdge.ISSUER_CONTEXT, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            DisplayAuthEdge.AUDIENCES_CONTEXT, "appclient1,opsclient2",
+            DisplayAuthEdge.VERSION_ARN_CONTEXT, "arn:aws:lambda:us-east-1:111111111111:function:holdfast-prod-display-auth:1");
 
     @TempDir
     static Path out;
