@@ -61,14 +61,14 @@ public final class DashboardConstruct extends Construct {
                         api.metricLatency(MetricOptions.builder().statistic("p50").period(PERIOD).build()),
                         api.metricLatency(MetricOptions.builder().statistic("p99").period(PERIOD).build()))));
         dashboard.addWidgets(
-                graph("Orders accepted", List.of(search("OrdersAccepted", "Sum"))),
-                graph("Orders rejected by code", List.of(search("OrdersRejected", "Sum"))));
+                graph("Orders accepted", List.of(search(stage, "OrdersAccepted", "Sum"))),
+                graph("Orders rejected by code", List.of(search(stage, "OrdersRejected", "Sum"))));
         dashboard.addWidgets(
-                graph("Price age (ms, max)", List.of(search("PriceAgeMs", "Maximum"))),
-                graph("Waiting room: admitted per second", List.of(search("AdmittedPerSecond", "Average"))));
+                graph("Price age (ms, max)", List.of(search(stage, "PriceAgeMs", "Maximum"))),
+                graph("Waiting room: admitted per second", List.of(search(stage, "AdmittedPerSecond", "Average"))));
         dashboard.addWidgets(
-                graph("Settlement progress: orders settled", List.of(search("SettledOrders", "Sum"))),
-                graph("Queue depth (reported by the functions)", List.of(search("QueueDepth", "Maximum"))));
+                graph("Settlement progress: orders settled", List.of(search(stage, "SettledOrders", "Sum"))),
+                graph("Queue depth (reported by the functions)", List.of(search(stage, "QueueDepth", "Maximum"))));
 
         List<IMetric> depths = new ArrayList<>();
         List<IMetric> ages = new ArrayList<>();
@@ -118,11 +118,14 @@ public final class DashboardConstruct extends Construct {
         return dashboard;
     }
 
-    /** Every series of {@code metricName} in the Holdfast namespace, whatever its dimensions. */
-    static MathExpression search(String metricName, String statistic) {
+    /**
+     * Every series of {@code metricName} in the Holdfast namespace of this {@code stage} (every EMF
+     * metric carries a {@code stage} dimension: the stages of one account share the namespace).
+     */
+    static MathExpression search(String stage, String metricName, String statistic) {
         return MathExpression.Builder.create()
-                .expression("SEARCH('Namespace=\"" + NAMESPACE + "\" MetricName=\"" + metricName + "\"', '"
-                        + statistic + "', 60)")
+                .expression("SEARCH('Namespace=\"" + NAMESPACE + "\" MetricName=\"" + metricName + "\" stage=\""
+                        + stage + "\"', '" + statistic + "', 60)")
                 .label(metricName)
                 .period(PERIOD)
                 .build();

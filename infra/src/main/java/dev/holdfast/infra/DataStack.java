@@ -57,8 +57,16 @@ public final class DataStack extends Stack {
     private final Secret signingSecret;
     private final Map<QueueDef, Queue> queues = new LinkedHashMap<>();
 
+    private final String stage;
+
+    /** The stage these tables and queues belong to. */
+    public String stage() {
+        return stage;
+    }
+
     public DataStack(Construct scope, String id, StackProps props, String stage) {
         super(scope, id, props);
+        this.stage = stage;
         for (TableDef def : Tables.ALL) {
             tables.put(def, table(stage, def));
         }

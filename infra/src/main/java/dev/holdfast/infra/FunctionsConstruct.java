@@ -1,6 +1,7 @@
 package dev.holdfast.infra;
 
 import dev.holdfast.resources.FunctionDef;
+import dev.holdfast.resources.Naming;
 import dev.holdfast.resources.QueueDef;
 import dev.holdfast.resources.TableDef;
 import software.amazon.awscdk.Annotations;
@@ -14,6 +15,7 @@ import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -94,6 +96,9 @@ public final class FunctionsConstruct extends Construct {
                     .memorySize(def.memoryMb())
                     .timeout(Duration.seconds(def.timeoutSeconds()))
                     .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                    // X-Ray active tracing, not the ADOT layer: no layer to load (cold start), the
+                    // trace id reaches every log line through the Lambda context
+                    .tracing(Tracing.ACTIVE)
                     .role(role)
                     .logGroup(logs)
                     .environment(environment(def, data, settings.getOrDefault(def, Map.of())))
@@ -106,6 +111,13 @@ public final class FunctionsConstruct extends Construct {
                             .reason("java21 is the LTS runtime the functions are built, primed (SnapStart, CRaC hooks) and"
                                     + " cold-start-measured on; moving to a newer Java runtime is a measured change of its own")
                             .build()));
+            io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(role, List.of(
+                    io.github.cdklabs.cdknag.NagPackSuppression.builder()
+                            .id("AwsSolutions-IAM5")
+                            .reason("Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource"
+                                    + " narrower than \"*\" (X-Ray has no resource-level permissions for them)")
+                            .appliesTo(List.of("Resource::*"))
+                            .build()), true);
             functions.put(def, fn);
             grantTables(role, def, data);
             def.sendsTo().forEach(q -> data.queue(q).grantSendMessages(fn));
@@ -160,6 +172,7 @@ public final class FunctionsConstruct extends Construct {
 
     private static Map<String, String> environment(FunctionDef def, DataStack data, Map<String, String> settings) {
         Map<String, String> env = new TreeMap<>(settings);
+        env.put(Naming.STAGE_VARIABLE, data.stage());
         for (TableDef t : def.reads()) {
             env.put(t.envVar(), data.table(t).getTableName());
         }

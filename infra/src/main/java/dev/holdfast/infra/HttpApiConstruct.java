@@ -97,6 +97,7 @@ public final class HttpApiConstruct extends Construct {
             + "\"requestTime\":\"$context.requestTime\",\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
             + "\"protocol\":\"$context.protocol\",\"responseLength\":\"$context.responseLength\","
             + "\"latencyMs\":\"$context.responseLatency\",\"integrationLatencyMs\":\"$context.integrationLatency\","
+            + "\"integrationRequestId\":\"$context.integration.requestId\",\"integrationStatus\":\"$context.integration.status\","
             + "\"integrationError\":\"$context.integrationErrorMessage\",\"authorizerError\":\"$context.authorizer.error\"}";
 
     private final HttpApi api;

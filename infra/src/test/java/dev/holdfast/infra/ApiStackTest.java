@@ -72,6 +72,7 @@ class ApiStackTest extends DevApiTemplate {
         for (QueueDef q : def.sendsTo()) {
             env.put(q.envVar(), Match.anyValue());
         }
+        env.put(dev.holdfast.resources.Naming.STAGE_VARIABLE, "dev"); // logs and metrics carry it (issue 19 #6)
         if (ApiStack.SIGNING_SECRET_USERS.contains(def)) {
             env.put("SIGNING_SECRET_ARN", Match.anyValue());
         }

@@ -14,6 +14,7 @@ final class LocalContext implements Context {
     private final String functionName;
     private final int memoryMb;
     private final long deadlineMillis;
+    private final String traceId = traceId();
 
     LocalContext(String requestId, String functionName, int memoryMb, int timeoutSeconds) {
         this.requestId = requestId;
@@ -23,6 +24,14 @@ final class LocalContext implements Context {
     }
 
     @Override public String getAwsRequestId() { return requestId; }
+    /** A fresh trace id per invocation, in X-Ray's format, as Lambda gives one with active tracing. */
+    @Override public String getXrayTraceId() { return traceId; }
+
+    private static String traceId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("Root=1-%08x-%012x%012x;Parent=%016x;Sampled=1", System.currentTimeMillis() / 1000,
+                r.nextLong(1L << 48), r.nextLong(1L << 48), r.nextLong() & Long.MAX_VALUE);
+    }
     @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
     @Override public String getLogStreamName() { return "local"; }
     @Override public String getFunctionName() { return functionName; }

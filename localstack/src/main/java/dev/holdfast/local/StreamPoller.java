@@ -34,7 +34,7 @@ import java.util.UUID;
  * whole stream from its trim horizon (a record may still come again, which consumers tolerate as
  * they must on Lambda). Without a data folder, shards are read from their trim horizon.
  */
-final class StreamPoller implements Runnable {
+public final class StreamPoller implements Runnable {
     private final Triggers.StreamTrigger trigger;
     private final String streamArn;
     private final String region;
@@ -239,7 +239,7 @@ final class StreamPoller implements Runnable {
         return out;
     }
 
-    static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> convert(
+    public static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> convert(
             Map<String, AttributeValue> item) {
         if (item == null) {
             return null;

@@ -11,6 +11,8 @@ public final class Naming {
     private Naming() {}
 
     public static final String LOCAL_STAGE = "local";
+    /** Every function's environment variable naming its stage (logs and metrics carry it). */
+    public static final String STAGE_VARIABLE = "HOLDFAST_STAGE";
     private static final Pattern STAGE = Pattern.compile("[a-z][a-z0-9]{0,11}");
 
     public static String prefixFor(String stage) {

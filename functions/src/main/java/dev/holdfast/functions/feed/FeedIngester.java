@@ -1,6 +1,7 @@
 package dev.holdfast.functions.feed;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -71,6 +72,12 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         return FifoBatch.process(event, log, "feed message failed",
                 m -> apply(m.getMessageId(), sentAt(m), m.getBody()));
     }

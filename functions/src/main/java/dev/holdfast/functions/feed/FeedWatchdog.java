@@ -1,6 +1,7 @@
 package dev.holdfast.functions.feed;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
 import dev.holdfast.persistence.exposure.RiskConfigStore;
@@ -58,6 +59,12 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         Ticks.of(event, 1).run(context, this::checkOnce);
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.http;
 
 import dev.holdfast.functions.runtime.JsonLog;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -71,6 +72,12 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(function.id(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context) {
         long started = System.nanoTime();
         String requestId = requestId(event, context);
         String routeKey = event.getRouteKey() == null ? Routes.DEFAULT_ROUTE_KEY : event.getRouteKey();
@@ -110,9 +117,8 @@ public abstract class HttpFunction implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     private HttpResponse internalError(String routeKey, String requestId, RuntimeException e) {
-        ObjectNode line = log.line("ERROR", requestId, "unhandled exception");
+        ObjectNode line = log.error(requestId, "unhandled exception", e);
         line.put("routeKey", routeKey);
-        line.put("exception", e.toString());
         log.write(line);
         ApiError internal = new ApiError(ErrorCode.INTERNAL_ERROR,
                 "something went wrong on our side; nothing was committed, retrying is safe");

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.live;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.live.LiveStore;
 import dev.holdfast.persistence.markets.MarketStore;
@@ -84,6 +85,12 @@ public final class LiveApi implements RequestHandler<APIGatewayV2WebSocketEvent,
 
     @Override
     public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private APIGatewayV2WebSocketResponse handle(APIGatewayV2WebSocketEvent event, Context context) {
         var ctx = event.getRequestContext();
         String connectionId = ctx.getConnectionId();
         switch (ctx.getRouteKey()) {

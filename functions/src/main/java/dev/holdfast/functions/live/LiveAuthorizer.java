@@ -1,6 +1,7 @@
 package dev.holdfast.functions.live;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
@@ -62,6 +63,12 @@ public final class LiveAuthorizer implements RequestHandler<APIGatewayCustomAuth
 
     @Override
     public Map<String, Object> handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Map<String, Object> handle(APIGatewayCustomAuthorizerEvent event, Context context) {
         Optional<CognitoTokens.Caller> caller = token(event).flatMap(tokens::verify);
         Map<String, Object> statement = new LinkedHashMap<>();
         statement.put("Action", "execute-api:Invoke");

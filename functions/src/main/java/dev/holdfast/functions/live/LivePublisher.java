@@ -1,6 +1,7 @@
 package dev.holdfast.functions.live;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.live.LiveStore;
 import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -108,6 +109,12 @@ public final class LivePublisher implements RequestHandler<DynamodbEvent, Stream
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event, Context context) {
         Map<String, List<Write>> byMarket = new LinkedHashMap<>();
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (DynamodbEvent.DynamodbStreamRecord r : records) {

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.reconciliation;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import dev.holdfast.persistence.reconciliation.ReconciliationStore;
@@ -48,6 +49,12 @@ public final class Reconciler implements RequestHandler<Map<String, Object>, Voi
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         runOnce(context == null ? UUID.randomUUID().toString() : context.getAwsRequestId());
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.risk;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.orders.OrderStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.holdfast.functions.runtime.Priming;
@@ -42,6 +43,12 @@ public final class RiskHeartbeat implements RequestHandler<Map<String, Object>, 
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         Ticks.of(event, 5).run(context, this::beat);
         return null;
     }

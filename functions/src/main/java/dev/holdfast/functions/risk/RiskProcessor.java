@@ -1,6 +1,7 @@
 package dev.holdfast.functions.risk;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.PostTradeStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
@@ -123,6 +124,12 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event, Context context) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
                 ? List.of() : event.getRecords();
         String requestId = context == null ? null : context.getAwsRequestId();

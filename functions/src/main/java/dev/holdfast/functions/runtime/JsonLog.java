@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 
+import dev.holdfast.functions.runtime.Invocation;
+
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 
 /**
  * Structured logs: one JSON object per line on standard output (CloudWatch in AWS), always with
- * the request id so a line can be found from an {@code X-Request-Id} a user reports.
+ * the request id so a line can be found from an {@code X-Request-Id} a user reports, a level, and —
+ * inside a handler's {@link Invocation} — the Lambda request id ({@code awsRequestId}), the X-Ray
+ * trace id ({@code traceId}), the cold-start flag ({@code coldStart}) and the {@code stage}. An error
+ * line carries the exception's stack trace ({@link #error}). The local environment prints the same lines.
  */
 public final class JsonLog {
     private final String logger;
@@ -32,6 +39,12 @@ public final class JsonLog {
         n.put("logger", logger);
         n.put("requestId", requestId);
         n.put("message", message);
+        Invocation.current().ifPresentOrElse(i -> {
+            n.put("awsRequestId", i.awsRequestId());
+            n.put("traceId", i.traceId());
+            n.put("coldStart", i.coldStart());
+            n.put("stage", i.stage());
+        }, () -> n.put("stage", Invocation.processStage()));
         return n;
     }
 
@@ -41,5 +54,15 @@ public final class JsonLog {
 
     public void info(String requestId, String message) {
         write(line("INFO", requestId, message));
+    }
+
+    /** An {@code ERROR} line with {@code e}'s class, message and stack trace (causes included). */
+    public ObjectNode error(String requestId, String message, Throwable e) {
+        ObjectNode n = line("ERROR", requestId, message);
+        n.put("exception", e.toString());
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        n.put("stackTrace", trace.toString());
+        return n;
     }
 }

@@ -13,13 +13,17 @@ import java.util.Map;
  * which Lambda ships to CloudWatch Logs and CloudWatch turns into a metric. No SDK call, no thread,
  * no buffering: a line costs what a log line costs.
  *
- * <p>Every metric is in namespace {@value #NAMESPACE} with dimension {@value #FUNCTION_DIMENSION}
- * (the function id); some carry one more dimension (e.g. {@code code} of a rejected order). The
+ * <p>Every metric is in namespace {@value #NAMESPACE} with dimensions {@value #FUNCTION_DIMENSION}
+ * (the function id) and {@value #STAGE_DIMENSION} ({@link Invocation#processStage()}); some carry one more
+ * dimension (e.g. {@code code} of a rejected order). Inside an {@link Invocation} the line also
+ * carries the Lambda request id and trace id as plain properties (searchable, not dimensions). The
  * metric names below are the ones the CDK dashboard and alarms refer to.
  */
 public final class Metrics {
     public static final String NAMESPACE = "Holdfast";
     public static final String FUNCTION_DIMENSION = "function";
+    /** Every metric's second dimension: stages share an account's namespace, dashboards filter on it. */
+    public static final String STAGE_DIMENSION = "stage";
 
     public static final String ORDERS_ACCEPTED = "OrdersAccepted";
     public static final String ORDERS_REJECTED = "OrdersRejected";
@@ -45,15 +49,21 @@ public final class Metrics {
     private final String function;
     private final PrintStream out;
     private final Clock clock;
+    private final String stage;
 
     public Metrics(String function) {
         this(function, System.out, Clock.systemUTC());
     }
 
     Metrics(String function, PrintStream out, Clock clock) {
+        this(function, out, clock, Invocation.processStage());
+    }
+
+    Metrics(String function, PrintStream out, Clock clock, String stage) {
         this.function = function;
         this.out = out;
         this.clock = clock;
+        this.stage = stage;
     }
 
     /** Silences every {@code Metrics} of this process while {@code r} runs (priming). */
@@ -111,12 +121,18 @@ public final class Metrics {
         directive.put("Namespace", NAMESPACE);
         ArrayNode dimensionSet = directive.putArray("Dimensions").addArray();
         dimensionSet.add(FUNCTION_DIMENSION);
+        dimensionSet.add(STAGE_DIMENSION);
         extraDimensions.keySet().stream().sorted().forEach(dimensionSet::add);
         ObjectNode metric = directive.putArray("Metrics").addObject();
         metric.put("Name", name);
         metric.put("Unit", unit.text);
         line.put(FUNCTION_DIMENSION, function);
+        line.put(STAGE_DIMENSION, stage);
         extraDimensions.forEach(line::put);
+        Invocation.current().ifPresent(i -> {
+            line.put("awsRequestId", i.awsRequestId());
+            line.put("traceId", i.traceId());
+        });
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             line.put(name, (long) value);
         } else {

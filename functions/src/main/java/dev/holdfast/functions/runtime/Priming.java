@@ -88,6 +88,7 @@ public final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+        Invocation.restored();
         ObjectNode line = log.line("INFO", null, "restored from snapshot");
         line.put("function", function.id());
         log.write(line);

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.settlement;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.platform.StatusStore;
@@ -76,6 +77,12 @@ public final class SettlementWatchdog implements RequestHandler<Map<String, Obje
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         int after = Math.max(0, Ticks.number(event, "afterSeconds", DEFAULT_AFTER_SECONDS));
         Ticks.of(event, DEFAULT_EVERY_SECONDS).run(context, () -> {
             int sent = resendStalled(Duration.ofSeconds(after));

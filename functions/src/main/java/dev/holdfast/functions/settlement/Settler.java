@@ -1,5 +1,6 @@
 package dev.holdfast.functions.settlement;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
@@ -58,10 +59,8 @@ import java.util.concurrent.Future;
  * nothing, or refund, and the stake leaving open exposure; conditional on the account's revision),
  * the release of each of its exposure claims, and a check that trading is NORMAL.
  *
- * <p><b>Exactly once.</b> The settlement record's {@code attribute_not_exists} condition is the
- * only thing that decides whether an order is settled; everything else (the progress bookmark,
- * continuation messages, redelivered commands, a crash anywhere) can only cause an order to be
- * <i>tried</i> again, and a second try commits nothing. The market moves {@code SETTLING →
+ * <p><b>Exactly once</b> (invariant {@code settled-exactly-once} in {@code docs/invariants.md}): the
+ * settlement record's {@code attribute_not_exists} condition alone decides. The market moves {@code SETTLING →
  * SETTLED/VOIDED} only after a second pass over the index has found a settlement record for every
  * accepted order.
  *
@@ -181,6 +180,12 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         return FifoBatch.process(event, log, "settlement command failed; it will be retried", m -> {
             String marketId = Json.parseTrusted(m.getBody()).path("marketId").asText("");
             if (marketId.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.signup;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
@@ -104,6 +105,12 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
      */
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         AtomicReference<IdentityVerifier.Unavailable> down = new AtomicReference<>();
         return FifoBatch.process(event, log, "signup not verified yet; will retry", context, reserveMillis, m -> {
             Optional<String> id = SignupQueue.signupId(m.getBody());

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.waitingroom;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.signups.VerifierStats;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
@@ -71,6 +72,12 @@ public final class Admitter implements RequestHandler<Map<String, Object>, Void>
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         Ticks.of(event, 1).run(context, this::tick);
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.withdrawals;
 
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.wallet.WalletStore;
 import dev.holdfast.persistence.withdrawals.WithdrawalStore;
@@ -60,6 +61,12 @@ public final class WithdrawalRedrive implements RequestHandler<Map<String, Objec
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private Void handle(Map<String, Object> event, Context context) {
         long after = Math.max(0, Ticks.number(event, "afterSeconds", (int) DEFAULT_AFTER_SECONDS));
         Ticks.of(event, dev.holdfast.resources.Triggers.REDRIVE_EVERY_SECONDS).run(context, () -> {
             int sent = redriveOlderThan(Duration.ofSeconds(after));

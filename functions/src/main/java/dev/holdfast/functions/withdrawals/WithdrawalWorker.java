@@ -1,5 +1,6 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
@@ -39,17 +40,15 @@ import java.util.Optional;
  *       bank never got it) lets the worker send.</li>
  *   <li>Write the durable attempt mark ({@code ATTEMPT#n}, conditional on the withdrawal being
  *       PENDING and on {@code n} being new), and only then send.</li>
- *   <li>CONFIRMED → ONE transaction: status PENDING→COMPLETED (conditional on PENDING) + the
- *       WITHDRAWAL_PAID posting. REFUSED → ONE transaction: PENDING→FAILED with the reason + the
- *       WITHDRAWAL_RELEASE posting. No answer (timeout, hang, late answer) → the withdrawal stays
+ *   <li>CONFIRMED → COMPLETED, REFUSED → FAILED, through {@link WithdrawalStore#finish}
+ *       (invariant {@code withdrawal-finish} in {@code docs/invariants.md}). No answer (timeout, hang, late answer) → the withdrawal stays
  *       PENDING and the message fails, to come back after the visibility timeout; after
  *       {@code maxReceiveCount} it is dead-lettered and {@link WithdrawalRedrive} enqueues it again.</li>
  * </ol>
  * While the platform mode is not NORMAL no new transfer is sent (step 2 waits, {@link Held});
  * step 1's status questions and the verdicts they bring still run.
- * So a transfer is sent again only after the bank said it never received it, COMPLETED is written
- * only after the bank confirmed, and the status change and its money always commit together.
- * A crash after any write resumes at the next delivery. Failed messages fail alone (partial batch
+ * So a transfer is sent again only after the bank said it never received it (invariant
+ * {@code ask-before-resend} in {@code docs/invariants.md}). A crash after any write resumes at the next delivery. Failed messages fail alone (partial batch
  * response) and so do the later messages of the same group, so one account's order holds.
  */
 public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -151,6 +150,12 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (Invocation.Scope invocation = Invocation.begin(getClass(), context)) {
+            return handle(event, context);
+        }
+    }
+
+    private SQSBatchResponse handle(SQSEvent event, Context context) {
         return FifoBatch.process(event, log, "withdrawal not finished; will retry", context, reserveMillis, m -> {
             Optional<String> id = WithdrawalQueue.withdrawalId(m.getBody());
             if (id.isEmpty()) {

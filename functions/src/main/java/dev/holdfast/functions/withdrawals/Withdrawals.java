@@ -43,9 +43,8 @@ import java.util.Set;
  * withdrawal is not lost: a replay of the same key sends again, and {@code WithdrawalRedrive}
  * enqueues every withdrawal left PENDING.
  *
- * <p>Idempotency as for orders: the same key and body replay the first {@code 202} with
- * {@code Idempotent-Replayed: true}, also for racing duplicates (one hold in all); another body is
- * {@code 422 IDEMPOTENCY_KEY_REUSED}. <b>Not enough cash</b> ({@code 422 INSUFFICIENT_FUNDS}; bonus
+ * <p>Idempotency as for orders (invariant {@code idempotent-replay} in {@code docs/invariants.md}):
+ * one hold in all for racing duplicates. <b>Not enough cash</b> ({@code 422 INSUFFICIENT_FUNDS}; bonus
  * can't be withdrawn) is <em>not recorded</em>: nothing was held and there is nothing to track, so
  * the same key may be used again once the cash is there. Validation errors, 401, 503 record nothing.
  */

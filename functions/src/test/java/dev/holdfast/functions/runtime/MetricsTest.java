@@ -42,7 +42,7 @@ class MetricsTest {
         assertEquals(Instant.parse("2026-12-02T10:00:00Z").toEpochMilli(), n.path("_aws").path("Timestamp").asLong());
         JsonNode directive = n.path("_aws").path("CloudWatchMetrics").get(0);
         assertEquals("Holdfast", directive.path("Namespace").asText());
-        assertEquals("[[\"function\",\"code\"]]", Json.write(directive.path("Dimensions")));
+        assertEquals("[[\"function\",\"stage\",\"code\"]]", Json.write(directive.path("Dimensions")));
         assertEquals("OrdersRejected", directive.path("Metrics").get(0).path("Name").asText());
         assertEquals("Count", directive.path("Metrics").get(0).path("Unit").asText());
         // every dimension and metric named in the directive is a member of the root object
@@ -65,7 +65,7 @@ class MetricsTest {
         for (int i = 0; i < expected.length; i++) {
             JsonNode n = lines.get(i);
             JsonNode directive = n.path("_aws").path("CloudWatchMetrics").get(0);
-            assertEquals("[[\"function\"]]", Json.write(directive.path("Dimensions")));
+            assertEquals("[[\"function\",\"stage\"]]", Json.write(directive.path("Dimensions")));
             assertEquals(expected[i][0], directive.path("Metrics").get(0).path("Name").asText());
             assertEquals(expected[i][1], directive.path("Metrics").get(0).path("Unit").asText());
             assertEquals(Double.parseDouble(expected[i][2]), n.path(expected[i][0]).asDouble());
@@ -76,7 +76,7 @@ class MetricsTest {
     void queueDepthCarriesTheQueueAsASecondDimension() throws Exception {
         metrics.queueDepth("feed", 42);
         JsonNode n = lines().get(0);
-        assertEquals("[[\"function\",\"queue\"]]", Json.write(n.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions")));
+        assertEquals("[[\"function\",\"stage\",\"queue\"]]", Json.write(n.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions")));
         assertEquals("feed", n.path("queue").asText());
         assertEquals(42, n.path("QueueDepth").asLong());
     }

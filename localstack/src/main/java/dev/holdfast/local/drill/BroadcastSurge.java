@@ -61,22 +61,72 @@ public final class BroadcastSurge extends AbstractDrill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        int pairs = settings.scaled(20, 3);
-        double baseRate = settings.scaled(2, 2);
-        double baseSeconds = settings.scaled(5, 1);
-        double spikeSeconds = settings.scaled(15, 2);
-        int perUserPerMinute = settings.scaled(12, 6);
-        long seed = settings.seed();
-
         progress.step("starting the embedded environment");
         // judged by AWS's rules: transaction conflicts and partition limits (the AWS-faithful mode)
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0).withAwsFaithful(true,
                 dev.holdfast.local.faithful.FaithfulDynamo.Settings.DEFAULT_DILATION,
                 dev.holdfast.local.faithful.FaithfulDynamo.Settings.DEFAULT_HOLD_MILLIS))) {
-            dev.holdfast.local.faithful.FaithfulMeter meter = env.faithful().orElseThrow().meter();
-            DrillClient api = new DrillClient(env);
-            String run = UUID.randomUUID().toString().substring(0, 8);
+            Run r = new Run(env, progress, report);
+            r.setUp();
+            r.surge();
+            r.reportSurgeFigures();
+            if (settings.sabotage()) {
+                progress.step("SABOTAGE: debiting one accepted order's stake a second time on its account item");
+                doubleApply(env, r.all);
+            }
+            r.checkClearAnswers();
+            r.checkReplays();
+            r.readHistories();
+            r.checkNoOrderLostOrDoubled();
+            report.check(sameTreatment(r.all));
+            r.checkBalances();
+        }
+        return report;
+    }
 
+    /** One run of the drill: its environment, its traffic and what it saw, phase by phase. */
+    private final class Run {
+        final LocalHoldfast env;
+        final DrillProgress progress;
+        final DrillReport report;
+        final dev.holdfast.local.faithful.FaithfulMeter meter;
+        final DrillClient api;
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final int pairs = settings.scaled(20, 3);
+        final double baseRate = settings.scaled(2, 2);
+        final double baseSeconds = settings.scaled(5, 1);
+        final double spikeSeconds = settings.scaled(15, 2);
+        final int perUserPerMinute = settings.scaled(12, 6);
+        final long seed = settings.seed();
+        final Map<String, String> tokens = new HashMap<>();
+        final Map<String, String> fundOf = new HashMap<>();
+        final String[][] users = new String[pairs][2];
+        final List<String> selections = new ArrayList<>();
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger refused = new AtomicInteger();
+        final ConcurrentLinkedQueue<Sent> retriedAccepted = new ConcurrentLinkedQueue<>();
+        final Map<String, List<JsonNode>> history = new LinkedHashMap<>();
+        final List<Sent> accepted201 = new ArrayList<>();
+        String marketId;
+        long version;
+        Throttling retried;
+        Throttling exhausted;
+        Latency slow;
+        long spikeStartNanos;
+        long spikeEndNanos;
+        int acceptedBeforeSpike;
+        List<Sent> all;
+
+        Run(LocalHoldfast env, DrillProgress progress, DrillReport report) {
+            this.env = env;
+            this.progress = progress;
+            this.report = report;
+            this.meter = env.faithful().orElseThrow().meter();
+            this.api = new DrillClient(env);
+        }
+
+        /** The promotion's rate limits, a priced open market, and the funded bonus/cash user pairs. */
+        void setUp() {
             progress.step("setup: risk config (" + perUserPerMinute + " orders per user per minute), a priced market, "
                     + pairs + " bonus/cash user pairs");
             api.changeRiskConfig(c -> {
@@ -86,17 +136,12 @@ public final class BroadcastSurge extends AbstractDrill {
                 ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 3600);
             }, "drill broadcast-surge: the promotion's rate limits");
             String pm = "surge-" + run;
-            String marketId = api.market(pm).path("marketId").asText();
+            marketId = api.market(pm).path("marketId").asText();
             api.feed(pm, 1, "0.5", "0.5");
             JsonNode market = api.awaitMarket(marketId, m -> !m.path("price").isNull(), Duration.ofSeconds(30));
             api.openMarket(marketId);
-            long version = market.path("price").path("priceVersion").asLong();
-            List<String> selections = new ArrayList<>();
+            version = market.path("price").path("priceVersion").asLong();
             market.path("selections").forEach(s -> selections.add(s.path("selectionId").asText()));
-
-            Map<String, String> tokens = new HashMap<>();
-            Map<String, String> fundOf = new HashMap<>();
-            String[][] users = new String[pairs][2];
             for (int i = 0; i < pairs; i++) {
                 users[i][0] = "surge-bonus-" + i + "-" + run;
                 users[i][1] = "surge-cash-" + i + "-" + run;
@@ -107,10 +152,13 @@ public final class BroadcastSurge extends AbstractDrill {
                     fundOf.put(users[i][f], fund);
                 }
             }
+        }
 
-            Throttling retried = new Throttling(seed, 0.05, Set.of());
-            Throttling exhausted = Throttling.exhaustingRetries(seed + 1, 0.03, Set.of());
-            Latency slow = new Latency(seed + 2, 2, 15);
+        /** Usual traffic, then the 10x broadcast, on the degraded orders function behind a side gateway. */
+        void surge() throws Exception {
+            retried = new Throttling(seed, 0.05, Set.of());
+            exhausted = Throttling.exhaustingRetries(seed + 1, 0.03, Set.of());
+            slow = new Latency(seed + 2, 2, 15);
             Deployment degraded = env.deploymentWith(List.of(retried, exhausted, slow));
             ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
             Random traffic = new Random(seed + 3);
@@ -121,11 +169,6 @@ public final class BroadcastSurge extends AbstractDrill {
                 pairOf[i] = (int) Math.min(pairs - 1, Math.floor(pairs * Math.pow(traffic.nextDouble(), 1.5)));
                 stakeOf[i] = 1000 + 1000L * traffic.nextInt(5);
             }
-            AtomicInteger accepted = new AtomicInteger();
-            AtomicInteger refused = new AtomicInteger();
-            long spikeStartNanos;
-            long spikeEndNanos;
-            int acceptedBeforeSpike;
             try (SideGateway side = new SideGateway(env, degraded, List.of(Functions.ORDERS));
                  OpenLoop loop = new OpenLoop(96)) {
                 DrillClient surge = new DrillClient(env, side.baseUrl());
@@ -156,8 +199,12 @@ public final class BroadcastSurge extends AbstractDrill {
                 progress.step("waiting for the last answers");
                 loop.awaitAll();
             }
+            all = new ArrayList<>(sent);
+        }
+
+        /** The report's figures: the traffic, the AWS-faithful meter of the spike, the injected faults. */
+        void reportSurgeFigures() {
             dev.holdfast.local.faithful.FaithfulMeter.Snapshot surgeMeter = meter.snapshot();
-            List<Sent> all = new ArrayList<>(sent);
             report.figure("requests", all.size() + " (" + Math.round(baseRate * baseSeconds) + " usual at " + baseRate + "/s, "
                     + Math.round(baseRate * 10 * spikeSeconds) + " in the spike at " + baseRate * 10 + "/s)");
             report.figure("spike offered rate", String.format(java.util.Locale.ROOT, "%.1f orders/s",
@@ -177,13 +224,10 @@ public final class BroadcastSurge extends AbstractDrill {
             report.figure("hottest partition keys in the spike", hottest.toString());
             report.figure("DynamoDB faults injected", retried.injected() + " throttled attempts (SDK retried), "
                     + exhausted.injected() + " throttled calls (past retries), " + slow.injectedMillis() + " ms of added latency");
+        }
 
-            if (settings.sabotage()) {
-                progress.step("SABOTAGE: debiting one accepted order's stake a second time on its account item");
-                doubleApply(env, all);
-            }
-
-            // ---- clear answers
+        /** Checks {@link #CLEAR_ANSWERS} and "every error has the contract shape". */
+        void checkClearAnswers() {
             Map<Integer, Integer> byStatus = new TreeMap<>();
             all.forEach(s -> byStatus.merge(s.reply().status(), 1, Integer::sum));
             long other5xx = all.stream().filter(s -> s.reply().status() >= 500 && s.reply().status() != 503).count();
@@ -202,15 +246,16 @@ public final class BroadcastSurge extends AbstractDrill {
                     .filter(s -> !s.reply().contractError() || s.reply().header("X-Request-Id") == null).count();
             report.check("every error has the contract shape", malformed == 0,
                     "%d errors, %d without {\"error\": {code, message, details}} or X-Request-Id", errors, malformed);
+        }
 
-            // ---- re-send everything with its key, on the healthy path
+        /** Re-sends everything with its key, on the healthy path: "re-sending every request with its key replays its outcome". */
+        void checkReplays() throws Exception {
             progress.step("re-sending all " + all.size() + " requests with their keys (DynamoDB healthy again)");
             AtomicInteger resent = new AtomicInteger();
             progress.live(() -> "re-sent " + resent.get() + "/" + all.size());
             ConcurrentLinkedQueue<String> replayMismatches = new ConcurrentLinkedQueue<>();
             AtomicInteger recordedOutcomes = new AtomicInteger();
             AtomicInteger retriedFresh = new AtomicInteger();
-            ConcurrentLinkedQueue<Sent> retriedAccepted = new ConcurrentLinkedQueue<>();
             try (OpenLoop loop = new OpenLoop(8)) {
                 loop.run(1000, all.size() / 1000.0, n -> {
                     Sent s = all.get((int) n);
@@ -238,16 +283,19 @@ public final class BroadcastSurge extends AbstractDrill {
                     "%d recorded outcomes re-sent: %d replayed byte-for-byte with Idempotent-Replayed; %d unrecorded (429/503) retried: %d now accepted%s",
                     recordedOutcomes.get(), recordedOutcomes.get() - replayMismatches.size(), retriedFresh.get(), retriedAccepted.size(),
                     replayMismatches.isEmpty() ? "" : "; first mismatch " + replayMismatches.peek());
+        }
 
-            // ---- no order lost or doubled
+        void readHistories() {
             progress.step("reading every user's order history");
-            Map<String, List<JsonNode>> history = new LinkedHashMap<>();
             for (String user : tokens.keySet()) {
                 history.put(user, api.orders(tokens.get(user)));
             }
-            List<Sent> accepted201 = new ArrayList<>();
             all.stream().filter(s -> s.reply().status() == 201).forEach(accepted201::add);
             accepted201.addAll(retriedAccepted);
+        }
+
+        /** "every 201 is in its user's history exactly once" and "each idempotency key made at most one order". */
+        void checkNoOrderLostOrDoubled() {
             int lost = 0;
             int doubled = 0;
             for (Sent s : accepted201) {
@@ -280,11 +328,10 @@ public final class BroadcastSurge extends AbstractDrill {
             report.check("each idempotency key made at most one order", keysOverOne == 0 && historyAccepted == accepted201.size(),
                     "%d orders in the histories (%d accepted, %d recorded rejections); keys with more than one order: %d; accepted in history %d vs 201 answers %d",
                     historyOrders, historyAccepted, historyOrders - historyAccepted, keysOverOne, historyAccepted, accepted201.size());
+        }
 
-            // ---- bonus and cash alike
-            report.check(sameTreatment(all));
-
-            // ---- balances
+        /** Checks {@link #BALANCES}: zero drift, and each wallet = funding - its accepted stakes. */
+        void checkBalances() {
             progress.step("reconciling every balance and exposure view");
             ReconciliationReport recon = new ReconciliationReader(env.deployment(), 4).run();
             if (recon.drift() != 0) {
@@ -319,7 +366,6 @@ public final class BroadcastSurge extends AbstractDrill {
                             + recon.mismatches().get(0).stored().toPlainString() + ", rebuilt " + recon.mismatches().get(0).rebuilt().toPlainString() + ")",
                     walletsOff, tokens.size(), firstOff == null ? "" : " (first: " + firstOff + ")");
         }
-        return report;
     }
 
     /**

@@ -63,15 +63,50 @@ public final class FeedLag extends AbstractDrill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        int keep = settings.scaled(3, 1);
-        int suspend = settings.scaled(10, 3);
-        int shortStall = settings.scaled(5, 2);
-        int longStall = settings.scaled(15, 5);
-        int steady = settings.scaled(4, 2);
-
         progress.step("starting the embedded environment");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
-            DrillClient api = new DrillClient(env);
+            Run r = new Run(env, progress);
+            r.setUp();
+            r.stallTheFeed();
+            r.reportFigures(report);
+            checkStale(report, r.stalls, r.orders, r.keep);
+            checkSuspension(report, r.stalls, r.seen, r.suspend);
+            checkResumption(report, r.api, r.marketId, r.resumed, r.reopened, r.orders);
+            checkNoStaleFill(report, r.stalls, r.orders, r.seen, r.keep);
+        }
+        return report;
+    }
+
+    /** One run of the drill: the market, the feeder, the ordering client and the monitor, and what they saw. */
+    private final class Run {
+        final LocalHoldfast env;
+        final DrillProgress progress;
+        final DrillClient api;
+        final int keep = settings.scaled(3, 1);
+        final int suspend = settings.scaled(10, 3);
+        final int shortStall = settings.scaled(5, 2);
+        final int longStall = settings.scaled(15, 5);
+        final int steady = settings.scaled(4, 2);
+        final AtomicLong seq = new AtomicLong(1);
+        final List<Stall> stalls = new ArrayList<>();
+        String pm;
+        String marketId;
+        AtomicLong version;
+        String selection;
+        String token;
+        Instant resumed;
+        Optional<Look> reopened = Optional.empty();
+        List<Placed> orders;
+        List<Look> seen;
+
+        Run(LocalHoldfast env, DrillProgress progress) {
+            this.env = env;
+            this.progress = progress;
+            this.api = new DrillClient(env);
+        }
+
+        /** The feed thresholds, a market fed every 500 ms, a funded user. */
+        void setUp() {
             progress.step("setup: keepSeconds " + keep + ", suspendAfterSeconds " + suspend + ", a market fed every 500 ms");
             api.changeRiskConfig(c -> {
                 ((ObjectNode) c.path("feed")).put("keepSeconds", keep);
@@ -80,18 +115,20 @@ public final class FeedLag extends AbstractDrill {
                 ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
             }, "drill feed-lag");
             String run = UUID.randomUUID().toString().substring(0, 8);
-            String pm = "lag-" + run;
-            String marketId = api.market(pm).path("marketId").asText();
-            AtomicLong seq = new AtomicLong(1);
+            pm = "lag-" + run;
+            marketId = api.market(pm).path("marketId").asText();
             api.feed(pm, seq.getAndIncrement(), "0.5", "0.5");
             JsonNode market = api.awaitMarket(marketId, m -> !m.path("price").isNull(), Duration.ofSeconds(30));
             api.openMarket(marketId);
-            AtomicLong version = new AtomicLong(market.path("price").path("priceVersion").asLong());
-            String selection = market.path("selections").get(0).path("selectionId").asText();
+            version = new AtomicLong(market.path("price").path("priceVersion").asLong());
+            selection = market.path("selections").get(0).path("selectionId").asText();
             String user = "lag-user-" + run;
             api.fund(user, "100000000", "CASH");
-            String token = api.token(user);
+            token = api.token(user);
+        }
 
+        /** Steady feed, the short stall, steady feed, the long stall, and the wait for the market to reopen by itself. */
+        void stallTheFeed() throws Exception {
             AtomicBoolean feeding = new AtomicBoolean(true);
             AtomicBoolean stop = new AtomicBoolean(false);
             ConcurrentLinkedQueue<Placed> placed = new ConcurrentLinkedQueue<>();
@@ -121,16 +158,14 @@ public final class FeedLag extends AbstractDrill {
                 threads.forEach(Thread::start);
                 java.util.function.Supplier<String> live = () -> status(looks, placed);
 
-                List<Stall> stalls = new ArrayList<>();
                 progress.step("steady feed for " + steady + " s", live);
                 DrillClient.sleep(steady * 1000L);
                 stalls.add(stall("short stall", shortStall, feeding, sabotaging, looks, progress, live));
                 progress.step("feed back for " + steady + " s", live);
                 DrillClient.sleep(steady * 1000L);
                 stalls.add(stall("long stall", longStall, feeding, sabotaging, looks, progress, live));
-                Instant resumed = Instant.now();
+                resumed = Instant.now();
                 progress.step("feed back: waiting for the market to reopen by itself", live);
-                Optional<Look> reopened = Optional.empty();
                 long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
                 while (reopened.isEmpty() && System.nanoTime() < until) {
                     DrillClient.sleep(200);
@@ -141,23 +176,20 @@ public final class FeedLag extends AbstractDrill {
                 for (Thread t : threads) {
                     t.join(10_000);
                 }
-
-                List<Placed> orders = new ArrayList<>(placed);
-                List<Look> seen = new ArrayList<>(looks);
-                report.figure("orders placed", orders.size() + (settings.sabotage() ? " (" + orders.stream().filter(Placed::skewed).count()
-                        + " through the skewed container)" : ""));
-                report.figure("market looks", seen.size());
-                for (Stall s : stalls) {
-                    report.figure(s.name(), String.format(Locale.ROOT, "%.1f s without a feed message (price receivedAt %s)",
-                            Duration.between(s.from(), s.to()).toMillis() / 1000.0, s.receivedAt()));
-                }
-                checkStale(report, stalls, orders, keep);
-                checkSuspension(report, stalls, seen, suspend);
-                checkResumption(report, api, marketId, resumed, reopened, orders);
-                checkNoStaleFill(report, stalls, orders, seen, keep);
+                orders = new ArrayList<>(placed);
+                seen = new ArrayList<>(looks);
             }
         }
-        return report;
+
+        void reportFigures(DrillReport report) {
+            report.figure("orders placed", orders.size() + (settings.sabotage() ? " (" + orders.stream().filter(Placed::skewed).count()
+                    + " through the skewed container)" : ""));
+            report.figure("market looks", seen.size());
+            for (Stall s : stalls) {
+                report.figure(s.name(), String.format(Locale.ROOT, "%.1f s without a feed message (price receivedAt %s)",
+                        Duration.between(s.from(), s.to()).toMillis() / 1000.0, s.receivedAt()));
+            }
+        }
     }
 
     private static Placed place(DrillClient api, String token, String marketId, String selection, AtomicLong version, boolean skewed) {

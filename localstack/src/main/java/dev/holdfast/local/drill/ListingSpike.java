@@ -63,39 +63,74 @@ public final class ListingSpike extends AbstractDrill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        int users = settings.scaled(30, 4);
-        double baseRate = 2;
-        double baseSeconds = settings.scaled(4, 1);
-        double spikeSeconds = settings.scaled(8, 2);
-        Random random = new Random(settings.seed());
-
         progress.step("starting the embedded environment");
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0))) {
-            DrillClient api = new DrillClient(env);
-            StandInBank bank = env.bank();
-            WalletStore wallet = new WalletStore(env.deployment(), new AuditLog(env.deployment()));
-            WithdrawalStore store = new WithdrawalStore(env.deployment(), wallet);
-            String run = UUID.randomUUID().toString().substring(0, 8);
+            Run r = new Run(env, progress, report);
+            r.setUp();
+            r.startAuditor();
+            r.spike();
+            r.stopAuditor();
+            r.reportFigures();
+            r.checkBankBook();
+            r.checkHeldMoney();
+        }
+        return report;
+    }
+
+    /** One run of the drill: its environment, the auditor, the withdrawals and what they became, phase by phase. */
+    private final class Run {
+        final LocalHoldfast env;
+        final DrillProgress progress;
+        final DrillReport report;
+        final int users = settings.scaled(30, 4);
+        final double baseRate = 2;
+        final double baseSeconds = settings.scaled(4, 1);
+        final double spikeSeconds = settings.scaled(8, 2);
+        final Random random = new Random(settings.seed());
+        final DrillClient api;
+        final StandInBank bank;
+        final WalletStore wallet;
+        final WithdrawalStore store;
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final List<String> subs = new ArrayList<>();
+        final Map<String, String> tokens = new HashMap<>();
+        final ConcurrentLinkedQueue<Requested> requested = new ConcurrentLinkedQueue<>();
+        final Map<String, Long> amountOf = new ConcurrentHashMap<>();
+        final Map<String, String> ownerOf = new ConcurrentHashMap<>();
+        final Set<String> watched = ConcurrentHashMap.newKeySet();
+        final Set<String> completedSeen = ConcurrentHashMap.newKeySet();
+        final ConcurrentLinkedQueue<String> earlyCompletions = new ConcurrentLinkedQueue<>();
+        final AtomicInteger looks = new AtomicInteger();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Map<String, BigDecimal> completedPerUser = new HashMap<>();
+        Thread auditor;
+        ReconciliationReport midSpike;
+        List<Requested> all;
+        long accepted;
+
+        Run(LocalHoldfast env, DrillProgress progress, DrillReport report) {
+            this.env = env;
+            this.progress = progress;
+            this.report = report;
+            this.api = new DrillClient(env);
+            this.bank = env.bank();
+            this.wallet = new WalletStore(env.deployment(), new AuditLog(env.deployment()));
+            this.store = new WithdrawalStore(env.deployment(), wallet);
+        }
+
+        void setUp() {
             progress.step("setup: " + users + " accounts with " + FUNDING + " cash each");
-            List<String> subs = new ArrayList<>();
-            Map<String, String> tokens = new HashMap<>();
             for (int i = 0; i < users; i++) {
                 String sub = "listing-" + i + "-" + run;
                 api.fund(sub, Long.toString(FUNDING), "CASH");
                 subs.add(sub);
                 tokens.put(sub, api.token(sub));
             }
+        }
 
-            ConcurrentLinkedQueue<Requested> requested = new ConcurrentLinkedQueue<>();
-            Map<String, Long> amountOf = new ConcurrentHashMap<>();
-            Map<String, String> ownerOf = new ConcurrentHashMap<>();
-            Set<String> watched = ConcurrentHashMap.newKeySet();
-            Set<String> completedSeen = ConcurrentHashMap.newKeySet();
-            ConcurrentLinkedQueue<String> earlyCompletions = new ConcurrentLinkedQueue<>();
-            AtomicInteger looks = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            // the auditor: every COMPLETED it sees must already be in the bank's book
-            Thread auditor = new Thread(() -> {
+        /** The auditor: every COMPLETED it sees must already be in the bank's book. */
+        void startAuditor() {
+            auditor = new Thread(() -> {
                 while (!stop.get()) {
                     for (String id : List.copyOf(watched)) {
                         Optional<Withdrawal> w = store.withdrawal(id);
@@ -115,7 +150,10 @@ public final class ListingSpike extends AbstractDrill {
             }, "drill-auditor");
             auditor.setDaemon(true);
             auditor.start();
+        }
 
+        /** Usual traffic, the 8x listing while the bank hangs and then answers late, a mid-spike reconciliation, the recovery. */
+        void spike() throws Exception {
             long[] amounts = new long[4096];
             int[] userOf = new int[amounts.length];
             for (int i = 0; i < amounts.length; i++) {
@@ -123,7 +161,6 @@ public final class ListingSpike extends AbstractDrill {
                 userOf[i] = random.nextInt(users);
             }
             AtomicInteger answered = new AtomicInteger();
-            ReconciliationReport midSpike;
             try (OpenLoop loop = new OpenLoop(32)) {
                 java.util.function.LongConsumer request = n -> {
                     String sub = subs.get(userOf[(int) n % userOf.length]);
@@ -169,25 +206,34 @@ public final class ListingSpike extends AbstractDrill {
                     DrillClient.sleep(250);
                 }
             }
+        }
+
+        void stopAuditor() throws InterruptedException {
             stop.set(true);
             auditor.join(5_000);
+        }
 
-            List<Requested> all = new ArrayList<>(requested);
+        void reportFigures() {
+            all = new ArrayList<>(requested);
             Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
             all.forEach(q -> byStatus.merge(q.reply().status(), 1, Integer::sum));
-            long accepted = all.stream().filter(q -> q.reply().status() == 202).count();
+            accepted = all.stream().filter(q -> q.reply().status() == 202).count();
             report.figure("withdrawals requested", all.size() + " (" + Math.round(baseRate * baseSeconds) + " at " + baseRate + "/s, then "
                     + Math.round(baseRate * 8 * spikeSeconds) + " at " + baseRate * 8 + "/s), answers " + byStatus);
             report.figure("bank", "sends received " + bank.sendsReceived() + " for " + accepted + " withdrawals (retries after hangs and late answers)");
+        }
 
-            // ---- completed only after the bank confirmed
+        /**
+         * Checks {@link #COMPLETED_AFTER_BANK}, "no withdrawal is paid twice; the bank's book = what Holdfast
+         * completed" and "every withdrawal is accepted and finishes once the bank is back".
+         */
+        void checkBankBook() {
             List<String> completedNotBooked = new ArrayList<>();
             int completed = 0;
             int failed = 0;
             int pending = 0;
             BigDecimal completedTotal = BigDecimal.ZERO;
             BigDecimal bookedTotal = BigDecimal.ZERO;
-            Map<String, BigDecimal> completedPerUser = new HashMap<>();
             for (String id : amountOf.keySet()) {
                 Withdrawal w = store.withdrawal(id).orElseThrow();
                 if (bank.paid(id)) {
@@ -219,8 +265,10 @@ public final class ListingSpike extends AbstractDrill {
             report.check("every withdrawal is accepted and finishes once the bank is back", non202 == 0 && pending == 0 && failed == 0,
                     "%d requests: %d answered 202 PENDING, %d otherwise; finished %d COMPLETED, %d FAILED, %d still PENDING",
                     all.size(), accepted, non202, completed, failed, pending);
+        }
 
-            // ---- held money
+        /** "held money reconciles": zero drift mid-spike and after, nothing held, cash = funding - completed. */
+        void checkHeldMoney() {
             ReconciliationReport end = new ReconciliationReader(env.deployment(), 4).run();
             int off = 0;
             String firstOff = null;
@@ -239,7 +287,6 @@ public final class ListingSpike extends AbstractDrill {
                     midSpike.drift(), midSpike.accountsChecked(), end.drift(), end.accountsChecked(), off, subs.size(),
                     firstOff == null ? "" : " (first: " + firstOff + ")");
         }
-        return report;
     }
 
     /** The sabotage: a pending withdrawal the bank never booked, committed as COMPLETED with its posting. */

@@ -90,28 +90,93 @@ public final class SignupSurge implements Drill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        int devices = settings.scaled(4_000, 600);
-        int rate = settings.scaled(120, 60);
-        int signEvery = settings.scaled(4, 3);
-        int gapSeconds = settings.scaled(3, 1);
-        long outageMillis = settings.scaled(5_000, 3_000);
-
         progress.step("starting the embedded environment (the admitter's schedule off: the drill ticks it)");
         Triggers.TriggerSet d = Triggers.DEFINED;
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0), new Triggers.TriggerSet(d.queues(),
                 d.streams(), d.schedules().stream().filter(s -> s.function() != Functions.ADMITTER).toList()))) {
-            DrillClient api = new DrillClient(env);
+            Run r = new Run(env, progress, report);
+            r.setUp();
+            r.createRollout();
+            r.enterBeforeOpening();
+            r.enterAsCohortsOpen();
+            r.checkPositions();
+            r.startAdmitting();
+            r.admitThroughOutage();
+            r.awaitSignups();
+            r.readOutcomes();
+            r.checkAdmissionOrder();
+            r.checkPace();
+            r.checkBrake();
+            r.checkSignups();
+        }
+        return report;
+    }
+
+    /** One run of the drill: the rollout, the devices, the admitter's samples and the signups, phase by phase. */
+    private final class Run {
+        final LocalHoldfast env;
+        final DrillProgress progress;
+        final DrillReport report;
+        final DrillClient api;
+        final StandInVerifier verifier;
+        final int devices = settings.scaled(4_000, 600);
+        final int rate = settings.scaled(120, 60);
+        final int signEvery = settings.scaled(4, 3);
+        final int gapSeconds = settings.scaled(3, 1);
+        final long outageMillis = settings.scaled(5_000, 3_000);
+        final List<String> cohortIds = new ArrayList<>();
+        final Map<String, Instant> opensAt = new LinkedHashMap<>();
+        final Map<String, String> links = new HashMap<>();
+        final List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, List<Entry>> byCohort = new LinkedHashMap<>();
+        final List<Entry> signers = new ArrayList<>();
+        final AtomicBoolean admitting = new AtomicBoolean(true);
+        final AtomicBoolean down = new AtomicBoolean();
+        final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+        final List<Future<?>> signerJobs = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, String> signupOf = new ConcurrentHashMap<>();
+        final Map<String, String> bodyOf = new ConcurrentHashMap<>();
+        final AtomicInteger reuseRefused = new AtomicInteger();
+        final AtomicInteger replays = new AtomicInteger();
+        final AtomicInteger replaysSame = new AtomicInteger();
+        final List<String> signupFailures = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, Integer> outcome = new java.util.TreeMap<>();
+        final Set<String> accounts = new HashSet<>();
+        String rolloutId;
+        Supplier<JsonNode> show;
+        int early = 0;
+        int earlyRefused = 0;
+        ExecutorService signerPool;
+        Thread ticker;
+        Supplier<String> live;
+        long admissionStart;
+        long outageAt = 0;
+        long outageEnd = 0;
+        double admissionSeconds;
+        int accountsRead = 0;
+        long viewSignedUp;
+        long viewAdmitted;
+        String duplicateSignup;
+
+        Run(LocalHoldfast env, DrillProgress progress, DrillReport report) {
+            this.env = env;
+            this.progress = progress;
+            this.report = report;
+            this.api = new DrillClient(env);
+            this.verifier = env.verifier();
+        }
+
+        void setUp() {
             dev.holdfast.local.EnterLimits.raise(env, 100_000); // every device enters from the loopback
-            StandInVerifier verifier = env.verifier();
             verifier.capacityPerSecond(rate);
             report.figure("scale", String.format(Locale.ROOT, "%d devices for %,d members (1:%d), %d cohorts opened %d s apart (the plan: 15 min)",
                     devices, MEMBERS, MEMBERS / devices, COHORTS, gapSeconds));
             report.figure("verification", "stand-in verifier capacity " + rate + "/s = the rollout's admissionRatePerSecond");
+        }
 
-            // ---- the rollout: cohorts opening a few seconds apart ---------------------------------------
+        /** The rollout: cohorts opening a few seconds apart. */
+        void createRollout() {
             Instant firstOpens = Instant.now().plusSeconds(6);
-            List<String> cohortIds = new ArrayList<>();
-            Map<String, Instant> opensAt = new LinkedHashMap<>();
             ObjectNode body = Json.object();
             body.put("name", "surge drill " + UUID.randomUUID().toString().substring(0, 8));
             body.put("admissionRatePerSecond", rate);
@@ -128,15 +193,14 @@ public final class SignupSurge implements Drill {
                 o.put("closesAt", Rfc3339.format(firstOpens.plus(Duration.ofMinutes(30))));
             }
             JsonNode created = api.expect(201, "POST", "/admin/rollouts", api.admin(), Json.write(body));
-            String rolloutId = created.path("rolloutId").asText();
-            Map<String, String> links = new HashMap<>();
+            rolloutId = created.path("rolloutId").asText();
             created.path("cohorts").forEach(c -> links.put(c.path("cohortId").asText(), c.path("link").asText()));
-            Supplier<JsonNode> show = () -> api.get("/admin/rollouts/" + rolloutId, api.admin()).json();
+            show = () -> api.get("/admin/rollouts/" + rolloutId, api.admin()).json();
+        }
 
-            // ---- everyone enters as their cohort opens ---------------------------------------------------
-            int early = 0;
-            int earlyRefused = 0;
-            for (String c : List.of(cohortIds.get(0), cohortIds.get(COHORTS - 1))) { // the first and the last, seconds before they open
+        /** The first and the last cohort entered seconds before they open. */
+        void enterBeforeOpening() {
+            for (String c : List.of(cohortIds.get(0), cohortIds.get(COHORTS - 1))) {
                 if (Instant.now().isBefore(opensAt.get(c).minusMillis(3_000))) {
                     early++;
                     DrillClient.Reply r = enter(api, links.get(c), "early-" + c);
@@ -145,7 +209,10 @@ public final class SignupSurge implements Drill {
                     }
                 }
             }
-            List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
+        }
+
+        /** Everyone enters as their cohort opens. */
+        void enterAsCohortsOpen() throws Exception {
             Map<Integer, Integer> enterStatus = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
             progress.step(String.format(Locale.ROOT, "%d devices enter %d cohorts as each opens (%d s apart)", devices, COHORTS, gapSeconds),
@@ -182,11 +249,16 @@ public final class SignupSurge implements Drill {
             double enterSeconds = (System.nanoTime() - t0) / 1e9;
             report.figure("enters", String.format(Locale.ROOT, "%d in %.1f s (%.0f/s over %d threads, real HTTP, including the waits for the openings); answers %s",
                     devices, enterSeconds, devices / enterSeconds, THREADS, new java.util.TreeMap<>(enterStatus)));
-
-            Map<String, List<Entry>> byCohort = new LinkedHashMap<>();
             cohortIds.forEach(c -> byCohort.put(c, new ArrayList<>()));
             entries.forEach(e -> byCohort.get(e.cohort()).add(e));
             byCohort.values().forEach(l -> l.sort(Comparator.comparingLong(Entry::position)));
+        }
+
+        /**
+         * Checks "unique positions per cohort, one ticket per device", "positions follow arrival order
+         * within the stated bound" and "nobody enters a cohort before it opens".
+         */
+        void checkPositions() {
             int duplicates = 0;
             int holes = 0;
             long maxInversion = 0;
@@ -222,39 +294,31 @@ public final class SignupSurge implements Drill {
                     maxInversion, bound, WaitingRoomStore.STRIPES, THREADS);
             report.check("nobody enters a cohort before it opens", early > 0 && earlyRefused == early,
                     "%d early entries (before opensAt), %d answered 425 COHORT_NOT_OPEN", early, earlyRefused);
+        }
 
-            // ---- admission, signups, and the verifier outage midway --------------------------------------
-            Map<String, Entry> byTicket = new HashMap<>();
-            entries.forEach(e -> byTicket.put(e.ticketId(), e));
-            List<Entry> signers = new ArrayList<>();
+        /**
+         * The signers (every n-th device of each cohort) and the ticker: the drill ticks the real admitter
+         * and, after each tick, samples the admission state as stored (the rollout view's numbers, read
+         * without HTTP round trips, which a loaded machine makes too slow to see every tick); it also hands
+         * each signing device to a signer once its cohort has admitted its position.
+         */
+        void startAdmitting() {
             byCohort.values().forEach(l -> {
                 for (int i = 0; i < l.size(); i += signEvery) {
                     signers.add(l.get(i));
                 }
             });
             Admitter admitter = new Admitter(env.deployment());
-            AtomicBoolean admitting = new AtomicBoolean(true);
-            List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
             Map<String, Integer> dispatched = new HashMap<>();
             cohortIds.forEach(c -> dispatched.put(c, 0));
             Map<String, List<Entry>> signersByCohort = new LinkedHashMap<>();
             cohortIds.forEach(c -> signersByCohort.put(c, new ArrayList<>()));
             signers.forEach(s -> signersByCohort.get(s.cohort()).add(s));
-            ExecutorService signerPool = Executors.newFixedThreadPool(6);
-            List<Future<?>> signerJobs = Collections.synchronizedList(new ArrayList<>());
-            Map<String, String> signupOf = new ConcurrentHashMap<>();
-            Map<String, String> bodyOf = new ConcurrentHashMap<>();
-            AtomicInteger reuseRefused = new AtomicInteger();
-            AtomicInteger replays = new AtomicInteger();
-            AtomicInteger replaysSame = new AtomicInteger();
-            List<String> signupFailures = Collections.synchronizedList(new ArrayList<>());
+            signerPool = Executors.newFixedThreadPool(6);
             WaitingRoomStore rooms = new WaitingRoomStore(env.deployment(), null);
             Map<String, Long> enteredByCohort = new HashMap<>();
             byCohort.forEach((c, l) -> enteredByCohort.put(c, (long) l.size()));
-            // the drill ticks the real admitter and, after each tick, samples the admission state as stored (the rollout view's
-            // numbers, read without HTTP round trips, which a loaded machine makes too slow to see every tick); it also hands each
-            // signing device to a signer once its cohort has admitted its position
-            Thread ticker = daemon("surge-admitter", () -> {
+            ticker = daemon("surge-admitter", () -> {
                 while (admitting.get()) {
                     try {
                         admitter.tick();
@@ -278,8 +342,7 @@ public final class SignupSurge implements Drill {
                     DrillClient.sleep(100);
                 }
             });
-            AtomicBoolean down = new AtomicBoolean();
-            Supplier<String> live = () -> {
+            live = () -> {
                 Sample s = samples.isEmpty() ? null : samples.get(samples.size() - 1);
                 return s == null ? "no tick yet" : String.format(Locale.ROOT,
                         "admitted %d of %d, waiting %d; health factor %.2f (%s); signups sent %d, accounts %d; verifier %s, book %d, refused in outage %d, throttled %d",
@@ -288,11 +351,12 @@ public final class SignupSurge implements Drill {
             };
             progress.step(String.format(Locale.ROOT, "admitting at %d/s; every %s device signs up as it is admitted (%d signers)",
                     rate, ordinal(signEvery), signers.size()), live);
-            long admissionStart = System.nanoTime();
+            admissionStart = System.nanoTime();
             ticker.start();
+        }
 
-            long outageAt = 0;
-            long outageEnd = 0;
+        /** The verifier goes down once half the queue is admitted; then admission runs until everyone is in and the brake is off. */
+        void admitThroughOutage() {
             long halfDeadline = System.nanoTime() + Duration.ofSeconds(settings.scaled(180, 90)).toNanos();
             while (System.nanoTime() < halfDeadline) {
                 Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
@@ -318,7 +382,11 @@ public final class SignupSurge implements Drill {
                 }
                 DrillClient.sleep(200);
             }
-            double admissionSeconds = (System.nanoTime() - admissionStart) / 1e9;
+            admissionSeconds = (System.nanoTime() - admissionStart) / 1e9;
+        }
+
+        /** The signers finish (sabotaged: one device signs up twice), then the signup worker opens the accounts. */
+        void awaitSignups() throws Exception {
             progress.step("everyone admitted: waiting for the signers and the signup worker", live);
             long signersUntil = System.nanoTime() + Duration.ofSeconds(settings.scaled(120, 60)).toNanos();
             while (signerJobs.size() < signers.size() && System.nanoTime() < signersUntil) {
@@ -328,8 +396,6 @@ public final class SignupSurge implements Drill {
                 f.get(Math.max(1, signersUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             signerPool.shutdown();
-
-            String duplicateSignup = null;
             if (settings.sabotage()) {
                 progress.note("SABOTAGE: a test hook gives one signed-up device a second admission token (as if it held two tickets) and signs it up again");
                 duplicateSignup = signUpTwice(env, api, signers.get(0), rolloutId, bodyOf.get(signers.get(0).device()));
@@ -343,10 +409,11 @@ public final class SignupSurge implements Drill {
                 }
                 DrillClient.sleep(250);
             }
+        }
+
+        /** Every signup's outcome and account; the ticker stops; the rollout view's counts. */
+        void readOutcomes() throws InterruptedException {
             progress.step("reading every signup's outcome", live);
-            Map<String, Integer> outcome = new java.util.TreeMap<>();
-            Set<String> accounts = new HashSet<>();
-            int accountsRead = 0;
             for (Map.Entry<String, String> s : signupOf.entrySet()) {
                 JsonNode done = awaitFinished(api, s.getValue(), Duration.ofSeconds(30));
                 outcome.merge(done.path("status").asText(), 1, Integer::sum);
@@ -365,14 +432,16 @@ public final class SignupSurge implements Drill {
             admitting.set(false);
             ticker.join(5_000);
             JsonNode view = show.get();
-            long viewSignedUp = RolloutWatch.sum(view, "signedUp");
-            long viewAdmitted = RolloutWatch.sum(view, "admitted");
+            viewSignedUp = RolloutWatch.sum(view, "signedUp");
+            viewAdmitted = RolloutWatch.sum(view, "admitted");
             report.figure("admission", String.format(Locale.ROOT, "%d admitted in %.1f s at a configured %d/s (outage included)",
                     viewAdmitted, admissionSeconds, rate));
             report.figure("verifier", String.format(Locale.ROOT, "received %d requests: refused %d in the outage, throttled %d at its capacity; book %d",
                     verifier.received(), verifier.refusedInOutage(), verifier.throttled(), verifier.book().size()));
+        }
 
-            // ---- admission followed position, earlier cohort first ------------------------------------
+        /** Checks "everyone admitted, in position order, earlier cohort first" on sampled tickets' admittedAt. */
+        void checkAdmissionOrder() {
             int step = settings.scaled(10, 5);
             int notAdmitted = 0;
             int outOfOrder = 0;
@@ -410,9 +479,15 @@ public final class SignupSurge implements Drill {
                     viewAdmitted == devices && notAdmitted == 0 && outOfOrder == 0 && cohortsOverlapping == 0,
                     "admitted %d of %d; %d tickets read (every %s by position): %d not admitted, %d admitted before a lower position of their cohort; cohorts whose first admission precedes the previous cohort's last: %d",
                     viewAdmitted, devices, read, ordinal(step), notAdmitted, outOfOrder, cohortsOverlapping);
+        }
 
-            // ---- the rate on a full queue, and the brake ------------------------------------------------
-            long outageStart = outageAt == 0 ? Long.MAX_VALUE : outageAt;
+        private long outageStart() {
+            return outageAt == 0 ? Long.MAX_VALUE : outageAt;
+        }
+
+        /** Checks "admission within 5 % of the configured rate while verification is healthy and the queue is full". */
+        void checkPace() {
+            long outageStart = outageStart();
             java.util.Optional<RolloutWatch.PacedRate> paced = RolloutWatch.pacedRate(samples, outageStart, rate, Duration.ofSeconds(1));
             double measured = paced.map(p -> p.onTime().perSecond()).orElse(Double.NaN);
             double window = paced.map(p -> p.onTime().seconds()).orElse(0.0);
@@ -422,6 +497,11 @@ public final class SignupSurge implements Drill {
                     measured, window, paced.map(p -> p.onTime().samples()).orElse(0), rate, rate, rate * 0.95, rate * 1.05,
                     paced.map(RolloutWatch.PacedRate::stalls).orElse(0), paced.map(RolloutWatch.PacedRate::stalledSeconds).orElse(0.0),
                     paced.map(p -> p.overall().perSecond()).orElse(Double.NaN));
+        }
+
+        /** Checks "the admitter slowed during the outage and recovered after it" on the stored health factor. */
+        void checkBrake() {
+            long outageStart = outageStart();
             long endOfOutage = outageEnd;
             List<Brake> brakes = List.copyOf(samples).stream()
                     .map(x -> new Brake(x.atNanos(), (int) Math.round(x.factor() * 1000), x.signal())).toList();
@@ -438,8 +518,14 @@ public final class SignupSurge implements Drill {
                     brakes.size(), minFactor / 1000.0, signals,
                     recovered.map(b -> String.format(Locale.ROOT, "%.1f s", (b.atNanos() - endOfOutage) / 1e9)).orElse("NEVER"),
                     admittedInOutage, admittedInOutage / Math.max(0.001, (endOfOutage - outageStart) / 1e9), rate);
+        }
 
-            // ---- signups: none lost, one account each, no token twice -------------------------------
+        /**
+         * Signups: none lost, one account each, no token twice. Checks "no signup lost: every signup VERIFIED",
+         * {@link #ONE_ACCOUNT_EACH}, "no admission token works twice", "the rollout's signedUp equals the
+         * accounts opened" and "reconciliation drift zero".
+         */
+        void checkSignups() {
             int verified = outcome.getOrDefault("VERIFIED", 0);
             report.check("no signup lost: every signup VERIFIED", signupFailures.isEmpty() && signupOf.size() == signers.size() && verified == signers.size(),
                     "%d signing devices, %d signups accepted (202), outcomes %s; failures %d%s",
@@ -459,7 +545,6 @@ public final class SignupSurge implements Drill {
             ReconciliationReport recon = new ReconciliationReader(env.deployment(), 4).run();
             report.check("reconciliation drift zero", recon.drift() == 0, "drift %d over %d accounts", recon.drift(), recon.accountsChecked());
         }
-        return report;
     }
 
     /** One consistent sample straight from the waiting room's table: the rollout's revision is the same before and after. */

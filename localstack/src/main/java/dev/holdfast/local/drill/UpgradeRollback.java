@@ -56,25 +56,68 @@ public final class UpgradeRollback extends AbstractDrill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        int users = settings.scaled(5, 2);
-        int ordersEach = settings.scaled(3, 2);
         Files.createDirectories(settings.workDir());
         Path dataDir = Files.createTempDirectory(settings.workDir().toAbsolutePath(), "upgrade-rollback-data-");
         LocalOptions options = LocalOptions.defaults().withPort(0).withDataDir(dataDir);
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        List<String> subs = new ArrayList<>();
-        Map<String, String> tokens = new LinkedHashMap<>();
-        String bigTrader = "big-trader-" + run;
-        String bigSaver = "big-saver-" + run;
-        Snapshot v1;
-        String[] v1Market = new String[2];
-        Snapshot v2;
-        Map<String, String> roundTripV1;
+        Run r = new Run(progress, report);
 
         // ------------------------------------------------------------------ v1
         progress.step("v1: starting the environment on " + dataDir);
         try (LocalHoldfast env = LocalHoldfast.start(options)) {
             DrillClient api = new DrillClient(env);
+            r.v1Trading(api);
+            r.v1BigAmounts(api);
+            r.maintenance(api);
+        }
+
+        // ------------------------------------------------------------------ redeploy: v2
+        progress.step("REDEPLOY: v1 stopped; v2 (new handler instances) starting on the same data dir");
+        try (LocalHoldfast env = LocalHoldfast.start(options)) {
+            r.redeploy(new DrillClient(env));
+        }
+        r.checkHaltedKeysNotRecorded();
+
+        // ------------------------------------------------------------------ rollback: v1 again
+        progress.step("ROLLBACK: v2 stopped; v1 handlers starting again on the same data dir");
+        try (LocalHoldfast env = LocalHoldfast.start(options)) {
+            DrillClient api = new DrillClient(env);
+            r.rollback(env, api);
+            r.checkRoundTrip(api);
+            r.checkReconciles(env);
+        }
+        report.figure("data dir", dataDir);
+        return report;
+    }
+
+    /** One run of the drill: its users, what v1 wrote and what each restart must still read, phase by phase. */
+    private final class Run {
+        final DrillProgress progress;
+        final DrillReport report;
+        final int users = settings.scaled(5, 2);
+        final int ordersEach = settings.scaled(3, 2);
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final List<String> subs = new ArrayList<>();
+        final Map<String, String> tokens = new LinkedHashMap<>();
+        final String bigTrader = "big-trader-" + run;
+        final String bigSaver = "big-saver-" + run;
+        final String[] v1Market = new String[2];
+        final List<String> notFresh = new ArrayList<>();
+        String marketId;
+        String selection;
+        long version;
+        Snapshot v1;
+        Snapshot v2;
+        Map<String, String> roundTripV1;
+        int freshAfterHalt = 0;
+        int haltKeys = 0;
+
+        Run(DrillProgress progress, DrillReport report) {
+            this.progress = progress;
+            this.report = report;
+        }
+
+        /** v1: a risk config for 15-digit stakes, a priced market, users trading and withdrawing. */
+        void v1Trading(DrillClient api) {
             progress.step("v1: risk config for 15-digit stakes, a market, " + users + " users trading and withdrawing");
             api.changeRiskConfig(c -> {
                 ((ObjectNode) c.path("stake")).put("max", MAX);
@@ -88,12 +131,12 @@ public final class UpgradeRollback extends AbstractDrill {
                 ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
             }, "drill upgrade-rollback");
             String pm = "upgrade-" + run;
-            String marketId = api.market(pm).path("marketId").asText();
+            marketId = api.market(pm).path("marketId").asText();
             api.feed(pm, 1, "0.5", "0.5");
             JsonNode market = api.awaitMarket(marketId, m -> !m.path("price").isNull(), Duration.ofSeconds(30));
             api.openMarket(marketId);
-            long version = market.path("price").path("priceVersion").asLong();
-            String selection = market.path("selections").get(0).path("selectionId").asText();
+            version = market.path("price").path("priceVersion").asLong();
+            selection = market.path("selections").get(0).path("selectionId").asText();
             v1Market[0] = marketId;
             v1Market[1] = selection;
             progress.live(() -> subs.size() + "/" + users + " users set up");
@@ -109,7 +152,10 @@ public final class UpgradeRollback extends AbstractDrill {
                 }
                 api.expect(202, "POST", "/wallet/withdrawals", tokens.get(sub), DrillClient.withdrawalBody("20000"), "Idempotency-Key", "v1-wd");
             }
-            // 15-digit amounts: a credit and an order of 999999999999999, a credit and a withdrawal of it
+        }
+
+        /** 15-digit amounts: a credit and an order of 999999999999999, a credit and a withdrawal of it. */
+        void v1BigAmounts(DrillClient api) {
             subs.add(bigTrader);
             tokens.put(bigTrader, api.token(bigTrader));
             api.fund(bigTrader, MAX, "CASH");
@@ -131,8 +177,13 @@ public final class UpgradeRollback extends AbstractDrill {
             JsonNode bigView = api.get("/wallet/withdrawals/" + bigWithdrawal, tokens.get(bigSaver)).json();
             roundTripV1 = roundTrip(api, tokens, bigTrader, bigSaver);
             roundTripV1.put("withdrawal " + bigView.path("status").asText(), bigView.path("amount").asText(MAX));
+        }
 
-            // ---- maintenance
+        /**
+         * v1 halts trading while purchases keep coming: checks "purchases during maintenance get 503
+         * TRADING_HALTED with the notice" and "maintenance commits nothing".
+         */
+        void maintenance(DrillClient api) {
             progress.step("v1: POST /admin/maintenance TRADING_HALTED, then purchases keep coming");
             api.expect(200, "POST", "/admin/maintenance", api.admin(), "{\"mode\":\"TRADING_HALTED\",\"notice\":\"" + NOTICE + "\"}");
             Snapshot beforeHalt = snapshot(api, tokens);
@@ -167,13 +218,11 @@ public final class UpgradeRollback extends AbstractDrill {
             v1 = afterHalt;
         }
 
-        // ------------------------------------------------------------------ redeploy: v2
-        progress.step("REDEPLOY: v1 stopped; v2 (new handler instances) starting on the same data dir");
-        int freshAfterHalt = 0;
-        int haltKeys = 0;
-        List<String> notFresh = new ArrayList<>();
-        try (LocalHoldfast env = LocalHoldfast.start(options)) {
-            DrillClient api = new DrillClient(env);
+        /**
+         * v2 on v1's data: checks "the redeploy removes no order, ledger entry or audit record", ends
+         * maintenance, retries the halted keys and trades on.
+         */
+        void redeploy(DrillClient api) {
             Snapshot after = snapshot(api, tokens);
             report.check("the redeploy removes no order, ledger entry or audit record", kept(v1, after).isEmpty(),
                     "v1: %s; v2 reads %s%s", v1.counts(), after.counts(), kept(v1, after).isEmpty() ? "" : "; " + kept(v1, after));
@@ -206,14 +255,15 @@ public final class UpgradeRollback extends AbstractDrill {
             awaitWithdrawals(api, tokens, progress);
             v2 = snapshot(api, tokens);
         }
-        report.check("keys refused during maintenance were never recorded", freshAfterHalt == haltKeys,
-                "%d of %d keys refused during maintenance made a fresh outcome (201/202, not a replay) once it ended%s",
-                freshAfterHalt, haltKeys, notFresh.isEmpty() ? "" : "; others: " + notFresh);
 
-        // ------------------------------------------------------------------ rollback: v1 again
-        progress.step("ROLLBACK: v2 stopped; v1 handlers starting again on the same data dir");
-        try (LocalHoldfast env = LocalHoldfast.start(options)) {
-            DrillClient api = new DrillClient(env);
+        void checkHaltedKeysNotRecorded() {
+            report.check("keys refused during maintenance were never recorded", freshAfterHalt == haltKeys,
+                    "%d of %d keys refused during maintenance made a fresh outcome (201/202, not a replay) once it ended%s",
+                    freshAfterHalt, haltKeys, notFresh.isEmpty() ? "" : "; others: " + notFresh);
+        }
+
+        /** v1 again on v2's data (sabotaged: the down-migration deletes an order): checks {@link #ROLLBACK_KEEPS}. */
+        void rollback(LocalHoldfast env, DrillClient api) {
             if (settings.sabotage()) {
                 progress.note("SABOTAGE: the rollback's down-migration deletes one order item");
                 String victim = v2.orders().keySet().iterator().next();
@@ -224,6 +274,10 @@ public final class UpgradeRollback extends AbstractDrill {
             List<String> lost = kept(v2, after);
             report.check(ROLLBACK_KEEPS, lost.isEmpty(),
                     "v2: %s; after the rollback: %s%s", v2.counts(), after.counts(), lost.isEmpty() ? "" : "; " + lost);
+        }
+
+        /** "15-digit amounts round-trip": every place reads 999999999999999 exactly, before and after both restarts. */
+        void checkRoundTrip(DrillClient api) {
             Map<String, String> roundTripAfter = roundTrip(api, tokens, bigTrader, bigSaver);
             boolean exact = roundTripV1.size() >= 6 && roundTripV1.values().stream().allMatch(MAX::equals);
             Map<String, String> expectedAfter = new LinkedHashMap<>(roundTripV1);
@@ -233,13 +287,14 @@ public final class UpgradeRollback extends AbstractDrill {
                     "%d places must read %s exactly: %s; after the redeploy and the rollback: %s",
                     roundTripV1.size(), MAX, roundTripV1.keySet().stream().map(k -> k.replaceAll(" entry .*", " entry")).toList(),
                     same ? "all identical" : roundTripAfter);
+        }
+
+        void checkReconciles(LocalHoldfast env) {
             progress.step("reconciling after the rollback");
             ReconciliationReport recon = new ReconciliationReader(env.deployment(), 4).run();
             report.check("balances reconcile after the rollback", recon.drift() == 0,
                     "%d accounts, %d exposure views, drift %d", recon.accountsChecked(), recon.exposuresChecked(), recon.drift());
         }
-        report.figure("data dir", dataDir);
-        return report;
     }
 
     /** Ids present before and gone (or changed) after, as a short description; empty when everything was kept. */

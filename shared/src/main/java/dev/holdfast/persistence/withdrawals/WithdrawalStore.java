@@ -34,10 +34,9 @@ import java.util.Optional;
 /**
  * Withdrawals in the wallet table (items in {@link WithdrawalItems}). Every change of a
  * withdrawal's money is ONE transaction with its account posting ({@link WalletStore#postingActions}):
- * creation = withdrawal put (new id only) + a guard (platform NORMAL) + the HOLD posting; completion
- * = status PENDING→COMPLETED (conditional on PENDING) + the PAID posting; refusal = PENDING→FAILED +
- * the RELEASE posting. A status therefore never says more than the ledger, and a withdrawal can be
- * finished at most once.
+ * creation = withdrawal put (new id only) + a guard (platform NORMAL) + the HOLD posting
+ * ({@link #create}); completion or refusal = {@link #finish}, the one place a withdrawal is marked
+ * COMPLETED (invariants {@code withdrawal-hold} and {@code withdrawal-finish} in {@code docs/invariants.md}).
  */
 public final class WithdrawalStore {
 
