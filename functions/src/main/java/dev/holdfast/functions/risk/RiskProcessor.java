@@ -33,7 +33,6 @@ import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
 import java.time.Clock;

@@ -22,7 +22,7 @@ import dev.holdfast.domain.withdrawal.WithdrawalRequest;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.AccountTurns;
 import dev.holdfast.functions.http.HttpRequest;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.JsonLog;
