@@ -1,4 +1,4 @@
-package dev.holdfast.local;
+package dev.holdfast.local.conventions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
