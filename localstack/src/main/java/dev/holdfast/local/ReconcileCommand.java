@@ -1,8 +1,8 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.AwsClients;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.runtime.AwsClients;
+import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import dev.holdfast.persistence.reconciliation.ReconciliationStore;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package dev.holdfast.functions.capacity;
 
-import dev.holdfast.domain.capacity.CapacitySettings;
+import dev.holdfast.persistence.capacity.WarmThroughputs;
 import dev.holdfast.domain.capacity.WarmTarget;
 import dev.holdfast.domain.capacity.WarmUnits;
 import dev.holdfast.resources.FunctionDef;
@@ -8,9 +8,6 @@ import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.TableDef;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.WarmThroughput;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -23,49 +20,24 @@ public final class AwsCapacityControls implements CapacityControls {
     /** The alias every trigger and route invokes (the CDK app's {@code FunctionsConstruct.ALIAS_NAME}). */
     public static final String ALIAS = "live";
 
-    private final DynamoDbClient dynamo;
+    private final WarmThroughputs warm;
     private final Supplier<LambdaProvisioning> lambda;
     private final Map<String, String> env;
 
     public AwsCapacityControls(DynamoDbClient dynamo, Supplier<LambdaProvisioning> lambda, Map<String, String> env) {
-        this.dynamo = dynamo;
+        this.warm = new WarmThroughputs(dynamo);
         this.lambda = lambda;
         this.env = env;
     }
 
     @Override
     public WarmUnits warm(WarmTarget target) {
-        TableDescription t = dynamo.describeTable(b -> b.tableName(tableName(target))).table();
-        if (target.index() == null) {
-            return t.warmThroughput() == null ? CapacitySettings.NEW_ON_DEMAND
-                    : units(t.warmThroughput().readUnitsPerSecond(), t.warmThroughput().writeUnitsPerSecond());
-        }
-        for (GlobalSecondaryIndexDescription i : t.globalSecondaryIndexes()) {
-            if (i.indexName().equals(target.index())) {
-                return i.warmThroughput() == null ? CapacitySettings.NEW_ON_DEMAND
-                        : units(i.warmThroughput().readUnitsPerSecond(), i.warmThroughput().writeUnitsPerSecond());
-            }
-        }
-        throw new IllegalStateException("table " + target.table() + " has no index " + target.index());
-    }
-
-    private static WarmUnits units(Long read, Long write) {
-        return new WarmUnits(read == null ? CapacitySettings.NEW_ON_DEMAND.readUnitsPerSecond() : read,
-                write == null ? CapacitySettings.NEW_ON_DEMAND.writeUnitsPerSecond() : write);
+        return warm.current(tableName(target), target);
     }
 
     @Override
     public void raiseWarm(WarmTarget target, WarmUnits units) {
-        WarmThroughput w = WarmThroughput.builder()
-                .readUnitsPerSecond(units.readUnitsPerSecond())
-                .writeUnitsPerSecond(units.writeUnitsPerSecond())
-                .build();
-        if (target.index() == null) {
-            dynamo.updateTable(b -> b.tableName(tableName(target)).warmThroughput(w));
-        } else {
-            dynamo.updateTable(b -> b.tableName(tableName(target)).globalSecondaryIndexUpdates(u -> u.update(
-                    i -> i.indexName(target.index()).warmThroughput(w))));
-        }
+        warm.raise(tableName(target), target, units);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.deploy;
 
+import dev.holdfast.retry.Retry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.functions.provider.SignedAwsCall;
@@ -20,6 +21,8 @@ public final class CodeDeployLifecycle {
     public static final String ENDPOINT_VARIABLE = "CODEDEPLOY_ENDPOINT";
     static final String TARGET = "CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus";
     static final int ATTEMPTS = 3;
+    /** CodeDeploy throttled or failed: again after 200 ms, doubling (jittered), {@value #ATTEMPTS} tries in all. */
+    private static final Retry RETRY = Retry.attempts(ATTEMPTS).backOff(java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(1600));
 
     /** A hook's verdict, as CodeDeploy spells it. */
     public enum Verdict { Succeeded, Failed }
@@ -49,7 +52,7 @@ public final class CodeDeployLifecycle {
         body.put("status", verdict.name());
         Map<String, String> headers = Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", TARGET);
         SignedAwsCall.Answer last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             last = call.post(endpoint, headers, Json.write(body));
             if (last.status() / 100 == 2) {
                 return;
@@ -58,12 +61,7 @@ public final class CodeDeployLifecycle {
             if (!retryable) {
                 break;
             }
-            try {
-                Thread.sleep(200L * attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            turns.backOff();
         }
         throw new IllegalStateException("PutLifecycleEventHookExecutionStatus answered " + last.status() + ": " + last.body());
     }

@@ -7,10 +7,10 @@ import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.surge.Surge;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.platform.ChangeFreeze;
 import dev.holdfast.persistence.audit.AuditLog;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.holdfast.functions.feed;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -12,7 +12,7 @@ import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.market.FeedNormalization;
 import dev.holdfast.domain.market.FeedUpdate;
 import dev.holdfast.domain.market.Market;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;

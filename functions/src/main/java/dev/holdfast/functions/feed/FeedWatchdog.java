@@ -1,7 +1,7 @@
 package dev.holdfast.functions.feed;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
 import dev.holdfast.persistence.exposure.RiskConfigStore;

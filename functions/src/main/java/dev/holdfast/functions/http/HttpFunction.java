@@ -1,5 +1,6 @@
 package dev.holdfast.functions.http;
 
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
 import com.amazonaws.services.lambda.runtime.Context;

@@ -1,8 +1,8 @@
 package dev.holdfast.functions.live;
 
 import dev.holdfast.domain.live.LiveSender;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.live.LiveStore;
 import dev.holdfast.persistence.markets.MarketStore;
@@ -20,7 +20,7 @@ import dev.holdfast.domain.live.MarketChanges;
 import dev.holdfast.domain.live.Resume;
 import dev.holdfast.domain.live.Subscriptions;
 import dev.holdfast.domain.market.Market;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;

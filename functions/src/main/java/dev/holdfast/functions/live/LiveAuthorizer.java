@@ -1,7 +1,7 @@
 package dev.holdfast.functions.live;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;

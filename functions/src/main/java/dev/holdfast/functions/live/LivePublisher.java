@@ -1,8 +1,8 @@
 package dev.holdfast.functions.live;
 
 import dev.holdfast.domain.live.LiveSender;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.live.LiveStore;
 import dev.holdfast.persistence.markets.MarketStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.live.LiveChange;
 import dev.holdfast.domain.live.MarketChanges;
 import dev.holdfast.domain.market.Market;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.risk.StreamImages;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;

@@ -1,6 +1,8 @@
 package dev.holdfast.functions.markets;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.functions.http.IdempotentReplay;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
@@ -24,7 +26,7 @@ import dev.holdfast.domain.market.Transition;
 import dev.holdfast.domain.pricing.ExposureSignal;
 import dev.holdfast.domain.pricing.MarginPolicy;
 import dev.holdfast.functions.http.HttpFunction;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
@@ -421,14 +423,12 @@ public final class MarketsApi extends HttpFunction {
     }
 
     private HttpResponse replay(KeyedCommit.StoredResponse stored, String fingerprint, String marketId) {
-        if (!stored.fingerprint().equals(fingerprint)) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different result; use a new key");
-        }
+        IdempotentReplay.requireSameRequest(stored.fingerprint(), fingerprint,
+                "this Idempotency-Key was used for a different result; use a new key");
         if (markets.market(marketId).map(m -> m.state() == MarketState.SETTLING).orElse(false)) {
             sendCommand(marketId);
         }
-        return HttpResponse.of(stored.status(), Json.parseTrusted(stored.body())).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(stored);
     }
 
     private void sendCommand(String marketId) {

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.orders;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.functions.http.IdempotentReplay;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
@@ -160,9 +161,8 @@ public final class OrdersApi extends HttpFunction {
         OrderDecision.Accepted accepted = (OrderDecision.Accepted) outcome;
         Order order = withResponse(accepted.order(), 201, OrderJson.view(accepted.order()));
         accepted = new OrderDecision.Accepted(order, accepted.posting(), accepted.claims());
-        OrderCommit.Plan plan = commit.plan(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
+        commit.prime(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
                 RateLimiter.Window.at(Priming.SUB, "127.0.0.1", cfg.rateLimits(), now));
-        Priming.cancelled(deployment, dev.holdfast.resources.Tables.ORDERS, plan.actions());
     }
 
     /** Buckets for priming: every scope counts as within its shares, nothing is read. */
@@ -368,13 +368,11 @@ public final class OrdersApi extends HttpFunction {
     }
 
     private HttpResponse replay(Order existing, OrderRequest req) {
-        if (!existing.fingerprint().equals(req.fingerprint())) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different order; use a new key for a new attempt");
-        }
+        IdempotentReplay.requireSameRequest(existing.fingerprint(), req.fingerprint(),
+                "this Idempotency-Key was used for a different order; use a new key for a new attempt");
         // an accepted order's answer is its view (not stored twice); a rejection's is stored as sent
         ObjectNode body = existing.responseBody() == null ? OrderJson.view(existing) : (ObjectNode) Json.parseTrusted(existing.responseBody());
-        return HttpResponse.of(existing.responseStatus(), body).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(existing.responseStatus(), body);
     }
 
     private static Order withResponse(Order o, int status, ObjectNode body) {

@@ -8,7 +8,7 @@ import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.surge.Surge;
 import dev.holdfast.domain.surge.SurgeCalendar;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.surges.SurgeStore;
 
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.holdfast.functions.platform;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.platform.StatusStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.holdfast.functions.platform;
 
+import dev.holdfast.retry.Retry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,6 +33,8 @@ import java.util.Set;
  * in the same transaction.
  */
 final class SurgeRoutes {
+    /** A cancel that raced another: read again at once, 3 tries. */
+    private static final Retry CANCEL_RETRY = Retry.atOnce(3);
     static final Set<String> FIELDS = Set.of("name", "kind", "startsAt", "endsAt", "expectedPeak");
     static final Set<String> PEAK_FIELDS = Set.of("ordersPerSecond", "entersPerSecond", "withdrawalsPerSecond");
     /** How long a deploy override lasts unless the call says otherwise, and at most. */
@@ -120,7 +123,7 @@ final class SurgeRoutes {
     HttpResponse cancel(HttpRequest request) {
         String reason = request.jsonBody().allowOnly(Set.of("reason")).requiredString("reason", Surge.REASON_MAX);
         String actor = request.requireCaller().sub();
-        for (int attempt = 0; attempt < 3; attempt++) {
+        return CANCEL_RETRY.call(() -> {
             Surge before = find(request);
             Instant now = clock.instant();
             if (before.cancellation().isPresent()) {
@@ -130,15 +133,11 @@ final class SurgeRoutes {
                 throw over(before);
             }
             Surge after = before.cancelled(new Surge.Cancellation(reason, actor, now));
-            try {
-                store.cancel(after, new AuditRecord(AuditLog.newId(), actor, "SURGE_CANCELLED", "surge/" + after.surgeId(),
-                        Json.write(toJson(before, now)), Json.write(toJson(after, now)), now), audit);
-                return HttpResponse.of(200, toJson(after, now));
-            } catch (SurgeStore.ConcurrentChange raced) {
-                // cancelled meanwhile: read again and answer as above
-            }
-        }
-        throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the surge is changing too often; nothing was changed, retry");
+            store.cancel(after, new AuditRecord(AuditLog.newId(), actor, "SURGE_CANCELLED", "surge/" + after.surgeId(),
+                    Json.write(toJson(before, now)), Json.write(toJson(after, now)), now), audit);
+            return HttpResponse.of(200, toJson(after, now));
+        }, raced -> raced instanceof SurgeStore.ConcurrentChange, // cancelled meanwhile: read again and answer as above
+                spent -> new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the surge is changing too often; nothing was changed, retry"));
     }
 
     HttpResponse override(HttpRequest request) {

@@ -1,7 +1,7 @@
 package dev.holdfast.functions.reconciliation;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import dev.holdfast.persistence.reconciliation.ReconciliationStore;
@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 

@@ -1,6 +1,6 @@
 package dev.holdfast.functions.reconciliation;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.reconciliation.ReconciliationReader;
 import dev.holdfast.persistence.reconciliation.ReconciliationStore;

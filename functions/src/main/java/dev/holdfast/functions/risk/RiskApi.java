@@ -1,6 +1,6 @@
 package dev.holdfast.functions.risk;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.exposure.RiskConfigStore;

@@ -1,7 +1,7 @@
 package dev.holdfast.functions.risk;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.orders.OrderStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.holdfast.functions.runtime.Priming;

@@ -1,21 +1,20 @@
 package dev.holdfast.functions.risk;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.PostTradeStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
 import dev.holdfast.persistence.exposure.RiskConfigStore;
 import dev.holdfast.persistence.exposure.RiskLagStore;
 import dev.holdfast.persistence.markets.MarketStore;
-import dev.holdfast.persistence.orders.OrderStore;
+import dev.holdfast.persistence.orders.OrderImage;
 import dev.holdfast.persistence.wallet.WalletStore;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.domain.market.Selection;
 import dev.holdfast.domain.money.Amount;
@@ -30,11 +29,10 @@ import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.domain.settlement.Settlement;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -192,20 +190,20 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
         String seq = r.getDynamodb().getSequenceNumber();
         Optional<Instant> approx = Optional.ofNullable(r.getDynamodb().getApproximateCreationDateTime()).map(d -> d.toInstant());
         try {
-            Map<String, AttributeValue> image = StreamImages.toSdk(r.getDynamodb().getNewImage());
-            if (OrderStore.isHeartbeat(image)) {
-                return Optional.of(new Item(index, seq, later(approx, text(image, "createdAt")), Optional.empty(),
+            OrderImage image = OrderImage.of(StreamImages.toSdk(r.getDynamodb().getNewImage()));
+            if (image instanceof OrderImage.Heartbeat h) {
+                return Optional.of(new Item(index, seq, later(approx, h.createdAt()), Optional.empty(),
                         Optional.empty(), Optional.empty()));
             }
-            if (OrderStore.isSettlement(image)) {
-                Settlement s = OrderStore.settlementFromAttributes(image);
+            if (image instanceof OrderImage.Settled settled) {
+                Settlement s = settled.settlement();
                 return Optional.of(new Item(index, seq, later(approx, Optional.of(s.settledAt())), Optional.empty(),
                         Optional.empty(), Optional.of(s)));
             }
-            if (image.containsKey("sk") && "ORDER".equals(image.get("sk").s())) {
-                Order o = OrderStore.fromAttributes(image);
+            if (image instanceof OrderImage.Placed placed) {
+                Order o = placed.order();
                 return Optional.of(new Item(index, seq, later(approx, Optional.of(o.createdAt())), Optional.of(o),
-                        Optional.of(OrderStore.originFromAttributes(image)), Optional.empty()));
+                        Optional.of(placed.origin()), Optional.empty()));
             }
             return Optional.of(new Item(index, seq, later(approx, Optional.empty()), Optional.empty(), Optional.empty(),
                     Optional.empty()));
@@ -214,11 +212,6 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
             warn(requestId, "unreadable orders-stream record " + seq + " skipped", e);
             return Optional.empty();
         }
-    }
-
-    private static Optional<Instant> text(Map<String, AttributeValue> image, String attr) {
-        AttributeValue v = image.get(attr);
-        return v == null || v.s() == null ? Optional.empty() : Optional.of(Rfc3339.parse(v.s()));
     }
 
     private Instant later(Optional<Instant> a, Optional<Instant> b) {

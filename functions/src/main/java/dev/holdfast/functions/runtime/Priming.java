@@ -1,19 +1,14 @@
 package dev.holdfast.functions.runtime;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.PrimingWrites;
+import dev.holdfast.runtime.Deployment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.holdfast.functions.http.JsonLog;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.TableDef;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Priming implements Resource {
     /** A key value no item ever has: every priming read is a miss. */
-    public static final String ABSENT_KEY = "snapstart-priming#absent";
+    public static final String ABSENT_KEY = PrimingWrites.ABSENT_KEY;
     /** The caller of priming's stub HTTP events. */
     public static final String SUB = "snapstart-priming";
 
@@ -216,39 +211,15 @@ public final class Priming implements Resource {
     private void readMiss(TableDef table) {
         String name = tableName(table);
         if (name != null) {
-            deployment.clients().dynamo().getItem(b -> b.tableName(name).key(absentKey(table)));
+            PrimingWrites.readMiss(deployment, table);
         }
     }
 
     /** A transaction that can only be cancelled: its one action checks that the absent key exists. */
     private void cancelledTransaction(TableDef table) {
         if (tableName(table) != null) {
-            cancelled(deployment, table, List.of());
+            PrimingWrites.cancelled(deployment, table, List.of());
         }
-    }
-
-    /**
-     * Submits {@code actions} behind a condition that cannot hold (the absent key of {@code table}
-     * exists), so DynamoDB validates and cancels the whole transaction and writes nothing: a
-     * handler's real commit, marshalled and sent, without effect. Returns the cancellation.
-     *
-     * @throws IllegalStateException if the transaction was not cancelled
-     */
-    public static TransactionCanceledException cancelled(Deployment deployment, TableDef table, List<TransactWriteItem> actions) {
-        List<TransactWriteItem> all = new ArrayList<>();
-        all.add(TransactWriteItem.builder()
-                .conditionCheck(ConditionCheck.builder().tableName(deployment.names().table(table)).key(absentKey(table))
-                        .conditionExpression("attribute_exists(#k)")
-                        .expressionAttributeNames(Map.of("#k", table.partitionKey())).build())
-                .build());
-        all.addAll(actions);
-        try {
-            deployment.clients().dynamo().transactWriteItems(b -> b.transactItems(all));
-        } catch (TransactionCanceledException expected) {
-            expected.cancellationReasons().forEach(CancellationReason::code);
-            return expected;
-        }
-        throw new IllegalStateException("a condition on " + ABSENT_KEY + " held in " + table.id());
     }
 
     private String tableName(TableDef table) {
@@ -257,14 +228,5 @@ public final class Priming implements Resource {
         } catch (IllegalStateException notGiven) {
             return null;
         }
-    }
-
-    private static Map<String, AttributeValue> absentKey(TableDef table) {
-        Map<String, AttributeValue> key = new HashMap<>();
-        key.put(table.partitionKey(), AttributeValue.fromS(ABSENT_KEY));
-        if (table.sortKey() != null) {
-            key.put(table.sortKey(), AttributeValue.fromS(ABSENT_KEY));
-        }
-        return key;
     }
 }

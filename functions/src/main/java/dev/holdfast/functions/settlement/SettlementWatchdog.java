@@ -1,7 +1,7 @@
 package dev.holdfast.functions.settlement;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.platform.StatusStore;
@@ -11,7 +11,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.domain.market.MarketState;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.functions.schedule.Ticks;
 import dev.holdfast.resources.Functions;

@@ -2,13 +2,14 @@ package dev.holdfast.functions.settlement;
 
 import dev.holdfast.functions.runtime.Invocation;
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.orders.OrderStore;
 import dev.holdfast.persistence.platform.StatusStore;
+import dev.holdfast.persistence.settlement.OrderSettlement;
 import dev.holdfast.persistence.settlement.SettlementStore;
 import dev.holdfast.persistence.wallet.WalletStore;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -28,7 +29,7 @@ import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.LedgerIds;
 import dev.holdfast.domain.wallet.Posting;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Metrics;
 import dev.holdfast.functions.runtime.Priming;
@@ -36,9 +37,6 @@ import dev.holdfast.persistence.settlement.SettlementStore.Progress;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.resources.Queues;
 import dev.holdfast.retry.Retry;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
@@ -86,15 +84,15 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
      */
     public static final Duration BUDGET = Duration.ofSeconds(Functions.SETTLER.timeoutSeconds()).dividedBy(2);
 
-    private final DynamoDbClient dynamo;
     private final SqsClient sqs;
-    private final dev.holdfast.persistence.ResourceNames names;
+    private final dev.holdfast.runtime.ResourceNames names;
     private final MarketStore markets;
     private final OrderStore orders;
     private final WalletStore wallet;
     private final ExposureStore exposure;
     private final StatusStore status;
     private final SettlementStore settlements;
+    private final OrderSettlement commits;
     private final Clock clock;
     private final FaultPoint faults;
     private final Duration budget;
@@ -131,12 +129,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                 "s-1", "e-1", stake, odds, 1, dev.holdfast.domain.order.OrderMath.potentialPayout(stake, odds), now, null,
                 List.of(claim), java.util.Map.of(dev.holdfast.domain.money.Fund.CASH, stake), 201, "{}");
         Settlement s = Settlement.of(order, MarketResult.winner("s-1"), now);
-        List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(orders.settlementPutAction(s));
-        actions.add(status.normalModeCheck());
-        actions.addAll(wallet.postingActions(s.posting(staked.after(), order)));
-        actions.add(exposure.releaseAction(claim));
-        Priming.cancelled(Deployment.fromEnvironment(), dev.holdfast.resources.Tables.ORDERS, actions);
+        commits.prime(s, s.posting(staked.after(), order), List.of(claim));
     }
 
     public Settler(Deployment deployment) {
@@ -150,7 +143,6 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
      */
     public Settler(Deployment deployment, FaultPoint faults, Duration budget, int pageSize) {
         AuditLog audit = new AuditLog(deployment);
-        this.dynamo = deployment.clients().dynamo();
         this.sqs = deployment.clients().sqs();
         this.names = deployment.names();
         this.markets = new MarketStore(deployment, audit);
@@ -159,6 +151,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
         this.exposure = new ExposureStore(deployment);
         this.status = new StatusStore(deployment, audit);
         this.settlements = new SettlementStore(deployment, audit);
+        this.commits = new OrderSettlement(deployment, orders, status, wallet, exposure);
         this.clock = deployment.clock();
         this.faults = faults;
         this.budget = budget;
@@ -337,38 +330,23 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                 }
                 throw noLongerOpen;
             }
-            List<TransactWriteItem> actions = new ArrayList<>();
-            actions.add(orders.settlementPutAction(s));   // 0: exactly once
-            actions.add(status.normalModeCheck());       // 1: fail closed while halted
-            int walletAt = actions.size();
-            actions.addAll(wallet.postingActions(p));
-            for (ExposureClaim c : order.claims()) {
-                actions.add(exposure.releaseAction(c));
-            }
-            try {
-                dynamo.transactWriteItems(b -> b.transactItems(actions));
+            OrderSettlement.Outcome outcome = commits.commit(s, p, order.claims());
+            if (outcome instanceof OrderSettlement.Settled) {
                 faults.reached("order-settled");
                 return true;
-            } catch (TransactionCanceledException e) {
-                if (Contention.conditionFailed(e, 0)) {
-                    return false;
-                }
-                if (Contention.conditionFailed(e, 1)) {
-                    throw new Halted();
-                }
-                Optional<Account> current = WalletStore.currentAccount(e, walletAt);
-                if (current.isPresent()) {
-                    account = current.get();
-                    continue;
-                }
-                if (Contention.conflicted(e)) {
-                    turns.backOff();
-                    account = wallet.account(order.ownerSub());
-                    continue;
-                }
-                throw new IllegalStateException("order " + order.orderId() + " could not be settled: "
-                        + e.cancellationReasons(), e);
             }
+            if (outcome instanceof OrderSettlement.AlreadySettled) {
+                return false;
+            }
+            if (outcome instanceof OrderSettlement.Halted) {
+                throw new Halted();
+            }
+            if (outcome instanceof OrderSettlement.AccountChanged changed) {
+                account = changed.current();
+                continue;
+            }
+            turns.backOff(); // collided with a concurrent transaction: read again
+            account = wallet.account(order.ownerSub());
         }
         throw new IllegalStateException("order " + order.orderId() + " kept colliding; it will be retried");
     }

@@ -1,6 +1,8 @@
 package dev.holdfast.functions.signup;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.functions.http.IdempotentReplay;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -17,7 +19,7 @@ import dev.holdfast.domain.waitingroom.AdmissionToken;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.waitingroom.SigningSecret;
 import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
@@ -178,17 +180,17 @@ public final class SignupApi extends HttpFunction {
     }
 
     private HttpResponse replay(SignupStore.AdmissionUse use, Person person, String requestId) {
-        if (!use.fingerprint().equals(person.fingerprint())) {
+        IdempotentReplay.requireSameRequest(use.fingerprint(), person.fingerprint(), () -> {
             ObjectNode d = Json.object();
             d.put("signupId", use.signupId());
-            throw new ApiError(ErrorCode.ADMISSION_ALREADY_USED,
+            return new ApiError(ErrorCode.ADMISSION_ALREADY_USED,
                     "this admission was already used for a signup; an admission is good for one signup", d);
-        }
+        });
         Optional<Signup> s = signups.signup(use.signupId());
         if (s.isPresent() && s.get().status() == SignupStatus.PENDING) {
             enqueue(use.signupId(), requestId); // the first send may have been lost after the commit
         }
-        return HttpResponse.of(202, accepted(use.signupId())).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(202, accepted(use.signupId()));
     }
 
     private static ObjectNode accepted(String signupId) {

@@ -1,7 +1,8 @@
 package dev.holdfast.functions.signup;
 
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.signups.SignupStore;
 import dev.holdfast.persistence.signups.VerifierStats;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -12,7 +13,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupStatus;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.retry.Retry;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.holdfast.functions.waitingroom;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.signups.VerifierStats;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
@@ -12,7 +12,7 @@ import dev.holdfast.domain.waitingroom.AdmissionPace;
 import dev.holdfast.domain.waitingroom.Cohort;
 import dev.holdfast.domain.waitingroom.PositionStripes;
 import dev.holdfast.domain.waitingroom.VerifierHealth;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.schedule.Ticks;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortTick;

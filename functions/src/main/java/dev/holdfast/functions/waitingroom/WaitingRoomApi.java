@@ -1,6 +1,6 @@
 package dev.holdfast.functions.waitingroom;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,9 @@
 package dev.holdfast.functions.wallet;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.functions.http.IdempotentReplay;
+import dev.holdfast.functions.withdrawals.Withdrawals;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.platform.StatusStore;
@@ -18,7 +21,7 @@ import dev.holdfast.domain.wallet.Credit;
 import dev.holdfast.domain.wallet.LedgerEntry;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.HttpFunction;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
 import dev.holdfast.functions.runtime.Priming;
@@ -173,11 +176,8 @@ public final class WalletApi extends HttpFunction {
     }
 
     private static HttpResponse replay(KeyedCommit.StoredResponse stored, Credit credit) {
-        if (!stored.fingerprint().equals(credit.fingerprint())) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different credit; use a new key for a new credit");
-        }
-        return HttpResponse.of(stored.status(), stored.json()).withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replay(stored, credit.fingerprint(),
+                "this Idempotency-Key was used for a different credit; use a new key for a new credit");
     }
 
 

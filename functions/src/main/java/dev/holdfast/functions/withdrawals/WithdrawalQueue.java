@@ -1,7 +1,7 @@
 package dev.holdfast.functions.withdrawals;
 
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;

@@ -1,7 +1,7 @@
 package dev.holdfast.functions.withdrawals;
 
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.wallet.WalletStore;
 import dev.holdfast.persistence.withdrawals.WithdrawalStore;
@@ -12,7 +12,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.resources.Functions;
 
 import java.time.Clock;

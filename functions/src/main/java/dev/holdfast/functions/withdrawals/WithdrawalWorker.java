@@ -2,7 +2,8 @@ package dev.holdfast.functions.withdrawals;
 
 import dev.holdfast.resources.Variables;
 import dev.holdfast.functions.runtime.Invocation;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.Contention;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -16,7 +17,7 @@ import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.queue.FifoBatch;
 import dev.holdfast.functions.runtime.Priming;
 import dev.holdfast.resources.Functions;

@@ -1,6 +1,6 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.holdfast.resources.FunctionDef;
 

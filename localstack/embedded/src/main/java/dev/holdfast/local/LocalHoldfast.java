@@ -1,8 +1,8 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.AwsClients;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.runtime.AwsClients;
+import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.resources.Variables;

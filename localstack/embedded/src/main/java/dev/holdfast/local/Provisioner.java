@@ -1,6 +1,6 @@
 package dev.holdfast.local;
 
-import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.runtime.AwsClients;
 import dev.holdfast.resources.QueueDef;
 import dev.holdfast.resources.TableDef;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,7 +1,7 @@
 package dev.holdfast.local.bench;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
@@ -40,7 +40,7 @@ import dev.holdfast.domain.wallet.EntryType;
 import dev.holdfast.domain.wallet.LedgerEntry;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.functions.http.Caller;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;

@@ -85,7 +85,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
     }
 
     /** The environment's deployment with a DynamoDB client that reports to this meter. */
-    public dev.holdfast.persistence.Deployment meter(dev.holdfast.local.LocalHoldfast env) {
+    public dev.holdfast.runtime.Deployment meter(dev.holdfast.local.LocalHoldfast env) {
         var d = env.deployment();
         var metered = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
                 .region(software.amazon.awssdk.regions.Region.of(env.endpoints().path("region").asText()))
@@ -94,7 +94,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
                 .endpointOverride(java.net.URI.create(env.endpoints().path("dynamodbEndpoint").asText()))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(this)).build();
-        return new dev.holdfast.persistence.Deployment(new dev.holdfast.persistence.AwsClients(metered,
+        return new dev.holdfast.runtime.Deployment(new dev.holdfast.runtime.AwsClients(metered,
                 software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient.builder().dynamoDbClient(metered).build(),
                 d.clients().sqs()), d.names(), d.clock());
     }

@@ -1,6 +1,6 @@
 package dev.holdfast.local.bench;
 
-import dev.holdfast.persistence.AwsClients;
+import dev.holdfast.runtime.AwsClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,6 @@
 package dev.holdfast.local.drill;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.local.FunctionHost;
 import dev.holdfast.local.LocalApiGateway;
 import dev.holdfast.local.LocalHoldfast;

@@ -1,8 +1,8 @@
 package dev.holdfast.local.conventions;
 
-import dev.holdfast.persistence.AwsClients;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.runtime.AwsClients;
+import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
@@ -68,6 +68,30 @@ class ConventionsTest {
             }
         }
         assertEquals(List.of(), offenders, "use StaticTableSchema builders");
+    }
+
+    /**
+     * Handlers speak to persistence in named outcomes: no class under {@code functions/} touches the
+     * DynamoDB model (attribute maps, transaction actions, cancellation reasons) — the persistence
+     * classes build the transactions and decode what comes back. The one exception is
+     * {@code risk/StreamImages}, the adapter from the Lambda event library's stream image type
+     * ({@code com.amazonaws...dynamodb.AttributeValue}, which {@code shared/} does not depend on) to the
+     * SDK's, which the persistence decoders ({@code OrderImage}, {@code MarketStore.fromAttributes}) read.
+     */
+    @Test
+    void handlersUseNoDynamoDbModelTypes() throws IOException {
+        Path root = ROOT.resolve("functions/src/main/java");
+        Set<String> allowed = Set.of("dev/holdfast/functions/risk/StreamImages.java");
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String rel = root.relativize(f).toString().replace('\\', '/');
+                if (!allowed.contains(rel) && Files.readString(f).contains("software.amazon.awssdk.services.dynamodb.model")) {
+                    offenders.add(rel);
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "build and decode DynamoDB requests in a persistence class");
     }
 
     /**

@@ -53,7 +53,7 @@ class CrashPersistenceTest {
     }
 
     private static SqsClient sqs(JsonNode e) {
-        return dev.holdfast.persistence.AwsClients.forEndpoints(java.net.URI.create(e.path("dynamodbEndpoint").asText()),
+        return dev.holdfast.runtime.AwsClients.forEndpoints(java.net.URI.create(e.path("dynamodbEndpoint").asText()),
                 java.net.URI.create(e.path("sqsEndpoint").asText()), e.path("region").asText()).sqs();
     }
 

@@ -144,7 +144,7 @@ class LocalProcessTest {
     }
 
     private static software.amazon.awssdk.services.sqs.SqsClient sqs(JsonNode endpoints) {
-        return dev.holdfast.persistence.AwsClients.forEndpoints(java.net.URI.create(endpoints.path("dynamodbEndpoint").asText()),
+        return dev.holdfast.runtime.AwsClients.forEndpoints(java.net.URI.create(endpoints.path("dynamodbEndpoint").asText()),
                 java.net.URI.create(endpoints.path("sqsEndpoint").asText()), endpoints.path("region").asText()).sqs();
     }
 

@@ -3,7 +3,7 @@ package dev.holdfast.local.markets;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.local.testing.ZeroDrift;

@@ -4,7 +4,7 @@ import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 import dev.holdfast.local.LocalWebSocketGateway;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.live.LiveStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.domain.market.Transition;

@@ -3,7 +3,7 @@ package dev.holdfast.local.withdrawals;
 import dev.holdfast.local.LocalHoldfast;
 import dev.holdfast.local.LocalOptions;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.FaultPoint;
 import dev.holdfast.local.testing.ZeroDrift;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;

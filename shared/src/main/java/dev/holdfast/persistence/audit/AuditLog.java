@@ -1,7 +1,7 @@
 package dev.holdfast.persistence.audit;
 
 import dev.holdfast.persistence.Cursors;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.resources.Tables;

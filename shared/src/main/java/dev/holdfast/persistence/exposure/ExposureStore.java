@@ -1,7 +1,7 @@
 package dev.holdfast.persistence.exposure;
 
 import dev.holdfast.persistence.BatchReads;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.domain.order.ExposureBuckets;
 import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.risk.LimitScope;

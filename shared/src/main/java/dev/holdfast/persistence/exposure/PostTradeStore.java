@@ -2,7 +2,7 @@ package dev.holdfast.persistence.exposure;
 
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Cursors;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;

@@ -1,7 +1,7 @@
 package dev.holdfast.persistence.exposure;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.risk.RiskConfigJson;

@@ -1,6 +1,6 @@
 package dev.holdfast.persistence.exposure;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.persistence.exposure.RiskItems.LagItem;
 import dev.holdfast.resources.Tables;

@@ -1,7 +1,7 @@
 package dev.holdfast.persistence.live;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.domain.live.Subscriptions;
 import dev.holdfast.resources.Tables;
 import dev.holdfast.retry.Retry;

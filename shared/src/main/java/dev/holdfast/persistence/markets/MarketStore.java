@@ -2,7 +2,7 @@ package dev.holdfast.persistence.markets;
 
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Cursors;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -2,7 +2,8 @@ package dev.holdfast.persistence.orders;
 
 import dev.holdfast.persistence.BatchReads;
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.persistence.PrimingWrites;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.exposure.ExposureStore;
 import dev.holdfast.persistence.exposure.RiskConfigCache;
 import dev.holdfast.persistence.markets.MarketStore;
@@ -59,6 +60,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * contention (a transaction conflict or throttling) that a retry with back-off resolves.
  */
 public final class OrderCommit {
+    private final Deployment deployment;
     private final DynamoDbClient dynamo;
     private final OrderStore orders;
     private final WalletStore wallet;
@@ -76,6 +78,7 @@ public final class OrderCommit {
     public OrderCommit(Deployment deployment, OrderStore orders, MarketStore markets, WalletStore wallet,
                        ExposureStore exposure, RateLimiter rates) {
         this.markets = markets;
+        this.deployment = deployment;
         this.dynamo = deployment.clients().dynamo();
         this.orders = orders;
         this.wallet = wallet;
@@ -225,6 +228,11 @@ public final class OrderCommit {
         } catch (TransactionCanceledException e) {
             return cancelled(e, a.order().orderId(), plan.rateFrom(), plan.rateTo(), plan.accountIndex(), plan.claims());
         }
+    }
+
+    /** SnapStart priming: an accepted order's transaction, marshalled and sent behind a condition that cannot hold. */
+    public void prime(OrderDecision.Accepted a, OrderOrigin origin, RateLimiter.Window window) {
+        PrimingWrites.cancelled(deployment, Tables.ORDERS, plan(a, origin, window).actions());
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.holdfast.persistence.orders;
 
 import dev.holdfast.persistence.BatchReads;
 import dev.holdfast.persistence.Cursors;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.settlement.SettlementItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

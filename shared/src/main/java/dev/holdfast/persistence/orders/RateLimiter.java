@@ -1,6 +1,6 @@
 package dev.holdfast.persistence.orders;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.domain.risk.RiskConfig.RateLimits;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

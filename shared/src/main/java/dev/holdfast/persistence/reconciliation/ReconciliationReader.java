@@ -1,6 +1,6 @@
 package dev.holdfast.persistence.reconciliation;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.orders.OrderClaims;
 import dev.holdfast.persistence.settlement.SettlementItem;
 import dev.holdfast.persistence.wallet.WalletItems;

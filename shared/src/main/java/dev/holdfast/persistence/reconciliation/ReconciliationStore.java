@@ -1,6 +1,6 @@
 package dev.holdfast.persistence.reconciliation;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;
 import com.fasterxml.jackson.databind.JsonNode;

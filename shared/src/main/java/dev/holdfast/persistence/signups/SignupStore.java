@@ -1,8 +1,8 @@
 package dev.holdfast.persistence.signups;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
-import dev.holdfast.persistence.ResourceNames;
+import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import dev.holdfast.persistence.ShardedCounters;
 import dev.holdfast.persistence.platform.StatusItem;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore;

@@ -1,6 +1,6 @@
 package dev.holdfast.persistence.signups;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.ShardedCounters;
 import dev.holdfast.resources.Tables;
 

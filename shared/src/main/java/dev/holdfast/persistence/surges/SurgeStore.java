@@ -8,7 +8,7 @@ import dev.holdfast.domain.surge.SurgeCalendar;
 import dev.holdfast.domain.surge.SurgeKind;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -1,6 +1,6 @@
 package dev.holdfast.persistence.waitingroom;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.orders.RateLimiter;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

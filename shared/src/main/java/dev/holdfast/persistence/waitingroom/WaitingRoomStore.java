@@ -1,7 +1,7 @@
 package dev.holdfast.persistence.waitingroom;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.ShardedCounters;
 import dev.holdfast.persistence.audit.AuditLog;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,7 +2,7 @@ package dev.holdfast.persistence.wallet;
 
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Cursors;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;

@@ -1,7 +1,7 @@
 package dev.holdfast.persistence.withdrawals;
 
 import dev.holdfast.persistence.Contention;
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -39,6 +39,11 @@ import java.util.Optional;
  * COMPLETED (invariants {@code withdrawal-hold} and {@code withdrawal-finish} in {@code docs/invariants.md}).
  */
 public final class WithdrawalStore {
+
+    /** A withdrawal's idempotency record: the fingerprint of its first request and the answer it got. */
+    public static KeyedCommit.StoredResponse storedResponse(Withdrawal w) {
+        return new KeyedCommit.StoredResponse(w.fingerprint(), w.responseStatus(), w.responseBody());
+    }
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final WalletStore wallet;

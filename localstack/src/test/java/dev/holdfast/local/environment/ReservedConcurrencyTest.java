@@ -1,4 +1,8 @@
-package dev.holdfast.local;
+package dev.holdfast.local.environment;
+
+import dev.holdfast.local.LambdaConcurrency;
+import dev.holdfast.local.LocalHoldfast;
+import dev.holdfast.local.LocalOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.local.testing.Api;

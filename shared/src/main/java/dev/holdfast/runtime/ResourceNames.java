@@ -1,4 +1,4 @@
-package dev.holdfast.persistence;
+package dev.holdfast.runtime;
 
 import dev.holdfast.resources.Naming;
 import dev.holdfast.resources.QueueDef;

@@ -1,4 +1,7 @@
-package dev.holdfast.local;
+package dev.holdfast.local.platform;
+
+import dev.holdfast.local.LocalHoldfast;
+import dev.holdfast.local.LocalOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;

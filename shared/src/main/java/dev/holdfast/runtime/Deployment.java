@@ -1,4 +1,4 @@
-package dev.holdfast.persistence;
+package dev.holdfast.runtime;
 
 import java.time.Clock;
 

@@ -1,4 +1,4 @@
-package dev.holdfast.functions.http;
+package dev.holdfast.functions.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;

@@ -1,6 +1,7 @@
-package dev.holdfast.functions.wallet;
+package dev.holdfast.functions.withdrawals;
 
-import dev.holdfast.persistence.Deployment;
+import dev.holdfast.functions.http.IdempotentReplay;
+import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -21,9 +22,10 @@ import dev.holdfast.domain.withdrawal.WithdrawalRequest;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.functions.http.AccountTurns;
 import dev.holdfast.functions.http.HttpRequest;
-import dev.holdfast.functions.http.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
+import dev.holdfast.functions.platform.MoneyMovement;
 import dev.holdfast.functions.http.HttpResponse;
-import dev.holdfast.functions.http.JsonLog;
+import dev.holdfast.functions.runtime.JsonLog;
 import dev.holdfast.functions.withdrawals.WithdrawalJson;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
 import dev.holdfast.retry.Retry;
@@ -47,7 +49,7 @@ import java.util.Set;
  * can't be withdrawn) is <em>not recorded</em>: nothing was held and there is nothing to track, so
  * the same key may be used again once the cash is there. Validation errors, 401, 503 record nothing.
  */
-final class Withdrawals {
+public final class Withdrawals {
     static final int BANK_MAX = 64;
     static final int ACCOUNT_MAX = 64;
     /**
@@ -65,7 +67,7 @@ final class Withdrawals {
     private final Clock clock;
     private final JsonLog log = new JsonLog("wallet");
 
-    Withdrawals(Deployment deployment, WalletStore wallet, StatusStore status) {
+    public Withdrawals(Deployment deployment, WalletStore wallet, StatusStore status) {
         this.wallet = wallet;
         this.withdrawals = new WithdrawalStore(deployment, wallet);
         this.status = status;
@@ -73,7 +75,7 @@ final class Withdrawals {
         this.clock = deployment.clock();
     }
 
-    HttpResponse get(HttpRequest request) {
+    public HttpResponse get(HttpRequest request) {
         String sub = request.requireCaller().sub();
         String id = request.pathParameter("withdrawalId");
         Optional<Withdrawal> w = WithdrawalIds.wellFormed(id) ? withdrawals.withdrawal(id) : Optional.empty();
@@ -83,7 +85,7 @@ final class Withdrawals {
     }
 
     /** {@code GET /admin/withdrawals/{id}}: any account's withdrawal, with its owner and the bank attempts so far. */
-    HttpResponse adminGet(HttpRequest request) {
+    public HttpResponse adminGet(HttpRequest request) {
         String id = request.pathParameter("withdrawalId");
         Optional<WithdrawalStore.Progress> p = WithdrawalIds.wellFormed(id) ? withdrawals.progress(id) : Optional.empty();
         WithdrawalStore.Progress progress = p.orElseThrow(() -> new ApiError(ErrorCode.WITHDRAWAL_NOT_FOUND, "no such withdrawal"));
@@ -98,7 +100,7 @@ final class Withdrawals {
         return HttpResponse.of(200, n);
     }
 
-    HttpResponse create(HttpRequest request) {
+    public HttpResponse create(HttpRequest request) {
         String sub = request.requireCaller().sub();
         String key = request.idempotencyKey();
         WithdrawalRequest req = parse(request.jsonBody());
@@ -174,15 +176,13 @@ final class Withdrawals {
     }
 
     private HttpResponse replay(Withdrawal first, WithdrawalRequest req, String requestId) {
-        if (!first.fingerprint().equals(req.fingerprint())) {
-            throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different withdrawal; use a new key for a new withdrawal");
-        }
+        KeyedCommit.StoredResponse stored = WithdrawalStore.storedResponse(first);
+        IdempotentReplay.requireSameRequest(stored.fingerprint(), req.fingerprint(),
+                "this Idempotency-Key was used for a different withdrawal; use a new key for a new withdrawal");
         if (first.status() == WithdrawalStatus.PENDING) {
             enqueue(first, requestId); // the first send may have failed after the commit
         }
-        return HttpResponse.of(first.responseStatus(), Json.parseTrusted(first.responseBody()))
-                .withHeader("Idempotent-Replayed", "true");
+        return IdempotentReplay.replayed(stored);
     }
 
     /** Best effort: the withdrawal is committed; a failed send is repaired by a replay or the re-drive. */

@@ -1,4 +1,4 @@
-package dev.holdfast.persistence;
+package dev.holdfast.runtime;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

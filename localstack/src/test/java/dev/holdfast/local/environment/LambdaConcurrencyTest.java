@@ -1,4 +1,8 @@
-package dev.holdfast.local;
+package dev.holdfast.local.environment;
+
+import dev.holdfast.local.LambdaConcurrency;
+import dev.holdfast.local.LocalBulkheads;
+import dev.holdfast.local.LocalOptions;
 
 import dev.holdfast.resources.Functions;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,9 @@
-package dev.holdfast.local;
+package dev.holdfast.local.environment;
+
+import dev.holdfast.local.Cli;
+import dev.holdfast.local.LocalOptions;
+import dev.holdfast.local.ReconcileCommand;
+import dev.holdfast.local.RunCommand;
 
 import dev.holdfast.local.bench.BenchCommand;
 import dev.holdfast.local.capacity.CapacityCommand;

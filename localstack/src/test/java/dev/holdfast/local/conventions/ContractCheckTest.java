@@ -1,4 +1,4 @@
-package dev.holdfast.local;
+package dev.holdfast.local.conventions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
@@ -77,8 +77,8 @@ class ContractCheckTest {
     @Test
     void aDocumentThatNoLongerDescribesTheServedAnswerFails() throws IOException {
         String doc = Files.readString(ContractCheck.DOCUMENT);
-        String changed = doc.replace("        since: { type: string, format: date-time }\n    MaintenanceChange:",
-                "        since: { type: integer }\n    MaintenanceChange:");
+        String changed = doc.replace("        since: { type: string, format: date-time }\n        until:",
+                "        since: { type: integer }\n        until:");
         assertTrue(!changed.equals(doc), "the document's Status.since was found");
         Path copy = dir.resolve("openapi.yaml");
         Files.writeString(copy, changed);

@@ -1,4 +1,4 @@
-package dev.holdfast.functions.http;
+package dev.holdfast.functions.platform;
 
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.api.ApiError;
