@@ -87,7 +87,7 @@ class ApiStackTest extends DevApiTemplate {
             env.put(ApiStack.USER_POOL_ISSUER_VARIABLE, Match.anyValue());
             env.put(ApiStack.USER_POOL_CLIENT_ID_VARIABLE, Match.anyValue());
         }
-        if (def.equals(Functions.PREPARER)) { // names only: no data access (BulkheadsTemplateTest)
+        if (def.equals(Functions.PREPARER)) { // the scaled tables' names; it reads only the calendar (BulkheadsTemplateTest)
             PreScalingConstruct.scaledTables().forEach(t -> env.put(t.envVar(), Match.anyValue()));
             dev.holdfast.domain.capacity.PathCosts.PROVISIONED.values().forEach(f -> env.put(f.nameEnvVar(), Match.anyValue()));
         }

@@ -167,12 +167,13 @@ public final class Functions {
      * Pre-scaling ahead of the surge calendar ({@code dev.holdfast.domain.capacity.PreScalingPlan}):
      * every 5 minutes it raises DynamoDB warm throughput and sets provisioned concurrency on the
      * orders, waiting-room and platform ({@code GET /status}) aliases before a surge, and puts the
-     * provisioned concurrency back after it. Touches no item; its grants are control-plane calls on
-     * named tables and aliases only (the CDK app's {@code PreScalingConstruct}). Runs in AWS only:
+     * provisioned concurrency back after it. Reads the surge calendar (the platform table) and writes no
+     * item; its other grants are control-plane calls on named tables and aliases only (the CDK app's
+     * {@code PreScalingConstruct}). Runs in AWS only:
      * what it changes does not exist locally ({@code ./localstack/capacity plan} prints its plan).
      */
     public static final FunctionDef PREPARER = new FunctionDef("preparer",
-            "dev.holdfast.functions.capacity.Preparer", 512, 60, List.of(), List.of(), List.of());
+            "dev.holdfast.functions.capacity.Preparer", 512, 60, List.of(Tables.PLATFORM), List.of(), List.of());
 
     /** The functions the live WebSocket API invokes (its routes and its {@code $connect} authorizer). */
     public static final List<FunctionDef> WEBSOCKET = List.of(LIVE, LIVE_AUTHORIZER);

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.domain.capacity.CapacitySettings;
-import dev.holdfast.domain.capacity.ExpectedPeak;
+import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.domain.capacity.PathCosts;
 import dev.holdfast.domain.capacity.PlannedSurge;
 import dev.holdfast.domain.capacity.PreScalingAction;
@@ -64,7 +64,8 @@ public final class Preparer implements RequestHandler<Map<String, Object>, Void>
     }
 
     public Preparer(Deployment deployment, Map<String, String> env) {
-        this(new AwsCapacityControls(deployment.clients().dynamo(), lambda(env), env), SurgeSource.NONE,
+        this(new AwsCapacityControls(deployment.clients().dynamo(), lambda(env), env),
+                new CalendarSurges(new dev.holdfast.persistence.surges.SurgeStore(deployment)),
                 deployment.clock(), resting(env.get(RESTING_VARIABLE)));
     }
 

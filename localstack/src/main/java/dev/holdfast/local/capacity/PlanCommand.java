@@ -1,7 +1,7 @@
 package dev.holdfast.local.capacity;
 
 import dev.holdfast.domain.capacity.CapacitySettings;
-import dev.holdfast.domain.capacity.ExpectedPeak;
+import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.domain.capacity.PathCosts;
 import dev.holdfast.domain.capacity.PlannedSurge;
 import dev.holdfast.domain.capacity.PreScalingAction;
@@ -33,7 +33,7 @@ public final class PlanCommand {
 
     /** The surge the options describe; null for --help. */
     static PlannedSurge parse(String[] args) {
-        double orders = 0, enters = 0, withdrawals = 0;
+        long orders = 0, enters = 0, withdrawals = 0;
         Instant starts = null, ends = null;
         String name = "surge", kind = "BROADCAST";
         for (int i = 0; i < args.length; i++) {
@@ -47,9 +47,9 @@ public final class PlanCommand {
             String v = args[++i];
             try {
                 switch (a) {
-                    case "--orders-per-second" -> orders = Double.parseDouble(v);
-                    case "--enters-per-second" -> enters = Double.parseDouble(v);
-                    case "--withdrawals-per-second" -> withdrawals = Double.parseDouble(v);
+                    case "--orders-per-second" -> orders = Long.parseLong(v);
+                    case "--enters-per-second" -> enters = Long.parseLong(v);
+                    case "--withdrawals-per-second" -> withdrawals = Long.parseLong(v);
                     case "--starts-at" -> starts = Instant.parse(v);
                     case "--ends-at" -> ends = Instant.parse(v);
                     case "--name" -> name = v;
@@ -99,7 +99,7 @@ public final class PlanCommand {
                 "  WARNING %s needs %s reads/s, %s writes/s: above the per-table quota of %s; planned at the quota, raise it first%n",
                 t, fmt(u.readUnitsPerSecond()), fmt(u.writeUnitsPerSecond()), fmt(PreScalingPlan.TABLE_UNITS_QUOTA)));
         Bulkheads.Sizing b = Bulkheads.defaults();
-        Map<String, Double> routeRates = Map.of("POST /orders", p.ordersPerSecond(), "POST /waiting-room/enter", p.entersPerSecond(),
+        Map<String, Long> routeRates = Map.of("POST /orders", p.ordersPerSecond(), "POST /waiting-room/enter", p.entersPerSecond(),
                 "POST /wallet/withdrawals", p.withdrawalsPerSecond());
         routeRates.forEach((route, rate) -> {
             int limit = b.routes().get(route).ratePerSecond();

@@ -2,7 +2,7 @@ package dev.holdfast.local.capacity;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.holdfast.domain.capacity.CapacitySettings;
-import dev.holdfast.domain.capacity.ExpectedPeak;
+import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.domain.capacity.PlannedSurge;
 import dev.holdfast.domain.capacity.PreScalingAction;
 import dev.holdfast.domain.capacity.PreScalingPlan;

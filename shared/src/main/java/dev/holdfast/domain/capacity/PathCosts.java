@@ -1,5 +1,6 @@
 package dev.holdfast.domain.capacity;
 
+import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.resources.FunctionDef;
 import dev.holdfast.resources.Functions;
@@ -92,7 +93,7 @@ public record PathCosts(Map<WarmTarget, RequestUnits> perOrder, Map<WarmTarget, 
     /** Requests per second each provisioned function serves at {@code peak}. */
     public Map<String, Double> requestsPerSecond(ExpectedPeak peak) {
         Map<String, Double> r = new LinkedHashMap<>();
-        r.put(Functions.ORDERS.id(), peak.ordersPerSecond());
+        r.put(Functions.ORDERS.id(), (double) peak.ordersPerSecond());
         r.put(Functions.WAITING_ROOM.id(), peak.entersPerSecond() * (1 + pollsPerEnter));
         r.put(Functions.PLATFORM.id(), statusPerSecond);
         return r;

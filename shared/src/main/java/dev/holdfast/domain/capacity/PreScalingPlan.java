@@ -1,5 +1,6 @@
 package dev.holdfast.domain.capacity;
 
+import dev.holdfast.domain.surge.ExpectedPeak;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

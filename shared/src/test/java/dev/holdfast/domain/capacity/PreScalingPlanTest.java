@@ -1,5 +1,6 @@
 package dev.holdfast.domain.capacity;
 
+import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.resources.Functions;
 import org.junit.jupiter.api.Test;
 

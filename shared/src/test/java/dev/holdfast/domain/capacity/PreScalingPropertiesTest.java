@@ -1,5 +1,6 @@
 package dev.holdfast.domain.capacity;
 
+import dev.holdfast.domain.surge.ExpectedPeak;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -34,8 +35,8 @@ class PreScalingPropertiesTest {
     Arbitrary<Case> cases() {
         Arbitrary<PlannedSurge> surge = Combinators.combine(
                 Arbitraries.integers().between(0, 72 * 60), Arbitraries.integers().between(1, 6 * 60),
-                Arbitraries.doubles().between(0, 8_000), Arbitraries.doubles().between(0, 30_000),
-                Arbitraries.doubles().between(0, 3_000), Arbitraries.strings().alpha().ofLength(4))
+                Arbitraries.longs().between(0, 8_000), Arbitraries.longs().between(0, 30_000),
+                Arbitraries.longs().between(0, 3_000), Arbitraries.strings().alpha().ofLength(4))
                 .as((startMin, lengthMin, orders, enters, withdrawals, name) -> new PlannedSurge(name, "LISTING",
                         T0.plus(Duration.ofMinutes(startMin)), T0.plus(Duration.ofMinutes(startMin + lengthMin)),
                         new ExpectedPeak(orders, enters, withdrawals)));
