@@ -104,12 +104,7 @@ public final class DisplayAuthEdge extends Construct {
 
     /** The function's directory under {@code workingDir} or its parent (the CDK CLI runs from {@code infra/}). */
     public static Path source(Path workingDir) {
-        List<Path> candidates = List.of(workingDir.resolve(SOURCE), workingDir.resolve("..").resolve(SOURCE));
-        return candidates.stream()
-                .map(p -> p.toAbsolutePath().normalize())
-                .filter(Files::isDirectory)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no display-auth function at " + candidates));
+        return WaitingPageConstruct.underRepository(workingDir, SOURCE, "display-auth function");
     }
 
     public Version version() {

@@ -393,11 +393,19 @@ public final class WaitingPageConstruct extends Construct {
      * the app from {@code infra/}, tests and IDEs may run it from the repository root).
      */
     public static Path source(Path workingDir) {
-        List<Path> candidates = List.of(workingDir.resolve(SOURCE), workingDir.resolve("..").resolve(SOURCE));
+        return underRepository(workingDir, SOURCE, "waiting page");
+    }
+
+    /**
+     * The directory {@code relative} to the repository root, found under {@code workingDir} or its
+     * parent (the CDK CLI runs the app from {@code infra/}, tests and IDEs may run it from the root).
+     */
+    static Path underRepository(Path workingDir, Path relative, String what) {
+        List<Path> candidates = List.of(workingDir.resolve(relative), workingDir.resolve("..").resolve(relative));
         return candidates.stream()
                 .map(p -> p.toAbsolutePath().normalize())
                 .filter(Files::isDirectory)
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no waiting page at " + candidates));
+                .orElseThrow(() -> new IllegalStateException("no " + what + " at " + candidates));
     }
 }
