@@ -40,6 +40,8 @@ public final class OnCallConstruct extends Construct {
     /** The functions' EMF namespace and dimension ({@code Metrics.NAMESPACE}, {@code Metrics.FUNCTION_DIMENSION}). */
     static final String NAMESPACE = "Holdfast";
     static final String FUNCTION_DIMENSION = "function";
+    /** Every EMF metric's stage dimension ({@code Metrics.STAGE_DIMENSION}): an alarm watches its own stage only. */
+    static final String STAGE_DIMENSION = "stage";
 
     private final Topic topic;
     private final Alarm overrun;
@@ -79,7 +81,7 @@ public final class OnCallConstruct extends Construct {
                 .metric(Metric.Builder.create()
                         .namespace(NAMESPACE)
                         .metricName(OVERRUN_METRIC)
-                        .dimensionsMap(Map.of(FUNCTION_DIMENSION, Functions.PLATFORM.id()))
+                        .dimensionsMap(Map.of(FUNCTION_DIMENSION, Functions.PLATFORM.id(), STAGE_DIMENSION, stage))
                         .statistic("SampleCount")
                         .period(Duration.minutes(1))
                         .build())

@@ -53,7 +53,9 @@ class OnCallAndFreezeTest extends DevApiTemplate {
         Map<String, Object> a = lookup.properties("AWS::CloudWatch::Alarm", Map.of("AlarmName", "holdfast-dev-maintenance-overrun"));
         assertEquals("MaintenanceOverrun", a.get("MetricName"));
         assertEquals("Holdfast", a.get("Namespace"));
-        assertEquals(List.of(Map.of("Name", "function", "Value", Functions.PLATFORM.id())), a.get("Dimensions"));
+        // the EMF line's whole dimension set: function and stage (stages share the namespace)
+        assertEquals(new java.util.HashSet<>(List.of(Map.of("Name", "function", "Value", Functions.PLATFORM.id()),
+                Map.of("Name", "stage", "Value", DevStage.STAGE))), new java.util.HashSet<>((List<?>) a.get("Dimensions")));
         assertEquals("SampleCount", a.get("Statistic"));
         assertEquals(1, ((Number) a.get("Threshold")).intValue());
         assertEquals("GreaterThanOrEqualToThreshold", a.get("ComparisonOperator"));
