@@ -107,7 +107,9 @@ public final class LocalHoldfast implements AutoCloseable {
         }
         streams = DynamoDbStreamsClient.builder().region(Region.of(options.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("holdfast", "holdfast")))
-                .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoEndpoint).build();
+                .httpClient(UrlConnectionHttpClient.create()).endpointOverride(dynamoEndpoint)
+                .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.core.retry.RetryMode.LEGACY)) // as AwsClients
+                .build();
 
         Provisioner provisioner = new Provisioner(clients, PREFIX, options::scaledSeconds);
         // provisioned in parallel, as CloudFormation would: creation is mostly waiting
