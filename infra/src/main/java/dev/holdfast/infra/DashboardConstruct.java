@@ -124,7 +124,7 @@ public final class DashboardConstruct extends Construct {
      */
     static MathExpression search(String stage, String metricName, String statistic) {
         return MathExpression.Builder.create()
-                .expression("SEARCH('Namespace=\"" + NAMESPACE + "\" MetricName=\"" + metricName + "\" stage=\""
+                .expression("SEARCH('Namespace=\"" + NAMESPACE + "\" MetricName=\"" + metricName + "\" " + OnCallConstruct.STAGE_DIMENSION + "=\""
                         + stage + "\"', '" + statistic + "', 60)")
                 .label(metricName)
                 .period(PERIOD)

@@ -19,7 +19,6 @@ import software.amazon.awscdk.services.sns.subscriptions.UrlSubscription;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +36,7 @@ public final class OnCallConstruct extends Construct {
     public static final String URL_CONTEXT = "oncallUrl";
     /** The metric {@code GET /status} emits past a maintenance's announced end ({@code Metrics.MAINTENANCE_OVERRUN}). */
     static final String OVERRUN_METRIC = "MaintenanceOverrun";
-    /** The functions' EMF namespace and dimension ({@code Metrics.NAMESPACE}, {@code Metrics.FUNCTION_DIMENSION}). */
-    static final String NAMESPACE = "Holdfast";
+    /** The functions' EMF dimension ({@code Metrics.FUNCTION_DIMENSION}); the namespace is {@link DashboardConstruct#NAMESPACE}. */
     static final String FUNCTION_DIMENSION = "function";
     /** Every EMF metric's stage dimension ({@code Metrics.STAGE_DIMENSION}): an alarm watches its own stage only. */
     static final String STAGE_DIMENSION = "stage";
@@ -79,7 +77,7 @@ public final class OnCallConstruct extends Construct {
                 .alarmDescription("A maintenance is past its announced end (\"until\") and still on: GET /status says"
                         + " \"extended\". Tell the people waiting, announce a new end, or end it.")
                 .metric(Metric.Builder.create()
-                        .namespace(NAMESPACE)
+                        .namespace(DashboardConstruct.NAMESPACE)
                         .metricName(OVERRUN_METRIC)
                         .dimensionsMap(Map.of(FUNCTION_DIMENSION, Functions.PLATFORM.id(), STAGE_DIMENSION, stage))
                         .statistic("SampleCount")
@@ -118,11 +116,7 @@ public final class OnCallConstruct extends Construct {
     }
 
     private static List<String> list(Object context) {
-        if (context == null || context.toString().isBlank()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        Arrays.stream(context.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-        return out;
+        return context == null ? List.of()
+                : Arrays.stream(context.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -104,9 +104,17 @@ public final class RequestBody {
         if (s.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(time(field, s.get(), now));
+    }
+
+    /**
+     * {@code text} as the RFC 3339 time of {@code field}, from {@link dev.holdfast.domain.Rfc3339#EARLIEST}
+     * to ten years after {@code now}; otherwise {@code 400 VALIDATION_ERROR} naming the field.
+     */
+    public static java.time.Instant time(String field, String text, java.time.Instant now) {
         java.time.Instant t;
         try {
-            t = dev.holdfast.domain.Rfc3339.parse(s.get());
+            t = dev.holdfast.domain.Rfc3339.parse(text);
         } catch (java.time.format.DateTimeParseException e) {
             throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
         }
@@ -114,7 +122,7 @@ public final class RequestBody {
             throw ApiError.validation(field, "'" + field + "' must be from "
                     + dev.holdfast.domain.Rfc3339.format(dev.holdfast.domain.Rfc3339.EARLIEST) + " to ten years from now");
         }
-        return Optional.of(t);
+        return t;
     }
 
     /** A required RFC 3339 time, as {@link #optionalTime}. */

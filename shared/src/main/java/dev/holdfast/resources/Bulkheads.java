@@ -40,6 +40,11 @@ public final class Bulkheads {
     /** Reserved concurrency over the computed demand. */
     public static final int HEADROOM_PERCENT = 125;
 
+    /** {@code v} with {@link #HEADROOM_PERCENT} headroom, rounded up. */
+    public static long withHeadroom(double v) {
+        return (long) Math.ceil(v * HEADROOM_PERCENT / 100.0 - 1e-9);
+    }
+
     /** What a lane's reservation is for. */
     public enum Lane {
         /** Kept available whatever else surges: orders, settlement, status. */
@@ -161,7 +166,7 @@ public final class Bulkheads {
                 problems.add(d.function().id() + " has two demands");
                 continue;
             }
-            int r = (int) Math.ceil(d.concurrency() * HEADROOM_PERCENT / 100.0 - 1e-9);
+            int r = (int) withHeadroom(d.concurrency());
             r = Math.max(1, r);
             reserved.put(d.function(), r);
             lanes.put(d.function(), d.lane());

@@ -182,7 +182,7 @@ public final class Retry {
                 if (!turns.next()) {
                     throw spent.apply(e);
                 }
-                turns.pauseBefore();
+                turns.backOff();
             }
         }
     }
@@ -223,10 +223,6 @@ public final class Retry {
 
         /** Pauses before the next try: full jitter over an exponentially growing bound. */
         public void backOff() {
-            pauseBefore();
-        }
-
-        private void pauseBefore() {
             long bound = Math.min(capNanos, baseNanos << Math.min(pauses, 20));
             pauses++;
             if (timed) {

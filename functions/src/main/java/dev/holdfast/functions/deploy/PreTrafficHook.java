@@ -82,9 +82,7 @@ public final class PreTrafficHook implements RequestHandler<Map<String, Object>,
         } catch (RuntimeException e) {
             verdict = CodeDeployLifecycle.Verdict.Failed;
             outcome.put("error", e.toString());
-            ObjectNode line = log.line("ERROR", requestId, "the change freeze could not be checked: failing the deployment");
-            line.put("exception", e.toString());
-            log.write(line);
+            log.write(log.error(requestId, "the change freeze could not be checked: failing the deployment", e));
         }
         outcome.put("verdict", verdict.name());
         ObjectNode line = log.line(verdict == CodeDeployLifecycle.Verdict.Failed ? "WARN" : "INFO", requestId, "pre-traffic verdict");

@@ -98,7 +98,8 @@ public final class OrdersApi extends HttpFunction {
     private final Clock clock;
     private final Duration readGuard;
     private final Duration budget;
-    private final Duration backoffBase;
+    /** The one contention policy ({@link #retries()}), built once: a policy is a shared constant. */
+    private final Retry contention;
     private final Metrics metrics = new Metrics(Functions.ORDERS.id());
     private final Map<String, String> segments = new ConcurrentHashMap<>();
     /** One account's concurrent orders in one container take turns (see {@link AccountTurns}). */
@@ -128,7 +129,8 @@ public final class OrdersApi extends HttpFunction {
         this.clock = deployment.clock();
         this.readGuard = dilation.stretch(READ_GUARD);
         this.budget = CONTENTION_BUDGET; // not stretched: a client's patience, not a bound (pessimistic when dilated)
-        this.backoffBase = dilation.stretch(Duration.ofMillis(10));
+        Duration backoffBase = dilation.stretch(Duration.ofMillis(10));
+        this.contention = Retry.within(budget).backOff(backoffBase, backoffBase.multipliedBy(100));
         serve("POST /orders", this::placeCounted);
         serve("GET /orders/{orderId}", this::get);
         serve("GET /orders", this::list);
@@ -306,7 +308,7 @@ public final class OrdersApi extends HttpFunction {
      * account (the one item they all write) spread out instead of colliding again.
      */
     private Retry.Turns retries() {
-        return Retry.within(budget).backOff(backoffBase, backoffBase.multipliedBy(100)).start();
+        return contention.start();
     }
 
     private String segmentOf(String eventId) {

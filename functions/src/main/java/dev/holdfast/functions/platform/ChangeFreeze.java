@@ -34,15 +34,13 @@ public final class ChangeFreeze {
 
     private final SurgeStore surges;
     private final Clock clock;
-    private final Duration lead;
-    private final boolean on;
+    private final Optional<Duration> lead;
 
     /** @param lead the lead time, or empty: the freeze is off */
     public ChangeFreeze(SurgeStore surges, Clock clock, Optional<Duration> lead) {
         this.surges = surges;
         this.clock = clock;
-        this.lead = lead.orElse(Duration.ZERO);
-        this.on = lead.isPresent();
+        this.lead = lead;
     }
 
     /** The freeze of a container: lead time (or {@value #OFF}) from the environment. */
@@ -55,12 +53,12 @@ public final class ChangeFreeze {
 
     /** The lead time, or empty when the freeze is off. */
     public Optional<Duration> lead() {
-        return on ? Optional.of(lead) : Optional.empty();
+        return lead;
     }
 
     /** The surge that freezes maintenance now, if any. */
     public Optional<Surge> maintenance() {
-        return on ? calendar().freezing(clock.instant(), lead) : Optional.empty();
+        return lead.flatMap(l -> calendar().freezing(clock.instant(), l));
     }
 
     /**
@@ -70,12 +68,17 @@ public final class ChangeFreeze {
     public record DeployCheck(Optional<Surge> freezing, Optional<Surge> refusing) {}
 
     public DeployCheck deployments() {
-        if (!on) {
+        if (lead.isEmpty()) {
             return new DeployCheck(Optional.empty(), Optional.empty());
         }
         SurgeCalendar c = calendar();
         Instant now = clock.instant();
-        return new DeployCheck(c.freezing(now, lead), c.freezingDeploys(now, lead));
+        return new DeployCheck(c.freezing(now, lead.get()), c.freezingDeploys(now, lead.get()));
+    }
+
+    /** The calendar's store (the surge routes write through the same one). */
+    public SurgeStore store() {
+        return surges;
     }
 
     /** The calendar of surges not over yet (one strongly consistent query). */
@@ -88,7 +91,7 @@ public final class ChangeFreeze {
         ObjectNode d = Json.object();
         d.put("surgeId", s.surgeId());
         d.put("name", s.name());
-        d.put("freezeStartsAt", Rfc3339.format(s.freezeStartsAt(lead)));
+        d.put("freezeStartsAt", Rfc3339.format(s.freezeStartsAt(lead.orElse(Duration.ZERO))));
         d.put("startsAt", Rfc3339.format(s.startsAt()));
         d.put("endsAt", Rfc3339.format(s.endsAt()));
         return new ApiError(ErrorCode.CHANGE_FROZEN, "changes are frozen around the surge '" + s.name()

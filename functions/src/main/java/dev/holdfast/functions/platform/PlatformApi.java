@@ -21,7 +21,6 @@ import dev.holdfast.resources.Functions;
 import dev.holdfast.retry.Retry;
 
 import dev.holdfast.functions.runtime.Metrics;
-import dev.holdfast.persistence.surges.SurgeStore;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -70,7 +69,7 @@ public final class PlatformApi extends HttpFunction {
         this.status = new StatusStore(deployment, audit);
         this.clock = deployment.clock();
         this.freeze = ChangeFreeze.of(deployment, environment);
-        this.surges = new SurgeRoutes(new SurgeStore(deployment), audit, freeze, clock);
+        this.surges = new SurgeRoutes(freeze.store(), audit, freeze, clock);
         serve("GET /status", r -> showStatus());
         serve("POST /admin/maintenance", this::setMaintenance);
         serve("GET /admin/audit", this::auditTrail);

@@ -26,6 +26,7 @@ import dev.holdfast.domain.waitingroom.Rollout;
 import dev.holdfast.functions.http.HttpFunction;
 import dev.holdfast.functions.http.HttpRequest;
 import dev.holdfast.functions.http.HttpResponse;
+import dev.holdfast.functions.http.IdempotentReplay;
 import dev.holdfast.persistence.surges.SurgeStore;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.CohortState;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore.Ticket;
@@ -39,7 +40,6 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -202,17 +202,7 @@ public final class WaitingRoomApi extends HttpFunction {
     }
 
     private Instant time(String field, String text) {
-        Instant t;
-        try {
-            t = Rfc3339.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ApiError.validation(field, "'" + field + "' must be an RFC 3339 time such as 2026-11-21T09:00:00.000Z");
-        }
-        if (!Rfc3339.sane(t, clock.instant())) {
-            throw ApiError.validation(field, "'" + field + "' must be from " + Rfc3339.format(Rfc3339.EARLIEST)
-                    + " to ten years from now");
-        }
-        return t;
+        return RequestBody.time(field, text, clock.instant());
     }
 
     private ObjectNode rolloutJson(Rollout r, HttpRequest request) {
@@ -293,7 +283,7 @@ public final class WaitingRoomApi extends HttpFunction {
         String ticketId = ticketId(cohort, device);
         Optional<Ticket> existing = store.ticket(ticketId);
         if (existing.isPresent()) {
-            return HttpResponse.of(201, entered(existing.get(), state)).withHeader("Idempotent-Replayed", "true");
+            return IdempotentReplay.replayed(201, entered(existing.get(), state));
         }
         Instant now = clock.instant();
         switch (state.cohort().phaseAt(now)) {
@@ -321,7 +311,7 @@ public final class WaitingRoomApi extends HttpFunction {
         if (!store.claim(ticketId, cohort.rolloutId(), cohort.cohortId(), now, expires)) {
             Optional<Ticket> theirs = awaitPosition(ticketId);
             if (theirs.isPresent()) {
-                return HttpResponse.of(201, entered(theirs.get(), state)).withHeader("Idempotent-Replayed", "true");
+                return IdempotentReplay.replayed(201, entered(theirs.get(), state));
             }
             // the claimant never finished (it failed between its two writes): finish it here
         }
@@ -330,8 +320,8 @@ public final class WaitingRoomApi extends HttpFunction {
         long n = store.allocate(cohort.rolloutId(), cohort.cohortId(), stripe);
         Ticket t = new Ticket(ticketId, cohort.rolloutId(), cohort.cohortId(), stripes.position(stripe, n), now, Optional.empty());
         WaitingRoomStore.TicketPut put = store.assignPosition(t);
-        HttpResponse r = HttpResponse.of(201, entered(put.ticket(), state));
-        return put.created() ? r : r.withHeader("Idempotent-Replayed", "true");
+        return put.created() ? HttpResponse.of(201, entered(put.ticket(), state))
+                : IdempotentReplay.replayed(201, entered(put.ticket(), state));
     }
 
     /** {@code 429 RATE_LIMITED} with {@code Retry-After} and {@code details.retryAfterSeconds}. */

@@ -33,7 +33,7 @@ public final class BenchCommand {
 
     /** Parses {@code args} and runs the bench they name; the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        return Cli.commandLine(new BenchCommand(), out, err).execute(args);
+        return Cli.execute(new BenchCommand(), args, out, err);
     }
 
     /** A bench's command: its numeric arguments must be at least 1. */
@@ -216,10 +216,5 @@ public final class BenchCommand {
             }
             ColdStartBench.run(flags, atLeastOne(runs, "RUNS"), flags ? 0 : primed);
         }
-    }
-
-    /** For tests: the command line without running anything. */
-    static CommandLine commandLine(PrintStream out, PrintStream err) {
-        return Cli.commandLine(new BenchCommand(), out, err);
     }
 }

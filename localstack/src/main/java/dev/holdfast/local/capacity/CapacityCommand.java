@@ -24,7 +24,7 @@ public final class CapacityCommand {
 
     /** The options, each defaulting to the city's surge, AWS's published limits and the design's costs. */
     @Command(name = "localstack/capacity", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
-            showDefaultValues = true,
+            showDefaultValues = true, subcommands = PlanCommand.Arguments.class,
             description = "What the deployed signup-surge design sustains and what a staged rollout does to it "
                     + "(docs/capacity.md explains the figures).")
     static final class Arguments implements Callable<Integer> {
@@ -33,6 +33,8 @@ public final class CapacityCommand {
 
         @Spec
         CommandSpec spec;
+        /** Where the report goes ({@link #execute}). */
+        PrintStream out = System.out;
 
         @Option(names = "--members", paramLabel = "N", description = "members invited in all")
         long members = D.members();
@@ -87,38 +89,21 @@ public final class CapacityCommand {
         @Override
         public Integer call() {
             Parsed p = parsed();
-            report(new CapacityModel(p.limits, p.costs), p.scenario, System.out);
+            report(new CapacityModel(p.limits, p.costs), p.scenario, out);
             return 0;
         }
     }
 
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
-        if (args.length > 0 && args[0].equals("plan")) {
-            System.exit(plan(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
-        }
         System.exit(execute(args, System.out, System.err));
-    }
-
-    /** {@code capacity plan …}: the pre-scaling plan for one surge ({@link PlanCommand}); the exit code. */
-    static int plan(String[] args, PrintStream out, PrintStream err) {
-        try {
-            dev.holdfast.domain.capacity.PlannedSurge surge = PlanCommand.parse(args);
-            if (surge == null) {
-                out.println(PlanCommand.USAGE);
-                return 0;
-            }
-            PlanCommand.report(surge, out);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return Cli.USAGE_ERROR;
-        }
     }
 
     /** Parses {@code args} and prints the report; the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        return Cli.execute(new Arguments(), args, out, err);
+        Arguments a = new Arguments();
+        a.out = out;
+        return Cli.execute(a, args, out, err);
     }
 
     record Parsed(Scenario scenario, AwsLimits limits, RequestCosts costs) {}

@@ -10,9 +10,17 @@ import dev.holdfast.domain.capacity.WarmTarget;
 import dev.holdfast.domain.capacity.WarmUnits;
 import dev.holdfast.resources.Bulkheads;
 
+import dev.holdfast.local.Cli;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
 import java.io.PrintStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
 import java.util.List;
 import java.util.Map;
 
@@ -24,46 +32,60 @@ import static dev.holdfast.local.capacity.CapacityModel.fmt;
  * provisioned concurrency), and the bulkheads it works within.
  */
 public final class PlanCommand {
-    static final String USAGE = """
-            usage: ./localstack/capacity plan --starts-at 2026-12-20T09:00:00Z --ends-at 2026-12-20T11:30:00Z
-                     [--orders-per-second 0] [--enters-per-second 0] [--withdrawals-per-second 0]
-                     [--name surge] [--kind BROADCAST]""";
-
     private PlanCommand() {}
 
-    /** The surge the options describe; null for --help. */
-    static PlannedSurge parse(String[] args) {
-        long orders = 0, enters = 0, withdrawals = 0;
-        Instant starts = null, ends = null;
-        String name = "surge", kind = "BROADCAST";
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                return null;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-            String v = args[++i];
+    /** An ISO-8601 instant, refused in one plain line (picocli's own message names the Java exception). */
+    static final class Instants implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String v) {
             try {
-                switch (a) {
-                    case "--orders-per-second" -> orders = Long.parseLong(v);
-                    case "--enters-per-second" -> enters = Long.parseLong(v);
-                    case "--withdrawals-per-second" -> withdrawals = Long.parseLong(v);
-                    case "--starts-at" -> starts = Instant.parse(v);
-                    case "--ends-at" -> ends = Instant.parse(v);
-                    case "--name" -> name = v;
-                    case "--kind" -> kind = v;
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            } catch (NumberFormatException | DateTimeParseException e) {
-                throw new IllegalArgumentException("bad value for " + a + ": " + v);
+                return Instant.parse(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not an instant such as 2026-12-20T09:00:00Z");
             }
         }
-        if (starts == null || ends == null) {
-            throw new IllegalArgumentException("--starts-at and --ends-at are required (ISO-8601 instants)");
+    }
+
+    /** {@code capacity plan}'s options: the surge to plan for. */
+    @Command(name = "plan", mixinStandardHelpOptions = true, version = Cli.VERSION, sortOptions = false, usageHelpAutoWidth = true,
+            showDefaultValues = true,
+            description = "The pre-scaling plan the preparer would carry out for one surge, and the bulkheads it works within.")
+    static final class Arguments implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        CapacityCommand.Arguments parent;
+
+        @Option(names = "--starts-at", required = true, paramLabel = "INSTANT", converter = Instants.class,
+                description = "when the surge starts, e.g. 2026-12-20T09:00:00Z")
+        Instant startsAt;
+        @Option(names = "--ends-at", required = true, paramLabel = "INSTANT", converter = Instants.class, description = "when it ends")
+        Instant endsAt;
+        @Option(names = "--orders-per-second", paramLabel = "N", description = "expected peak of orders")
+        long ordersPerSecond;
+        @Option(names = "--enters-per-second", paramLabel = "N", description = "expected peak of waiting-room enters")
+        long entersPerSecond;
+        @Option(names = "--withdrawals-per-second", paramLabel = "N", description = "expected peak of withdrawals")
+        long withdrawalsPerSecond;
+        @Option(names = "--name", paramLabel = "TEXT", description = "the surge's name")
+        String name = "surge";
+        @Option(names = "--kind", paramLabel = "KIND", description = "BROADCAST, LISTING, COHORT, RECHARGE or OTHER")
+        String kind = "BROADCAST";
+
+        PlannedSurge surge() {
+            try {
+                return new PlannedSurge(name, kind, startsAt, endsAt,
+                        new ExpectedPeak(ordersPerSecond, entersPerSecond, withdrawalsPerSecond));
+            } catch (IllegalArgumentException e) {
+                throw Cli.bad(spec, e.getMessage());
+            }
         }
-        return new PlannedSurge(name, kind, starts, ends, new ExpectedPeak(orders, enters, withdrawals));
+
+        @Override
+        public Integer call() {
+            report(surge(), parent.out);
+            return 0;
+        }
     }
 
     static void report(PlannedSurge s, PrintStream out) {
@@ -128,11 +150,10 @@ public final class PlanCommand {
         }
         out.println("  warm throughput stays raised after the surge: DynamoDB cannot lower it, and on-demand tables pay for it once.");
         out.println();
-        bulkheads(out);
+        bulkheads(out, b);
     }
 
-    static void bulkheads(PrintStream out) {
-        Bulkheads.Sizing b = Bulkheads.defaults();
+    static void bulkheads(PrintStream out, Bulkheads.Sizing b) {
         out.printf("Bulkheads (account: %s concurrent executions, %s API requests/s):%n",
                 fmt(b.accountConcurrency()), fmt(b.accountApiRps()));
         for (Map.Entry<dev.holdfast.resources.FunctionDef, Integer> e : b.reserved().entrySet()) {

@@ -130,6 +130,15 @@ class CommandLineTest {
         assertBadArgument(run(CAPACITY, "--members", "lots"), "localstack/capacity", "'lots'");
         assertBadArgument(run(CAPACITY, "--cohorts", "0"), "localstack/capacity", "");
         assertBadArgument(run(CAPACITY, "--table-wcu", "-1"), "localstack/capacity", "must be positive");
+        // the pre-scaling plan, a subcommand read the same way
+        assertHelp(run(CAPACITY, "plan", "--help"), "localstack/capacity plan", "--starts-at", "--ends-at", "--enters-per-second");
+        assertBadArgument(run(CAPACITY, "plan", "--ends-at", "2026-12-20T11:30:00Z"), "localstack/capacity plan", "--starts-at");
+        assertBadArgument(run(CAPACITY, "plan", "--starts-at", "soon", "--ends-at", "2026-12-20T11:30:00Z"),
+                "localstack/capacity plan", "'soon'");
+        Outcome plan = run(CAPACITY, "plan", "--enters-per-second", "300", "--starts-at", "2026-12-20T09:00:00Z",
+                "--ends-at", "2026-12-20T11:30:00Z");
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().contains("PutProvisionedConcurrencyConfig"), plan.out());
     }
 
     @Test

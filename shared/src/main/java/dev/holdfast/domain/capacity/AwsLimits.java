@@ -26,7 +26,10 @@ public record AwsLimits(double apiGatewayRps, double apiGatewayBurst, double lam
 
     /** The published defaults. */
     public static AwsLimits published() {
-        return new AwsLimits(10_000, 5_000, 1_000, 1_000, 1_000, 3_000, 4_000, 12_000, 300, 10, 70_000, 300);
+        // one definition of each shared figure: the account's (Bulkheads), a new on-demand table's (CapacitySettings)
+        return new AwsLimits(dev.holdfast.resources.Bulkheads.ACCOUNT_API_RPS, 5_000, dev.holdfast.resources.Bulkheads.ACCOUNT_CONCURRENCY,
+                1_000, 1_000, 3_000, CapacitySettings.NEW_ON_DEMAND.writeUnitsPerSecond(),
+                CapacitySettings.NEW_ON_DEMAND.readUnitsPerSecond(), 300, 10, 70_000, 300);
     }
 
     public AwsLimits withTable(double wcu, double rcu) {

@@ -1,5 +1,6 @@
 package dev.holdfast.domain.capacity;
 
+import dev.holdfast.resources.Bulkheads;
 import dev.holdfast.domain.surge.ExpectedPeak;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,8 @@ public final class PreScalingPlan {
     public static final Duration WARM_LEAD = Duration.ofHours(24);
     /** Provisioned concurrency is set this long before a surge (allocation takes minutes). */
     public static final Duration CONCURRENCY_LEAD = Duration.ofMinutes(15);
-    public static final int HEADROOM_PERCENT = 125;
+    /** The bulkheads' headroom ({@link Bulkheads#HEADROOM_PERCENT}): one margin for reservations and pre-scaling. */
+    public static final int HEADROOM_PERCENT = Bulkheads.HEADROOM_PERCENT;
     /**
      * Read and write units per second an on-demand table (and each index) may reach, AWS's default
      * per-table quota (raisable through Service Quotas); warm throughput above it is refused.
@@ -95,7 +97,7 @@ public final class PreScalingPlan {
     }
 
     private static long withHeadroom(double v) {
-        return (long) Math.ceil(v * HEADROOM_PERCENT / 100.0 - 1e-9);
+        return Bulkheads.withHeadroom(v);
     }
 
     /**
@@ -196,25 +198,21 @@ public final class PreScalingPlan {
         }
 
         private List<PreScalingAction> changes(Instant at, CapacitySettings from, CapacitySettings to) {
-            List<String> names = concurrencyOrWarmSurges(at);
+            List<String> names = surgesAt(at);
+            boolean restore = windows.stream().noneMatch(w -> w.concurrencyOpenAt(at));
             List<PreScalingAction> out = new ArrayList<>();
             for (WarmTarget t : warmTargets()) {
-                if (!from.warm(t).equals(to.warm(t)) && !from.warm(t).covers(to.warm(t))) {
+                if (!from.warm(t).covers(to.warm(t))) {
                     out.add(new PreScalingAction.SetWarmThroughput(at, t, from.warm(t), from.warm(t).max(to.warm(t)), names));
                 }
             }
             for (String f : functions()) {
                 if (from.provisioned(f) != to.provisioned(f)) {
-                    boolean restore = windows.stream().noneMatch(w -> w.concurrencyOpenAt(at));
                     out.add(new PreScalingAction.SetProvisionedConcurrency(at, f, from.provisioned(f), to.provisioned(f),
                             restore ? List.of() : names));
                 }
             }
             return out;
-        }
-
-        private List<String> concurrencyOrWarmSurges(Instant at) {
-            return surgesAt(at);
         }
 
         private Set<WarmTarget> warmTargets() {
