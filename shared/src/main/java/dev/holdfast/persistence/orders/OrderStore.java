@@ -5,10 +5,8 @@ import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.settlement.SettlementItem;
 import dev.holdfast.domain.Rfc3339;
-import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.order.Order;
 import dev.holdfast.domain.settlement.Settlement;
-import dev.holdfast.domain.settlement.SettlementOutcome;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
@@ -26,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,31 +114,15 @@ public final class OrderStore {
      * there being none yet, which is what makes settling exactly-once.
      */
     public TransactWriteItem settlementPutAction(Settlement s) {
-        SettlementItem i = new SettlementItem();
-        i.pk = "ORDER#" + s.orderId();
-        i.sk = SettlementItem.SK;
-        i.orderId = s.orderId();
-        i.owner = s.ownerSub();
-        i.marketId = s.marketId();
-        i.eventId = s.eventId();
-        i.selectionId = s.selectionId();
-        i.outcome = s.outcome().name();
-        i.stake = s.stake().text();
-        i.liability = s.liability().toPlainString();
-        i.paid = s.paid().text();
-        i.settledAt = Rfc3339.format(s.settledAt());
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(SettlementItem.SCHEMA.itemToMap(i, true))
+                .item(SettlementItem.SCHEMA.itemToMap(SettlementItem.toItem(s), true))
                 .conditionExpression("attribute_not_exists(pk)")
                 .build()).build();
     }
 
     /** Parses a settlement item (e.g. from the orders stream). */
     public static Settlement settlementFromAttributes(Map<String, AttributeValue> item) {
-        SettlementItem i = SettlementItem.SCHEMA.mapToItem(item);
-        return new Settlement(i.orderId, i.owner, i.marketId, i.eventId, i.selectionId,
-                SettlementOutcome.valueOf(i.outcome), Amount.parse(i.stake), new BigDecimal(i.liability),
-                new Amount(new BigDecimal(i.paid)), Rfc3339.parse(i.settledAt));
+        return SettlementItem.fromItem(SettlementItem.SCHEMA.mapToItem(item));
     }
 
     /** The sort key of the risk pipeline's heartbeat item (see {@link #heartbeatPut}). */
