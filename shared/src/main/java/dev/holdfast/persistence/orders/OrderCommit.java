@@ -115,7 +115,7 @@ public final class OrderCommit {
         request.put(marketsTable, keys(MarketStore.marketKey(marketId)));
         request.put(walletTable, keys(WalletStore.accountKey(sub)));
         Map<String, List<Map<String, AttributeValue>>> found = BatchReads.all(dynamo, request);
-        Optional<StoredOrder> existing = first(found, ordersTable).map(OrderStore::fromAttributes);
+        Optional<StoredOrder> existing = first(found, ordersTable).map(OrderItem::fromItem);
         Optional<Market> market = first(found, marketsTable).map(MarketStore::fromAttributes);
         Account account = WalletStore.accountFrom(sub, first(found, walletTable).orElse(null));
         return new Inputs(existing, market, account, at);
@@ -254,7 +254,7 @@ public final class OrderCommit {
     private Result cancelled(TransactionCanceledException e, String orderId, int rateFrom, int rateTo, int accountIndex,
                              Map<Integer, LimitScope> claims) {
         if (Contention.conditionFailed(e, 0)) {
-            return new Duplicate(Contention.oldItem(e, 0).map(OrderStore::fromAttributes)
+            return new Duplicate(Contention.oldItem(e, 0).map(OrderItem::fromItem)
                     .orElseGet(() -> orders.storedOrder(orderId).orElseThrow()));
         }
         for (int i = rateFrom; i < rateTo; i++) {
