@@ -5,7 +5,6 @@ import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.order.Order;
-import dev.holdfast.domain.order.OrderStatus;
 import dev.holdfast.domain.settlement.Settlement;
 
 import java.util.Optional;
@@ -33,21 +32,21 @@ public final class OrderJson {
         n.put("marketId", o.marketId());
         n.put("selectionId", o.selectionId());
         n.put("stake", o.stake().text());
-        if (o.odds() != null && o.status() == OrderStatus.ACCEPTED) {
-            n.put("odds", o.odds().text());
+        if (o instanceof Order.Accepted a) {
+            n.put("odds", a.odds().text());
         }
         n.put("priceVersion", o.priceVersion());
-        if (o.potentialPayout() != null) {
-            n.put("potentialPayout", o.potentialPayout().text());
+        if (o instanceof Order.Accepted a) {
+            n.put("potentialPayout", a.potentialPayout().text());
         }
         n.put("currency", Amount.CURRENCY);
         n.put("createdAt", Rfc3339.format(o.createdAt()));
         n.put("idempotencyKey", o.idempotencyKey());
-        if (o.status() == OrderStatus.ACCEPTED) {
+        if (o instanceof Order.Accepted a) {
             ObjectNode funds = n.putObject("funds");
-            o.funds().forEach((f, a) -> funds.put(f.name(), a.text()));
-        } else {
-            n.putObject("rejection").put("code", o.rejectionCode());
+            a.funds().forEach((f, amount) -> funds.put(f.name(), amount.text()));
+        } else if (o instanceof Order.Rejected r) {
+            n.putObject("rejection").put("code", r.rejectionCode());
         }
         return n;
     }

@@ -11,6 +11,7 @@ import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.orders.OrderCommit;
 import dev.holdfast.persistence.orders.OrderStore;
 import dev.holdfast.persistence.orders.RateLimiter;
+import dev.holdfast.persistence.orders.StoredOrder;
 import dev.holdfast.persistence.orders.TradingGate;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -49,7 +50,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -161,8 +161,7 @@ public final class OrdersApi extends HttpFunction {
                 Optional.of(Priming.openMarket("m-1", "e-1", "s-1", "2.50", now)), account, cfg, "none",
                 primingBuckets());
         OrderDecision.Accepted accepted = (OrderDecision.Accepted) outcome;
-        Order order = withResponse(accepted.order(), 201, OrderJson.view(accepted.order()));
-        accepted = new OrderDecision.Accepted(order, accepted.posting(), accepted.claims());
+        OrderJson.view(accepted.order()); // its answer, as a placement builds it
         commit.prime(accepted, new OrderOrigin(Optional.of("127.0.0.1"), Optional.empty()),
                 RateLimiter.Window.at(Priming.SUB, "127.0.0.1", cfg.rateLimits(), now));
     }
@@ -196,7 +195,7 @@ public final class OrdersApi extends HttpFunction {
     }
 
     private HttpResponse list(HttpRequest request) {
-        OrderStore.OrderPage page = orders.byOwner(request.requireCaller().sub(), request.limit(50, 200),
+        OrderStore.OrderPage<Order> page = orders.byOwner(request.requireCaller().sub(), request.limit(50, 200),
                 request.queryParam("cursor"));
         Map<String, Settlement> settled = orders.settlements(page.orders().stream()
                 .filter(o -> o.status() == OrderStatus.ACCEPTED).map(Order::orderId).toList());
@@ -267,14 +266,12 @@ public final class OrdersApi extends HttpFunction {
                 return reject(caller.sub(), key, orderId, req, r, now, window);
             }
             OrderDecision.Accepted a = (OrderDecision.Accepted) outcome;
-            Order order = withResponse(a.order(), 201, OrderJson.view(a.order()));
-            a = new OrderDecision.Accepted(order, a.posting(), a.claims());
             if (Duration.between(in.marketReadAt(), clock.instant()).compareTo(readGuard) > 0) {
                 continue; // deciding took too long: read the market again before sending
             }
             OrderCommit.Result result = commit.commit(a, origin, window);
             if (result instanceof OrderCommit.Committed) {
-                return HttpResponse.of(201, Json.parseTrusted(order.responseBody()));
+                return HttpResponse.of(StoredOrder.ACCEPTED_STATUS, OrderJson.view(a.order()));
             }
             if (result instanceof OrderCommit.Duplicate d) {
                 return replay(d.first(), req);
@@ -369,18 +366,12 @@ public final class OrdersApi extends HttpFunction {
         }
     }
 
-    private HttpResponse replay(Order existing, OrderRequest req) {
-        IdempotentReplay.requireSameRequest(existing.fingerprint(), req.fingerprint(),
+    private HttpResponse replay(StoredOrder existing, OrderRequest req) {
+        IdempotentReplay.requireSameRequest(existing.order().fingerprint(), req.fingerprint(),
                 "this Idempotency-Key was used for a different order; use a new key for a new attempt");
         // an accepted order's answer is its view (not stored twice); a rejection's is stored as sent
-        ObjectNode body = existing.responseBody() == null ? OrderJson.view(existing) : (ObjectNode) Json.parseTrusted(existing.responseBody());
-        return IdempotentReplay.replayed(existing.responseStatus(), body);
-    }
-
-    private static Order withResponse(Order o, int status, ObjectNode body) {
-        return new Order(o.orderId(), o.ownerSub(), o.idempotencyKey(), o.fingerprint(), o.status(), o.marketId(),
-                o.selectionId(), o.eventId(), o.stake(), o.odds(), o.priceVersion(), o.potentialPayout(), o.createdAt(),
-                o.rejectionCode(), o.claims(), o.funds(), status, Json.write(body));
+        JsonNode body = existing.replyBody().map(Json::parseTrusted).orElseGet(() -> OrderJson.view(existing.order()));
+        return IdempotentReplay.replayed(existing.replyStatus(), body);
     }
 
     /** The contract's error for a decision's rejection: its code, message and details, plus the order id. */
@@ -408,9 +399,9 @@ public final class OrdersApi extends HttpFunction {
                                 Instant now, RateLimiter.Window window) {
         ApiError error = error(r, orderId);
         int status = error.code().httpStatus();
-        Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
-                req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code().name(), List.of(),
-                Map.of(), status, Json.write(error.body()));
+        StoredOrder rejected = StoredOrder.rejected(new Order.Rejected(orderId, sub, key, req.fingerprint(),
+                req.marketId(), req.selectionId(), null, req.stake(), req.priceVersion(), now, r.code().name()),
+                status, Json.write(error.body()));
         Retry.Turns retries = retries();
         while (true) {
             OrderCommit.Result result = commit.recordRejection(rejected, window);

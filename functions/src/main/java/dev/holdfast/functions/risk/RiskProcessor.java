@@ -224,8 +224,7 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
     /** What the record does to open liability, if anything. */
     private static Optional<PostTradeStore.Effect> effect(Item it) {
         if (it.order().isPresent()) {
-            Order o = it.order().get();
-            if (o.status() != OrderStatus.ACCEPTED) {
+            if (!(it.order().get() instanceof Order.Accepted o)) {
                 return Optional.empty();
             }
             return Optional.of(new PostTradeStore.Effect(o.orderId(), PostTradeStore.Kind.ORDER, o.marketId(),
@@ -236,7 +235,7 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
     }
 
     /** An accepted order's liability: the sum of its EVENT claims (as settlement releases it). */
-    static BigDecimal liability(Order o) {
+    static BigDecimal liability(Order.Accepted o) {
         return o.claims().stream().filter(c -> c.scope() == LimitScope.EVENT)
                 .map(ExposureClaim::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
     }

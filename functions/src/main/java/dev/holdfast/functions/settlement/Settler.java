@@ -23,7 +23,6 @@ import dev.holdfast.domain.market.MarketState;
 import dev.holdfast.domain.market.Transition;
 import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.order.Order;
-import dev.holdfast.domain.order.OrderStatus;
 import dev.holdfast.domain.settlement.MarketResult;
 import dev.holdfast.domain.settlement.Settlement;
 import dev.holdfast.domain.wallet.Account;
@@ -125,9 +124,9 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
                 .stake(orderId, stake, now);
         ExposureClaim claim = new ExposureClaim(dev.holdfast.domain.risk.LimitScope.USER, Priming.SUB, 0,
                 dev.holdfast.domain.order.OrderMath.liability(stake, odds));
-        Order order = new Order(orderId, Priming.SUB, Priming.ABSENT_KEY, "stub", OrderStatus.ACCEPTED, Priming.ABSENT_KEY,
-                "s-1", "e-1", stake, odds, 1, dev.holdfast.domain.order.OrderMath.potentialPayout(stake, odds), now, null,
-                List.of(claim), java.util.Map.of(dev.holdfast.domain.money.Fund.CASH, stake), 201, "{}");
+        Order.Accepted order = new Order.Accepted(orderId, Priming.SUB, Priming.ABSENT_KEY, "stub", Priming.ABSENT_KEY,
+                "s-1", "e-1", stake, odds, 1, dev.holdfast.domain.order.OrderMath.potentialPayout(stake, odds), now,
+                List.of(claim), java.util.Map.of(dev.holdfast.domain.money.Fund.CASH, stake));
         Settlement s = Settlement.of(order, MarketResult.winner("s-1"), now);
         commits.prime(s, s.posting(staked.after(), order), List.of(claim));
     }
@@ -243,8 +242,8 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
         Progress progress = settlements.progress(marketId).orElseGet(() -> Progress.start(clock.instant()));
         try {
             while (true) {
-                OrderStore.OrderPage page = orders.acceptedInMarket(marketId, pageSize, progress.cursor());
-                List<Order> todo = page.orders().stream().filter(o -> o.status() == OrderStatus.ACCEPTED).toList();
+                OrderStore.OrderPage<Order.Accepted> page = orders.acceptedInMarket(marketId, pageSize, progress.cursor());
+                List<Order.Accepted> todo = page.orders();
                 if (progress.pass() == 2) { // verifying: only orders without a record are tried
                     Set<String> done = orders.settlements(todo.stream().map(Order::orderId).toList()).keySet();
                     todo = todo.stream().filter(o -> !done.contains(o.orderId())).toList();
@@ -278,9 +277,9 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
         }
     }
 
-    private long settleAll(List<Order> todo, MarketResult result) {
+    private long settleAll(List<Order.Accepted> todo, MarketResult result) {
         List<Future<Boolean>> jobs = new ArrayList<>(todo.size());
-        for (Order o : todo) {
+        for (Order.Accepted o : todo) {
             jobs.add(pool.submit(() -> settleOne(o, result)));
         }
         long settled = 0;
@@ -314,7 +313,7 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
      *
      * @return true if this call settled it, false if it was already settled
      */
-    boolean settleOne(Order order, MarketResult result) {
+    boolean settleOne(Order.Accepted order, MarketResult result) {
         Account account = wallet.account(order.ownerSub());
         for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Instant now = clock.instant();

@@ -5,6 +5,7 @@ import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
+import dev.holdfast.persistence.withdrawals.StoredWithdrawal;
 import dev.holdfast.persistence.withdrawals.WithdrawalStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -106,14 +107,14 @@ public final class Withdrawals {
         WithdrawalRequest req = parse(request.jsonBody());
         String id = WithdrawalIds.of(sub, key);
 
-        Optional<Withdrawal> existing = withdrawals.withdrawal(id);
+        Optional<StoredWithdrawal> existing = withdrawals.storedWithdrawal(id);
         if (existing.isPresent()) {
             return replay(existing.get(), req, request.requestId());
         }
         MoneyMovement.requireAllowed(status);
         long deadline = System.nanoTime() + BUDGET.toNanos();
         java.util.concurrent.locks.ReentrantLock turn = turns.take(sub, BUDGET.toMillis());
-        Withdrawal held;
+        StoredWithdrawal held;
         try {
             held = hold(request, sub, key, req, id, deadline);
         } catch (Replayed r) {
@@ -123,8 +124,8 @@ public final class Withdrawals {
                 turn.unlock();
             }
         }
-        enqueue(held, request.requestId()); // outside the account's turn
-        return HttpResponse.of(202, Json.parseTrusted(held.responseBody()));
+        enqueue(held.withdrawal(), request.requestId()); // outside the account's turn
+        return HttpResponse.of(held.replyStatus(), Json.parseTrusted(held.replyBody()));
     }
 
     /** A racing duplicate of the key won: its answer. */
@@ -138,7 +139,7 @@ public final class Withdrawals {
         }
     }
 
-    private Withdrawal hold(HttpRequest request, String sub, String key, WithdrawalRequest req, String id, long deadline) {
+    private StoredWithdrawal hold(HttpRequest request, String sub, String key, WithdrawalRequest req, String id, long deadline) {
         // one account's concurrent calls take turns: retried by a time budget with jittered back-off
         long left = Math.max(1, deadline - System.nanoTime());
         for (Retry.Turns budget = Retry.within(java.time.Duration.ofNanos(left)).start(); budget.next(); ) {
@@ -154,14 +155,12 @@ public final class Withdrawals {
                         "the cash balance does not cover the withdrawal (bonus can't be withdrawn)", d);
             }
             Withdrawal pending = new Withdrawal(id, sub, key, req.fingerprint(), req.amount(), req.destination(),
-                    WithdrawalStatus.PENDING, null, hold.entries().get(0).createdAt(), null, 202, null);
-            ObjectNode body = WithdrawalJson.accepted(pending);
-            Withdrawal w = new Withdrawal(id, sub, key, req.fingerprint(), req.amount(), req.destination(),
-                    WithdrawalStatus.PENDING, null, pending.createdAt(), null, 202, Json.write(body));
-            KeyedCommit.Outcome<Withdrawal> outcome = withdrawals.create(w, hold, status.normalModeCheck());
+                    WithdrawalStatus.PENDING, null, hold.entries().get(0).createdAt(), null);
+            StoredWithdrawal w = new StoredWithdrawal(pending, 202, Json.write(WithdrawalJson.accepted(pending)));
+            KeyedCommit.Outcome<StoredWithdrawal> outcome = withdrawals.create(w, hold, status.normalModeCheck());
             if (outcome instanceof KeyedCommit.Committed) {
                 return w;
-            } else if (outcome instanceof KeyedCommit.KeyTaken<Withdrawal> first) {
+            } else if (outcome instanceof KeyedCommit.KeyTaken<StoredWithdrawal> first) {
                 throw new Replayed(replay(first.first(), req, request.requestId())); // a racing duplicate won
             } else if (outcome instanceof KeyedCommit.Halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between
@@ -173,12 +172,12 @@ public final class Withdrawals {
                 + "retrying with the same Idempotency-Key is safe");
     }
 
-    private HttpResponse replay(Withdrawal first, WithdrawalRequest req, String requestId) {
-        KeyedCommit.StoredResponse stored = WithdrawalStore.storedResponse(first);
+    private HttpResponse replay(StoredWithdrawal first, WithdrawalRequest req, String requestId) {
+        KeyedCommit.StoredResponse stored = first.reply();
         IdempotentReplay.requireSameRequest(stored.fingerprint(), req.fingerprint(),
                 "this Idempotency-Key was used for a different withdrawal; use a new key for a new withdrawal");
-        if (first.status() == WithdrawalStatus.PENDING) {
-            enqueue(first, requestId); // the first send may have failed after the commit
+        if (first.withdrawal().status() == WithdrawalStatus.PENDING) {
+            enqueue(first.withdrawal(), requestId); // the first send may have failed after the commit
         }
         return IdempotentReplay.replayed(stored);
     }

@@ -10,6 +10,7 @@ import dev.holdfast.persistence.exposure.RiskLagStore;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.orders.OrderStore;
 import dev.holdfast.persistence.orders.RateLimiter;
+import dev.holdfast.persistence.orders.StoredOrder;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,6 @@ import dev.holdfast.domain.order.OrderIds;
 import dev.holdfast.domain.order.OrderOrigin;
 import dev.holdfast.domain.order.OrderMath;
 import dev.holdfast.domain.order.OrderRequest;
-import dev.holdfast.domain.order.OrderStatus;
 import dev.holdfast.domain.pricing.Odds;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.risk.RiskConfig;
@@ -142,7 +142,7 @@ public final class BaselineOrdersApi extends HttpFunction {
         OrderOrigin origin = new OrderOrigin(Optional.ofNullable(request.sourceIp()), OrdersApi.deviceId(request));
         String orderId = OrderIds.of(caller.sub(), key);
 
-        Optional<Order> existing = orders.order(orderId);
+        Optional<StoredOrder> existing = orders.storedOrder(orderId);
         if (existing.isPresent()) {
             return replay(existing.get(), req);
         }
@@ -169,14 +169,14 @@ public final class BaselineOrdersApi extends HttpFunction {
         }
     }
 
-    private HttpResponse replay(Order existing, OrderRequest req) {
-        if (!existing.fingerprint().equals(req.fingerprint())) {
+    private HttpResponse replay(StoredOrder existing, OrderRequest req) {
+        if (!existing.order().fingerprint().equals(req.fingerprint())) {
             throw new ApiError(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was used for a different order; use a new key for a new attempt");
         }
         // an accepted order's answer is its view (not stored twice); a rejection's is stored as sent
-        ObjectNode body = existing.responseBody() == null ? OrderJson.view(existing) : (ObjectNode) Json.parseTrusted(existing.responseBody());
-        return HttpResponse.of(existing.responseStatus(), body).withHeader("Idempotent-Replayed", "true");
+        JsonNode body = existing.replyBody().map(Json::parseTrusted).orElseGet(() -> OrderJson.view(existing.order()));
+        return HttpResponse.of(existing.replyStatus(), body).withHeader("Idempotent-Replayed", "true");
     }
 
     /** A business rejection, recorded as an outcome of its key. */
@@ -205,11 +205,11 @@ public final class BaselineOrdersApi extends HttpFunction {
             }
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(plan.actions));
-                return HttpResponse.of(201, Json.parseTrusted(plan.order.responseBody()));
+                return HttpResponse.of(StoredOrder.ACCEPTED_STATUS, OrderJson.view(plan.order));
             } catch (TransactionCanceledException e) {
                 if (Contention.conditionFailed(e, 0)) {
                     CancellationReason r = e.cancellationReasons().get(0);
-                    Order first = r.hasItem() ? OrderStore.fromAttributes(r.item()) : orders.order(orderId).orElseThrow();
+                    StoredOrder first = r.hasItem() ? OrderStore.fromAttributes(r.item()) : orders.storedOrder(orderId).orElseThrow();
                     return replay(first, req);
                 }
                 if (Contention.conditionFailed(e, 2)) {
@@ -229,7 +229,7 @@ public final class BaselineOrdersApi extends HttpFunction {
     }
 
     /** Everything one commit attempt writes, and where each claim sits in it. */
-    private record Plan(Order order, List<TransactWriteItem> actions, Map<Integer, LimitScope> claimIndex) {}
+    private record Plan(Order.Accepted order, List<TransactWriteItem> actions, Map<Integer, LimitScope> claimIndex) {}
 
     private Plan plan(String sub, String key, String orderId, OrderRequest req, RiskConfig cfg, Set<LimitScope> split,
                       Instant now, OrderOrigin origin) {
@@ -328,13 +328,11 @@ public final class BaselineOrdersApi extends HttpFunction {
             });
         }
 
-        Order order = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.ACCEPTED, req.marketId(),
-                req.selectionId(), market.eventId(), req.stake(), odds, req.priceVersion(), payout, now, null, claims,
-                funds, 201, null);
-        order = withResponse(order, 201, OrderJson.view(order));
+        Order.Accepted order = new Order.Accepted(orderId, sub, key, req.fingerprint(), req.marketId(),
+                req.selectionId(), market.eventId(), req.stake(), odds, req.priceVersion(), payout, now, claims, funds);
 
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(orders.putNewAction(order, origin));
+        actions.add(orders.putNewAction(StoredOrder.accepted(order, origin)));
         actions.add(markets.openAtVersionCheck(req.marketId(), req.priceVersion(), cfg.feed().oldestFresh(now)));
         actions.add(status.normalModeCheck());
         actions.addAll(wallet.postingActions(posting));
@@ -369,20 +367,14 @@ public final class BaselineOrdersApi extends HttpFunction {
         verified.add(key);
     }
 
-    private static Order withResponse(Order o, int status, ObjectNode body) {
-        return new Order(o.orderId(), o.ownerSub(), o.idempotencyKey(), o.fingerprint(), o.status(), o.marketId(),
-                o.selectionId(), o.eventId(), o.stake(), o.odds(), o.priceVersion(), o.potentialPayout(), o.createdAt(),
-                o.rejectionCode(), o.claims(), o.funds(), status, Json.write(body));
-    }
-
     private HttpResponse reject(String sub, String key, String orderId, OrderRequest req, Rejection r, Instant now) {
         ObjectNode details = r.details.deepCopy();
         details.put("orderId", orderId);
         ApiError error = new ApiError(r.code, r.getMessage(), details);
-        Order rejected = new Order(orderId, sub, key, req.fingerprint(), OrderStatus.REJECTED, req.marketId(),
-                req.selectionId(), null, req.stake(), null, req.priceVersion(), null, now, r.code.name(), List.of(),
-                Map.of(), r.code.httpStatus(), Json.write(error.body()));
-        Order recorded = orders.recordRejection(rejected);
+        StoredOrder rejected = StoredOrder.rejected(new Order.Rejected(orderId, sub, key, req.fingerprint(),
+                req.marketId(), req.selectionId(), null, req.stake(), req.priceVersion(), now, r.code.name()),
+                r.code.httpStatus(), Json.write(error.body()));
+        StoredOrder recorded = orders.recordRejection(rejected);
         if (recorded != rejected) {
             return replay(recorded, req); // a racing duplicate recorded its outcome first
         }

@@ -247,16 +247,16 @@ class ReconciliationDriftTest {
         OrderStore orders = new OrderStore(d);
         WalletStore wallets = new WalletStore(d, new AuditLog(d));
         ExposureStore exposure = new ExposureStore(d);
-        List<Order> accepted = new ArrayList<>();
+        List<Order.Accepted> accepted = new ArrayList<>();
         java.util.Optional<String> cursor = java.util.Optional.empty();
         do {
-            OrderStore.OrderPage page = orders.acceptedInMarket(market.path("marketId").asText(), 100, cursor);
+            OrderStore.OrderPage<Order.Accepted> page = orders.acceptedInMarket(market.path("marketId").asText(), 100, cursor);
             accepted.addAll(page.orders());
             cursor = page.nextCursor();
         } while (cursor.isPresent());
         assertTrue(accepted.size() > 4, "accepted orders in " + market.path("marketId").asText() + ": " + accepted.size());
         for (int i = 0; i < accepted.size(); i += 2) {
-            Order o = accepted.get(i);
+            Order.Accepted o = accepted.get(i);
             Settlement s = Settlement.of(o, result, Instant.now());
             for (int attempt = 0; ; attempt++) {
                 List<TransactWriteItem> actions = new ArrayList<>();

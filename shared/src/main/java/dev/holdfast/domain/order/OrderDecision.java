@@ -53,7 +53,7 @@ public final class OrderDecision {
      *
      * @param claims each exposure claim with the most its bucket may hold after it (the claim's condition)
      */
-    public record Accepted(Order order, Posting posting, Map<ExposureClaim, BigDecimal> claims) implements Outcome {
+    public record Accepted(Order.Accepted order, Posting posting, Map<ExposureClaim, BigDecimal> claims) implements Outcome {
         public Accepted {
             claims = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(claims));
         }
@@ -164,9 +164,9 @@ public final class OrderDecision {
             claims.putAll(scoped.get());
         }
 
-        Order order = new Order(r.orderId(), r.sub(), r.idempotencyKey(), req.fingerprint(), OrderStatus.ACCEPTED,
+        Order.Accepted order = new Order.Accepted(r.orderId(), r.sub(), r.idempotencyKey(), req.fingerprint(),
                 req.marketId(), req.selectionId(), market.eventId(), req.stake(), odds, req.priceVersion(), payout,
-                r.now(), null, new ArrayList<>(claims.keySet()), funds, 201, null);
+                r.now(), new ArrayList<>(claims.keySet()), funds);
         return new Accepted(order, posting, claims);
     }
 

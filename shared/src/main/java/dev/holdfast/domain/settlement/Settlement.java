@@ -3,7 +3,6 @@ package dev.holdfast.domain.settlement;
 import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.order.Order;
-import dev.holdfast.domain.order.OrderStatus;
 import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Posting;
@@ -35,11 +34,8 @@ public record Settlement(String orderId, String ownerSub, String marketId, Strin
         Objects.requireNonNull(settledAt);
     }
 
-    /** The settlement of {@code order} under {@code result}. */
-    public static Settlement of(Order order, MarketResult result, Instant at) {
-        if (order.status() != OrderStatus.ACCEPTED) {
-            throw new IllegalArgumentException("only accepted orders are settled: " + order.orderId());
-        }
+    /** The settlement of {@code order} under {@code result} (only accepted orders are settled). */
+    public static Settlement of(Order.Accepted order, MarketResult result, Instant at) {
         SettlementOutcome outcome = result.outcomeFor(order.selectionId());
         Amount paid = switch (outcome) {
             case WON -> order.potentialPayout();
@@ -53,7 +49,7 @@ public record Settlement(String orderId, String ownerSub, String marketId, Strin
     }
 
     /** The account change: payout, nothing, or refund — and the stake leaves the account's open exposure. */
-    public Posting posting(Account account, Order order) {
+    public Posting posting(Account account, Order.Accepted order) {
         return switch (outcome) {
             case WON -> account.settleWon(orderId, order.funds(), stake, paid, settledAt);
             case LOST -> account.settleLost(orderId, stake);

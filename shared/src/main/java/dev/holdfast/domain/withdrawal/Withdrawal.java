@@ -10,16 +10,15 @@ import java.util.Optional;
  * One withdrawal: cash held on its account at creation, paid out by the bank transfer whose id is
  * {@link #withdrawalId()}. The status item only moves forward ({@link WithdrawalStatus}); the money
  * itself moves in the append-only ledger (HOLD at creation, then PAID or RELEASE in the same
- * transaction as the status change).
+ * transaction as the status change). What its key replays is kept by persistence with the
+ * withdrawal, not here.
  *
- * @param responseStatus the HTTP status of the first answer, replayed for its idempotency key
- * @param responseBody   the JSON of the first answer
  * @param finishedAt     when it became COMPLETED or FAILED, else {@code null}
  * @param failureReason  the bank's reason for a FAILED withdrawal, else {@code null}
  */
 public record Withdrawal(String withdrawalId, String accountId, String idempotencyKey, String fingerprint,
                          Amount amount, Destination destination, WithdrawalStatus status, String failureReason,
-                         Instant createdAt, Instant finishedAt, int responseStatus, String responseBody) {
+                         Instant createdAt, Instant finishedAt) {
 
     public Withdrawal {
         Objects.requireNonNull(withdrawalId);

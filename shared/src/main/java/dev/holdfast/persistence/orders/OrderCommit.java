@@ -10,7 +10,6 @@ import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.wallet.WalletStore;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.domain.order.ExposureClaim;
-import dev.holdfast.domain.order.Order;
 import dev.holdfast.domain.order.OrderDecision;
 import dev.holdfast.domain.order.OrderOrigin;
 import dev.holdfast.domain.risk.LimitScope;
@@ -95,9 +94,10 @@ public final class OrderCommit {
     /**
      * What one order attempt starts from.
      *
+     * @param existing     the order of this key, with its answer, if the key is taken
      * @param marketReadAt when the market read was sent: the commit must be sent within the read guard of it
      */
-    public record Inputs(Optional<Order> existing, Optional<Market> market, Account account, Instant marketReadAt) {
+    public record Inputs(Optional<StoredOrder> existing, Optional<Market> market, Account account, Instant marketReadAt) {
         public Inputs withAccount(Account a) {
             return new Inputs(existing, market, a, marketReadAt);
         }
@@ -115,7 +115,7 @@ public final class OrderCommit {
         request.put(marketsTable, keys(MarketStore.marketKey(marketId)));
         request.put(walletTable, keys(WalletStore.accountKey(sub)));
         Map<String, List<Map<String, AttributeValue>>> found = BatchReads.all(dynamo, request);
-        Optional<Order> existing = first(found, ordersTable).map(OrderStore::fromAttributes);
+        Optional<StoredOrder> existing = first(found, ordersTable).map(OrderItem::fromItem);
         Optional<Market> market = first(found, marketsTable).map(MarketStore::fromAttributes);
         Account account = WalletStore.accountFrom(sub, first(found, walletTable).orElse(null));
         return new Inputs(existing, market, account, at);
@@ -185,7 +185,7 @@ public final class OrderCommit {
     public record Committed() implements Result {}
 
     /** The key already has an outcome: replay it. */
-    public record Duplicate(Order first) implements Result {}
+    public record Duplicate(StoredOrder first) implements Result {}
 
     /** A rate window is full: {@code 429}, nothing committed. */
     public record RateLimited() implements Result {}
@@ -205,7 +205,7 @@ public final class OrderCommit {
 
     public Plan plan(OrderDecision.Accepted a, OrderOrigin origin, RateLimiter.Window window) {
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(orders.putNewAction(a.order(), origin));
+        actions.add(orders.putNewAction(StoredOrder.accepted(a.order(), origin)));
         int rateFrom = actions.size();
         actions.addAll(rates.countActions(window));
         int rateTo = actions.size();
@@ -239,7 +239,7 @@ public final class OrderCommit {
      * Records a rejected order as its key's outcome, counted in the rate windows like any order
      * attempt, in one transaction: the order put (only if the key is new) and the window counters.
      */
-    public Result recordRejection(Order rejected, RateLimiter.Window window) {
+    public Result recordRejection(StoredOrder rejected, RateLimiter.Window window) {
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(orders.putNewAction(rejected));
         actions.addAll(rates.countActions(window));
@@ -247,15 +247,15 @@ public final class OrderCommit {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
             return new Committed();
         } catch (TransactionCanceledException e) {
-            return cancelled(e, rejected.orderId(), 1, actions.size(), -1, Map.of());
+            return cancelled(e, rejected.order().orderId(), 1, actions.size(), -1, Map.of());
         }
     }
 
     private Result cancelled(TransactionCanceledException e, String orderId, int rateFrom, int rateTo, int accountIndex,
                              Map<Integer, LimitScope> claims) {
         if (Contention.conditionFailed(e, 0)) {
-            return new Duplicate(Contention.oldItem(e, 0).map(OrderStore::fromAttributes)
-                    .orElseGet(() -> orders.order(orderId).orElseThrow()));
+            return new Duplicate(Contention.oldItem(e, 0).map(OrderItem::fromItem)
+                    .orElseGet(() -> orders.storedOrder(orderId).orElseThrow()));
         }
         for (int i = rateFrom; i < rateTo; i++) {
             if (Contention.conditionFailed(e, i)) {

@@ -39,7 +39,8 @@ public sealed interface OrderImage {
             return new Settled(OrderStore.settlementFromAttributes(image));
         }
         if (image.containsKey("sk") && "ORDER".equals(image.get("sk").s())) {
-            return new Placed(OrderStore.fromAttributes(image), OrderStore.originFromAttributes(image));
+            StoredOrder stored = OrderItem.fromItem(image);
+            return new Placed(stored.order(), stored.origin());
         }
         return new Other();
     }

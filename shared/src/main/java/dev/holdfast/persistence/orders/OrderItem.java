@@ -1,14 +1,36 @@
 package dev.holdfast.persistence.orders;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.api.Json;
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.money.Fund;
+import dev.holdfast.domain.order.ExposureClaim;
+import dev.holdfast.domain.order.Order;
+import dev.holdfast.domain.order.OrderOrigin;
+import dev.holdfast.domain.order.OrderStatus;
+import dev.holdfast.domain.pricing.Odds;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.secondaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.secondarySortKey;
 
-/** One stored order (pk {@code ORDER#id}, sk {@code ORDER}); byMarket lists accepted ones only. */
+/**
+ * One stored order (pk {@code ORDER#id}, sk {@code ORDER}); byMarket lists accepted ones only. A
+ * rejection has no odds, payout or index key in byMarket, empty claims and {@code {}} funds, and its
+ * answer's body in {@code responseBody}; an accepted order has no {@code rejectionCode} and no body
+ * (its answer is its view).
+ */
 final class OrderItem {
     static final String BY_MARKET = "byMarket";
     static final String BY_USER = "byUser";
@@ -70,4 +92,66 @@ final class OrderItem {
             .addAttribute(String.class, a -> a.name("sourceIp").getter(i -> i.sourceIp).setter((i, v) -> i.sourceIp = v))
             .addAttribute(String.class, a -> a.name("deviceId").getter(i -> i.deviceId).setter((i, v) -> i.deviceId = v))
             .build();
+
+    static OrderItem toItem(StoredOrder stored) {
+        Order o = stored.order();
+        OrderItem i = new OrderItem();
+        i.pk = "ORDER#" + o.orderId();
+        i.sk = "ORDER";
+        String created = Rfc3339.format(o.createdAt());
+        i.gsi2pk = "USER#" + o.ownerSub();
+        i.gsi2sk = created + "#" + o.orderId();
+        i.orderId = o.orderId();
+        i.owner = o.ownerSub();
+        i.idempotencyKey = o.idempotencyKey();
+        i.fingerprint = o.fingerprint();
+        i.status = o.status().name();
+        i.marketId = o.marketId();
+        i.selectionId = o.selectionId();
+        i.eventId = o.eventId();
+        i.stake = o.stake().text();
+        i.priceVersion = o.priceVersion();
+        i.createdAt = created;
+        ObjectNode funds = Json.object();
+        if (o instanceof Order.Accepted a) {
+            i.gsi1pk = OrderStore.marketIndexKey(a.marketId(), a.orderId());
+            i.gsi1sk = a.orderId();
+            i.odds = a.odds().text();
+            i.potentialPayout = a.potentialPayout().text();
+            i.claims = OrderClaims.encode(a.claims(), a.ownerSub(), a.eventId(), a.selectionId());
+            a.funds().forEach((f, amount) -> funds.put(f.name(), amount.text()));
+        } else {
+            i.rejectionCode = ((Order.Rejected) o).rejectionCode();
+            i.claims = OrderClaims.encode(List.of(), o.ownerSub(), o.eventId(), o.selectionId());
+        }
+        i.funds = Json.write(funds);
+        i.responseStatus = stored.replyStatus();
+        i.responseBody = stored.replyBody().orElse(null);
+        i.sourceIp = stored.origin().sourceAddress().orElse(null);
+        i.deviceId = stored.origin().deviceId().orElse(null);
+        return i;
+    }
+
+    static StoredOrder fromItem(Map<String, AttributeValue> item) {
+        return fromItem(SCHEMA.mapToItem(item));
+    }
+
+    static StoredOrder fromItem(OrderItem i) {
+        long priceVersion = i.priceVersion == null ? 0 : i.priceVersion;
+        Order order;
+        if (OrderStatus.valueOf(i.status) == OrderStatus.ACCEPTED) {
+            List<ExposureClaim> claims = OrderClaims.decode(i.claims, i.owner, i.eventId, i.selectionId);
+            Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
+            Json.parseTrusted(i.funds).fields()
+                    .forEachRemaining(e -> funds.put(Fund.valueOf(e.getKey()), Amount.parse(e.getValue().asText())));
+            order = new Order.Accepted(i.orderId, i.owner, i.idempotencyKey, i.fingerprint, i.marketId, i.selectionId,
+                    i.eventId, Amount.parse(i.stake), Odds.parse(i.odds), priceVersion,
+                    new Amount(new BigDecimal(i.potentialPayout)), Rfc3339.parse(i.createdAt), claims, funds);
+        } else {
+            order = new Order.Rejected(i.orderId, i.owner, i.idempotencyKey, i.fingerprint, i.marketId, i.selectionId,
+                    i.eventId, Amount.parse(i.stake), priceVersion, Rfc3339.parse(i.createdAt), i.rejectionCode);
+        }
+        OrderOrigin origin = new OrderOrigin(Optional.ofNullable(i.sourceIp), Optional.ofNullable(i.deviceId));
+        return new StoredOrder(order, origin, i.responseStatus, Optional.ofNullable(i.responseBody));
+    }
 }

@@ -4,20 +4,9 @@ import dev.holdfast.persistence.BatchReads;
 import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.settlement.SettlementItem;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
-import dev.holdfast.domain.money.Amount;
-import dev.holdfast.domain.money.Fund;
-import dev.holdfast.domain.order.ExposureClaim;
 import dev.holdfast.domain.order.Order;
-import dev.holdfast.domain.order.OrderStatus;
-import dev.holdfast.domain.pricing.Odds;
-import dev.holdfast.domain.risk.LimitScope;
 import dev.holdfast.domain.settlement.Settlement;
-import dev.holdfast.domain.settlement.SettlementOutcome;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
@@ -35,17 +24,16 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.time.Instant;
 
 /**
- * Orders, each its own idempotency record (see {@link dev.holdfast.domain.order.OrderIds}). An
- * order is only ever put with {@code attribute_not_exists}: no code path rewrites or deletes one.
+ * Orders, each its own idempotency record (see {@link dev.holdfast.domain.order.OrderIds} and
+ * {@link StoredOrder}; items mapped by {@link OrderItem}). An order is only ever put with
+ * {@code attribute_not_exists}: no code path rewrites or deletes one.
  */
 public final class OrderStore {
     private final DynamoDbClient dynamo;
@@ -68,10 +56,11 @@ public final class OrderStore {
         return Map.of("pk", AttributeValue.fromS("ORDER#" + orderId), "sk", AttributeValue.fromS("ORDER"));
     }
 
-    public Optional<Order> order(String orderId) {
+    /** An order as stored, with its key's answer (strongly consistent). */
+    public Optional<StoredOrder> storedOrder(String orderId) {
         OrderItem i = table.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue("ORDER#" + orderId).sortValue("ORDER").build()).consistentRead(true).build());
-        return Optional.ofNullable(i).map(OrderStore::fromItem);
+        return Optional.ofNullable(i).map(OrderItem::fromItem);
     }
 
     /** An order and its settlement, if it was settled. */
@@ -87,7 +76,7 @@ public final class OrderStore {
         for (Map<String, AttributeValue> item : r.items()) {
             String sk = item.get("sk").s();
             if ("ORDER".equals(sk)) {
-                order = fromAttributes(item);
+                order = OrderItem.fromItem(item).order();
             } else if (SettlementItem.SK.equals(sk)) {
                 settlement = settlementFromAttributes(item);
             }
@@ -125,38 +114,15 @@ public final class OrderStore {
      * there being none yet, which is what makes settling exactly-once.
      */
     public TransactWriteItem settlementPutAction(Settlement s) {
-        SettlementItem i = new SettlementItem();
-        i.pk = "ORDER#" + s.orderId();
-        i.sk = SettlementItem.SK;
-        i.orderId = s.orderId();
-        i.owner = s.ownerSub();
-        i.marketId = s.marketId();
-        i.eventId = s.eventId();
-        i.selectionId = s.selectionId();
-        i.outcome = s.outcome().name();
-        i.stake = s.stake().text();
-        i.liability = s.liability().toPlainString();
-        i.paid = s.paid().text();
-        i.settledAt = Rfc3339.format(s.settledAt());
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(SettlementItem.SCHEMA.itemToMap(i, true))
+                .item(SettlementItem.SCHEMA.itemToMap(SettlementItem.toItem(s), true))
                 .conditionExpression("attribute_not_exists(pk)")
                 .build()).build();
     }
 
     /** Parses a settlement item (e.g. from the orders stream). */
     public static Settlement settlementFromAttributes(Map<String, AttributeValue> item) {
-        SettlementItem i = SettlementItem.SCHEMA.mapToItem(item);
-        return new Settlement(i.orderId, i.owner, i.marketId, i.eventId, i.selectionId,
-                SettlementOutcome.valueOf(i.outcome), Amount.parse(i.stake), new BigDecimal(i.liability),
-                new Amount(new BigDecimal(i.paid)), Rfc3339.parse(i.settledAt));
-    }
-
-    /** Where an order item (e.g. from the orders stream) came from. */
-    public static dev.holdfast.domain.order.OrderOrigin originFromAttributes(Map<String, AttributeValue> item) {
-        return new dev.holdfast.domain.order.OrderOrigin(
-                Optional.ofNullable(item.get("sourceIp")).map(AttributeValue::s),
-                Optional.ofNullable(item.get("deviceId")).map(AttributeValue::s));
+        return SettlementItem.fromItem(SettlementItem.SCHEMA.mapToItem(item));
     }
 
     /** The sort key of the risk pipeline's heartbeat item (see {@link #heartbeatPut}). */
@@ -185,29 +151,22 @@ public final class OrderStore {
         return item.containsKey("sk") && SettlementItem.SK.equals(item.get("sk").s());
     }
 
-    /** The put of a new order, for the order's transaction; on a duplicate it returns the existing one. */
-    public TransactWriteItem putNewAction(Order o) {
-        return putNewAction(o, dev.holdfast.domain.order.OrderOrigin.UNKNOWN);
-    }
-
     /**
-     * The put of a new order with where it came from ({@code sourceIp}, {@code deviceId} on the
-     * item, for post-trade risk; not part of the order's response).
+     * The put of a new order, for the order's transaction, with where it came from ({@code sourceIp},
+     * {@code deviceId} on the item, for post-trade risk; not part of the order's response) and its
+     * key's answer; on a duplicate it returns the existing one.
      */
-    public TransactWriteItem putNewAction(Order o, dev.holdfast.domain.order.OrderOrigin origin) {
-        OrderItem item = toItem(o);
-        item.sourceIp = origin.sourceAddress().orElse(null);
-        item.deviceId = origin.deviceId().orElse(null);
+    public TransactWriteItem putNewAction(StoredOrder o) {
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(OrderItem.SCHEMA.itemToMap(item, true))
+                .item(OrderItem.SCHEMA.itemToMap(OrderItem.toItem(o), true))
                 .conditionExpression("attribute_not_exists(pk)")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build();
     }
 
-    /** Parses an order returned by a failed condition ({@code ALL_OLD}). */
-    public static Order fromAttributes(Map<String, AttributeValue> item) {
-        return fromItem(OrderItem.SCHEMA.mapToItem(item));
+    /** Parses an order item (e.g. one returned by a failed condition, {@code ALL_OLD}). */
+    public static StoredOrder fromAttributes(Map<String, AttributeValue> item) {
+        return OrderItem.fromItem(item);
     }
 
     /**
@@ -215,28 +174,29 @@ public final class OrderStore {
      *
      * @return the recorded order: this one, or the one that was there first
      */
-    public Order recordRejection(Order rejected) {
+    public StoredOrder recordRejection(StoredOrder rejected) {
         try {
-            dynamo.putItem(b -> b.tableName(tableName).item(OrderItem.SCHEMA.itemToMap(toItem(rejected), true))
+            dynamo.putItem(b -> b.tableName(tableName).item(OrderItem.SCHEMA.itemToMap(OrderItem.toItem(rejected), true))
                     .conditionExpression("attribute_not_exists(pk)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return rejected;
         } catch (ConditionalCheckFailedException e) {
-            return e.hasItem() ? fromAttributes(e.item()) : order(rejected.orderId()).orElseThrow();
+            return e.hasItem() ? fromAttributes(e.item()) : storedOrder(rejected.order().orderId()).orElseThrow();
         }
     }
 
-    /** One page of an owner's orders, newest first. */
-    public record OrderPage(List<Order> orders, Optional<String> nextCursor) {}
+    /** One page of orders, and the cursor of the next page if there is one. */
+    public record OrderPage<O extends Order>(List<O> orders, Optional<String> nextCursor) {}
 
-    public OrderPage byOwner(String ownerSub, int limit, Optional<String> cursor) {
+    /** One page of an owner's orders, newest first. */
+    public OrderPage<Order> byOwner(String ownerSub, int limit, Optional<String> cursor) {
         QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("USER#" + ownerSub).build()))
                 .scanIndexForward(false).limit(limit);
         cursor.ifPresent(c -> q.exclusiveStartKey(decode(c, "USER#" + ownerSub, "gsi2pk", "gsi2sk")));
         Page<OrderItem> page = byUser.query(q.build()).iterator().next();
-        List<Order> orders = page.items().stream().map(OrderStore::fromItem).toList();
-        return new OrderPage(orders, next(page, orders.size() == limit, "gsi2sk"));
+        List<Order> orders = page.items().stream().map(i -> OrderItem.fromItem(i).order()).toList();
+        return new OrderPage<>(orders, next(page, orders.size() == limit, "gsi2sk"));
     }
 
     /**
@@ -256,7 +216,7 @@ public final class OrderStore {
      * cursor names the shard and the position in it. A page may be short where a shard ends; the
      * listing is over only when no cursor comes back.
      */
-    public OrderPage acceptedInMarket(String marketId, int limit, Optional<String> cursor) {
+    public OrderPage<Order.Accepted> acceptedInMarket(String marketId, int limit, Optional<String> cursor) {
         int shard = 0;
         Optional<String> inShard = Optional.empty();
         if (cursor.isPresent()) {
@@ -278,17 +238,19 @@ public final class OrderStore {
                     "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("ORDER")));
         });
         Page<OrderItem> page = byMarket.query(q.build()).iterator().next();
-        List<Order> orders = page.items().stream().map(OrderStore::fromItem).toList();
+        // the index holds accepted orders only (a rejection has no byMarket key)
+        List<Order.Accepted> orders = page.items().stream().map(i -> OrderItem.fromItem(i).order())
+                .filter(Order.Accepted.class::isInstance).map(Order.Accepted.class::cast).toList();
         Map<String, AttributeValue> last = page.lastEvaluatedKey();
         Optional<String> next;
-        if (last != null && !last.isEmpty() && orders.size() == limit) {
+        if (last != null && !last.isEmpty() && page.items().size() == limit) {
             next = Optional.of(Cursors.encode("S" + shard + "|" + last.get("gsi1sk").s() + "|" + last.get("pk").s()));
         } else if (shard + 1 < MARKET_INDEX_SHARDS) {
             next = Optional.of(Cursors.encode("S" + (shard + 1)));
         } else {
             next = Optional.empty();
         }
-        return new OrderPage(orders, next);
+        return new OrderPage<>(orders, next);
     }
 
     private static Optional<String> next(Page<OrderItem> page, boolean full, String sortAttr) {
@@ -301,51 +263,5 @@ public final class OrderStore {
                 .split("\\|", 2);
         return Map.of(pkAttr, AttributeValue.fromS(partition), skAttr, AttributeValue.fromS(parts[0]),
                 "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("ORDER"));
-    }
-
-    static OrderItem toItem(Order o) {
-        OrderItem i = new OrderItem();
-        i.pk = "ORDER#" + o.orderId();
-        i.sk = "ORDER";
-        String created = Rfc3339.format(o.createdAt());
-        if (o.status() == OrderStatus.ACCEPTED) {
-            i.gsi1pk = marketIndexKey(o.marketId(), o.orderId());
-            i.gsi1sk = o.orderId();
-        }
-        i.gsi2pk = "USER#" + o.ownerSub();
-        i.gsi2sk = created + "#" + o.orderId();
-        i.orderId = o.orderId();
-        i.owner = o.ownerSub();
-        i.idempotencyKey = o.idempotencyKey();
-        i.fingerprint = o.fingerprint();
-        i.status = o.status().name();
-        i.marketId = o.marketId();
-        i.selectionId = o.selectionId();
-        i.eventId = o.eventId();
-        i.stake = o.stake().text();
-        i.odds = o.odds() == null ? null : o.odds().text();
-        i.priceVersion = o.priceVersion();
-        i.potentialPayout = o.potentialPayout() == null ? null : o.potentialPayout().text();
-        i.createdAt = created;
-        i.rejectionCode = o.rejectionCode();
-        i.claims = OrderClaims.encode(o.claims(), o.ownerSub(), o.eventId(), o.selectionId());
-        ObjectNode funds = Json.object();
-        o.funds().forEach((f, a) -> funds.put(f.name(), a.text()));
-        i.funds = Json.write(funds);
-        i.responseStatus = o.responseStatus();
-        // an accepted order's answer is its view, made again from these fields on a replay: not stored twice
-        i.responseBody = o.status() == OrderStatus.ACCEPTED ? null : o.responseBody();
-        return i;
-    }
-
-    static Order fromItem(OrderItem i) {
-        List<ExposureClaim> claims = OrderClaims.decode(i.claims, i.owner, i.eventId, i.selectionId);
-        Map<Fund, Amount> funds = new EnumMap<>(Fund.class);
-        Json.parseTrusted(i.funds).fields().forEachRemaining(e -> funds.put(Fund.valueOf(e.getKey()), Amount.parse(e.getValue().asText())));
-        return new Order(i.orderId, i.owner, i.idempotencyKey, i.fingerprint, OrderStatus.valueOf(i.status), i.marketId,
-                i.selectionId, i.eventId, Amount.parse(i.stake), i.odds == null ? null : Odds.parse(i.odds),
-                i.priceVersion == null ? 0 : i.priceVersion,
-                i.potentialPayout == null ? null : new Amount(new BigDecimal(i.potentialPayout)),
-                Rfc3339.parse(i.createdAt), i.rejectionCode, claims, funds, i.responseStatus, i.responseBody);
     }
 }

@@ -1,7 +1,13 @@
 package dev.holdfast.persistence.settlement;
 
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.settlement.Settlement;
+import dev.holdfast.domain.settlement.SettlementOutcome;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+
+import java.math.BigDecimal;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
@@ -41,4 +47,27 @@ public final class SettlementItem {
             .addAttribute(String.class, a -> a.name("paid").getter(i -> i.paid).setter((i, v) -> i.paid = v))
             .addAttribute(String.class, a -> a.name("settledAt").getter(i -> i.settledAt).setter((i, v) -> i.settledAt = v))
             .build();
+
+    public static SettlementItem toItem(Settlement s) {
+        SettlementItem i = new SettlementItem();
+        i.pk = "ORDER#" + s.orderId();
+        i.sk = SK;
+        i.orderId = s.orderId();
+        i.owner = s.ownerSub();
+        i.marketId = s.marketId();
+        i.eventId = s.eventId();
+        i.selectionId = s.selectionId();
+        i.outcome = s.outcome().name();
+        i.stake = s.stake().text();
+        i.liability = s.liability().toPlainString();
+        i.paid = s.paid().text();
+        i.settledAt = Rfc3339.format(s.settledAt());
+        return i;
+    }
+
+    public static Settlement fromItem(SettlementItem i) {
+        return new Settlement(i.orderId, i.owner, i.marketId, i.eventId, i.selectionId,
+                SettlementOutcome.valueOf(i.outcome), Amount.parse(i.stake), new BigDecimal(i.liability),
+                new Amount(new BigDecimal(i.paid)), Rfc3339.parse(i.settledAt));
+    }
 }

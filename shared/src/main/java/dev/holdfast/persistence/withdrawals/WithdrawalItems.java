@@ -1,9 +1,16 @@
 package dev.holdfast.persistence.withdrawals;
 
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.withdrawal.Destination;
+import dev.holdfast.domain.withdrawal.Withdrawal;
+import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
+import java.util.Map;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
@@ -83,6 +90,42 @@ final class WithdrawalItems {
         String responseBody;
         String pendingShard;
         String pendingSince;
+    }
+
+    static WithdrawalItem toItem(StoredWithdrawal stored) {
+        Withdrawal w = stored.withdrawal();
+        WithdrawalItem i = new WithdrawalItem();
+        i.pk = pk(w.withdrawalId());
+        i.sk = WITHDRAWAL_SK;
+        i.withdrawalId = w.withdrawalId();
+        i.accountId = w.accountId();
+        i.idempotencyKey = w.idempotencyKey();
+        i.fingerprint = w.fingerprint();
+        i.amount = w.amount().value();
+        i.bank = w.destination().bank();
+        i.bankAccount = w.destination().account();
+        i.status = w.status().name();
+        i.failureReason = w.failureReason();
+        i.createdAt = Rfc3339.format(w.createdAt());
+        i.finishedAt = w.finishedAt() == null ? null : Rfc3339.format(w.finishedAt());
+        i.responseStatus = stored.replyStatus();
+        i.responseBody = stored.replyBody();
+        if (w.status() == WithdrawalStatus.PENDING) {
+            i.pendingShard = pendingShard(w.withdrawalId());
+            i.pendingSince = i.createdAt;
+        }
+        return i;
+    }
+
+    static StoredWithdrawal fromItem(Map<String, AttributeValue> item) {
+        return fromItem(WithdrawalItem.SCHEMA.mapToItem(item));
+    }
+
+    static StoredWithdrawal fromItem(WithdrawalItem i) {
+        Withdrawal w = new Withdrawal(i.withdrawalId, i.accountId, i.idempotencyKey, i.fingerprint, new Amount(i.amount),
+                new Destination(i.bank, i.bankAccount), WithdrawalStatus.valueOf(i.status), i.failureReason,
+                Rfc3339.parse(i.createdAt), i.finishedAt == null ? null : Rfc3339.parse(i.finishedAt));
+        return new StoredWithdrawal(w, i.responseStatus == null ? 0 : i.responseStatus, i.responseBody);
     }
 
     static final class AttemptItem {

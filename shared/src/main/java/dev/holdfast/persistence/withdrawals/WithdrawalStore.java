@@ -6,9 +6,7 @@ import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
 import dev.holdfast.domain.Rfc3339;
-import dev.holdfast.domain.money.Amount;
 import dev.holdfast.domain.wallet.Posting;
-import dev.holdfast.domain.withdrawal.Destination;
 import dev.holdfast.domain.withdrawal.Withdrawal;
 import dev.holdfast.domain.withdrawal.WithdrawalStatus;
 import dev.holdfast.persistence.withdrawals.WithdrawalItems.AttemptItem;
@@ -32,7 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Withdrawals in the wallet table (items in {@link WithdrawalItems}). Every change of a
+ * Withdrawals in the wallet table (items, and their mapping, in {@link WithdrawalItems}; each its
+ * key's idempotency record, {@link StoredWithdrawal}). Every change of a
  * withdrawal's money is ONE transaction with its account posting ({@link WalletStore#postingActions}):
  * creation = withdrawal put (new id only) + a guard (platform NORMAL) + the HOLD posting
  * ({@link #create}); completion or refusal = {@link #finish}, the one place a withdrawal is marked
@@ -40,10 +39,6 @@ import java.util.Optional;
  */
 public final class WithdrawalStore {
 
-    /** A withdrawal's idempotency record: the fingerprint of its first request and the answer it got. */
-    public static KeyedCommit.StoredResponse storedResponse(Withdrawal w) {
-        return new KeyedCommit.StoredResponse(w.fingerprint(), w.responseStatus(), w.responseBody());
-    }
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final WalletStore wallet;
@@ -59,9 +54,14 @@ public final class WithdrawalStore {
 
     /** A withdrawal (strongly consistent). */
     public Optional<Withdrawal> withdrawal(String withdrawalId) {
+        return storedWithdrawal(withdrawalId).map(StoredWithdrawal::withdrawal);
+    }
+
+    /** A withdrawal with the answer its key replays (strongly consistent). */
+    public Optional<StoredWithdrawal> storedWithdrawal(String withdrawalId) {
         var r = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true).key(key(withdrawalId, WithdrawalItems.WITHDRAWAL_SK)));
         return r.hasItem() && !r.item().isEmpty()
-                ? Optional.of(fromItem(WithdrawalItem.SCHEMA.mapToItem(r.item())))
+                ? Optional.of(WithdrawalItems.fromItem(r.item()))
                 : Optional.empty();
     }
 
@@ -89,7 +89,7 @@ public final class WithdrawalStore {
             for (Map<String, AttributeValue> item : page.items()) {
                 String sk = item.get("sk").s();
                 if (sk.equals(WithdrawalItems.WITHDRAWAL_SK)) {
-                    w = fromItem(WithdrawalItem.SCHEMA.mapToItem(item));
+                    w = WithdrawalItems.fromItem(item).withdrawal();
                 } else if (sk.startsWith(WithdrawalItems.ATTEMPT_PREFIX)) {
                     AttemptItem a = AttemptItem.SCHEMA.mapToItem(item);
                     attempts.add(new Attempt(a.attempt, Rfc3339.parse(a.startedAt)));
@@ -131,20 +131,22 @@ public final class WithdrawalStore {
     /**
      * Creates a PENDING withdrawal and holds its cash, in ONE transaction: action 0 the withdrawal
      * put ({@code attribute_not_exists}, {@code ALL_OLD} on failure), action 1 {@code guard} (e.g.
-     * {@link StatusStore#normalModeCheck}), then the HOLD posting.
+     * {@link StatusStore#normalModeCheck}), then the HOLD posting. {@code created} is the new
+     * withdrawal with the answer its key replays.
      *
      * @return {@link KeyedCommit.KeyTaken} with the first request's withdrawal when the id exists (a
      *         duplicate of the same key, possibly racing); {@link KeyedCommit.Halted} when the guard
      *         failed; {@link KeyedCommit.Raced} when the account changed or a transaction collided
      *         (read again, retry)
      */
-    public KeyedCommit.Outcome<Withdrawal> create(Withdrawal w, Posting hold, TransactWriteItem guard) {
+    public KeyedCommit.Outcome<StoredWithdrawal> create(StoredWithdrawal created, Posting hold, TransactWriteItem guard) {
+        Withdrawal w = created.withdrawal();
         if (w.status() != WithdrawalStatus.PENDING || !hold.accountId().equals(w.accountId())) {
             throw new IllegalArgumentException("a new withdrawal is PENDING and holds its own account's cash");
         }
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(WithdrawalItem.SCHEMA.itemToMap(toItem(w), true))
+                .item(WithdrawalItem.SCHEMA.itemToMap(WithdrawalItems.toItem(created), true))
                 .conditionExpression("attribute_not_exists(pk)")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build());
@@ -155,9 +157,9 @@ public final class WithdrawalStore {
             return new KeyedCommit.Committed<>();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                Optional<Withdrawal> first = Contention.oldItem(e, 0)
-                        .map(item -> fromItem(WithdrawalItem.SCHEMA.mapToItem(item)))
-                        .or(() -> withdrawal(w.withdrawalId()));
+                Optional<StoredWithdrawal> first = Contention.oldItem(e, 0)
+                        .map(WithdrawalItems::fromItem)
+                        .or(() -> storedWithdrawal(w.withdrawalId()));
                 if (first.isPresent()) {
                     return new KeyedCommit.KeyTaken<>(first.get());
                 }
@@ -282,36 +284,5 @@ public final class WithdrawalStore {
 
     private static Map<String, AttributeValue> key(String withdrawalId, String sk) {
         return Map.of("pk", AttributeValue.fromS(WithdrawalItems.pk(withdrawalId)), "sk", AttributeValue.fromS(sk));
-    }
-
-    private static WithdrawalItem toItem(Withdrawal w) {
-        WithdrawalItem i = new WithdrawalItem();
-        i.pk = WithdrawalItems.pk(w.withdrawalId());
-        i.sk = WithdrawalItems.WITHDRAWAL_SK;
-        i.withdrawalId = w.withdrawalId();
-        i.accountId = w.accountId();
-        i.idempotencyKey = w.idempotencyKey();
-        i.fingerprint = w.fingerprint();
-        i.amount = w.amount().value();
-        i.bank = w.destination().bank();
-        i.bankAccount = w.destination().account();
-        i.status = w.status().name();
-        i.failureReason = w.failureReason();
-        i.createdAt = Rfc3339.format(w.createdAt());
-        i.finishedAt = w.finishedAt() == null ? null : Rfc3339.format(w.finishedAt());
-        i.responseStatus = w.responseStatus();
-        i.responseBody = w.responseBody();
-        if (w.status() == WithdrawalStatus.PENDING) {
-            i.pendingShard = WithdrawalItems.pendingShard(w.withdrawalId());
-            i.pendingSince = i.createdAt;
-        }
-        return i;
-    }
-
-    private static Withdrawal fromItem(WithdrawalItem i) {
-        return new Withdrawal(i.withdrawalId, i.accountId, i.idempotencyKey, i.fingerprint, new Amount(i.amount),
-                new Destination(i.bank, i.bankAccount), WithdrawalStatus.valueOf(i.status), i.failureReason,
-                Rfc3339.parse(i.createdAt), i.finishedAt == null ? null : Rfc3339.parse(i.finishedAt),
-                i.responseStatus == null ? 0 : i.responseStatus, i.responseBody);
     }
 }
