@@ -5,7 +5,6 @@ import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;
-import dev.holdfast.persistence.markets.MarketCodec;
 import dev.holdfast.persistence.markets.MarketItems;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.orders.OrderStore;
@@ -65,7 +64,7 @@ public final class SettlementStore {
     public record Declared(MarketResult result, String declaredBy, Instant at) {}
 
     public Optional<Declared> result(String marketId) {
-        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketCodec.marketPk(marketId), RESULT_SK)));
+        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketItems.marketPk(marketId), RESULT_SK)));
         if (!r.hasItem() || r.item().isEmpty()) {
             return Optional.empty();
         }
@@ -115,13 +114,13 @@ public final class SettlementStore {
         actions.add(put(keyItem, "attribute_not_exists(pk)", true));
         actions.add(guard);
         Put.Builder market = Put.builder().tableName(marketsTable)
-                .item(MarketItems.MarketItem.SCHEMA.itemToMap(MarketCodec.toItem(after), true))
+                .item(MarketItems.MarketItem.SCHEMA.itemToMap(MarketItems.toItem(after), true))
                 .conditionExpression("revision = :r")
                 .expressionAttributeValues(Map.of(":r", AttributeValue.fromN(Long.toString(before.revision()))));
         actions.add(TransactWriteItem.builder().put(market.build()).build());
-        actions.add(put(MarketItems.RecordItem.SCHEMA.itemToMap(MarketStore.transitionItem(after.marketId(), after.revision(),
-                change.transition().get()), true), "attribute_not_exists(pk)", false));
-        actions.add(put(MarketItems.RecordItem.SCHEMA.itemToMap(MarketItems.RecordItem.of(MarketCodec.marketPk(after.marketId()),
+        actions.add(put(MarketItems.TransitionItem.SCHEMA.itemToMap(MarketItems.toItem(after, change.transition().get()), true),
+                "attribute_not_exists(pk)", false));
+        actions.add(put(MarketItems.RecordItem.SCHEMA.itemToMap(MarketItems.RecordItem.of(MarketItems.marketPk(after.marketId()),
                 RESULT_SK, "RESULT", Json.write(body), Rfc3339.format(at)), true), "attribute_not_exists(pk)", false));
         actions.add(TransactWriteItem.builder().put(Put.builder().tableName(audit.table().tableName())
                 .item(AuditItem.SCHEMA.itemToMap(audit.putInTransaction(record).item(), true))
@@ -165,7 +164,7 @@ public final class SettlementStore {
     }
 
     public Optional<Progress> progress(String marketId) {
-        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketCodec.marketPk(marketId), PROGRESS_SK)));
+        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketItems.marketPk(marketId), PROGRESS_SK)));
         if (!r.hasItem() || r.item().isEmpty()) {
             return Optional.empty();
         }
@@ -176,7 +175,7 @@ public final class SettlementStore {
     }
 
     public void saveProgress(String marketId, Progress p) {
-        Map<String, AttributeValue> item = new HashMap<>(key(MarketCodec.marketPk(marketId), PROGRESS_SK));
+        Map<String, AttributeValue> item = new HashMap<>(key(MarketItems.marketPk(marketId), PROGRESS_SK));
         p.cursor().ifPresent(c -> item.put("cursor", AttributeValue.fromS(c)));
         item.put("settled", AttributeValue.fromN(Long.toString(p.settled())));
         item.put("pass", AttributeValue.fromN(Integer.toString(p.pass())));
