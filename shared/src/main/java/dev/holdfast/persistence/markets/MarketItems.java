@@ -184,14 +184,11 @@ public final class MarketItems {
         public static final TableSchema<TransitionItem> SCHEMA = recordSchema(TransitionItem.class, TransitionItem::new);
     }
 
-    /**
-     * A record of no domain type: a feed link (body: the market id), a quarantined feed message
-     * (body: its JSON) or a declared result (body: its JSON).
-     */
-    public static final class RecordItem extends RecordFields {
-        public static final TableSchema<RecordItem> SCHEMA = recordSchema(RecordItem.class, RecordItem::new);
+    /** A record of no domain type: a feed link (body: the market id) or a quarantined feed message (body: its JSON). */
+    static final class RecordItem extends RecordFields {
+        static final TableSchema<RecordItem> SCHEMA = recordSchema(RecordItem.class, RecordItem::new);
 
-        public static RecordItem of(String pk, String sk, String kind, String body, String at) {
+        static RecordItem of(String pk, String sk, String kind, String body, String at) {
             RecordItem r = new RecordItem();
             r.pk = pk;
             r.sk = sk;
