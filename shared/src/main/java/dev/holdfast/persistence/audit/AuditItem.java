@@ -10,6 +10,9 @@ import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTag
 
 /** One stored audit record (pk {@code AUDIT}, sk {@code <at>#<auditId>}) and its mapping to and from {@link AuditRecord}. */
 public final class AuditItem {
+    /** Every record shares this partition, sorted by time ({@code sk = <at>#<auditId>}). */
+    static final String PK = "AUDIT";
+
     public static final TableSchema<AuditItem> SCHEMA = StaticTableSchema.builder(AuditItem.class)
             .newItemSupplier(AuditItem::new)
             .addAttribute(String.class, a -> a.name("pk").getter(i -> i.pk).setter((i, v) -> i.pk = v).tags(primaryPartitionKey()))
@@ -35,7 +38,7 @@ public final class AuditItem {
 
     static AuditItem toItem(AuditRecord r) {
         AuditItem i = new AuditItem();
-        i.pk = AuditLog.PK;
+        i.pk = PK;
         i.sk = Rfc3339.format(r.at()) + "#" + r.auditId();
         i.auditId = r.auditId();
         i.actor = r.actor();

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * come far below one partition's write rate.
  */
 public final class AuditLog {
-    static final String PK = "AUDIT";
+    private static final String PK = AuditItem.PK;
     private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]{12}Z#a-[0-9a-f-]{36}");
 
     private final Deployment deployment;

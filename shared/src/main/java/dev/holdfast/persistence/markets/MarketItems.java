@@ -19,6 +19,7 @@ import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -44,6 +45,8 @@ public final class MarketItems {
     static final String BY_STATE = "byState";
     static final String MARKET_SK = "MARKET";
     static final String EVENT_SK = "EVENT";
+    static final String FEED_SK = "FEED";
+    static final String QUARANTINE_PK = "QUARANTINE";
 
     // ------------------------------------------------------------------------------ keys
 
@@ -188,7 +191,7 @@ public final class MarketItems {
     static final class RecordItem extends RecordFields {
         static final TableSchema<RecordItem> SCHEMA = recordSchema(RecordItem.class, RecordItem::new);
 
-        static RecordItem of(String pk, String sk, String kind, String body, String at) {
+        private static RecordItem of(String pk, String sk, String kind, String body, String at) {
             RecordItem r = new RecordItem();
             r.pk = pk;
             r.sk = sk;
@@ -293,6 +296,24 @@ public final class MarketItems {
         JsonNode b = Json.parseTrusted(i.body);
         return new Event(b.path("eventId").asText(), b.path("name").asText(),
                 Rfc3339.parse(b.path("startsAt").asText()), b.path("segment").asText(), Rfc3339.parse(b.path("createdAt").asText()));
+    }
+
+    /** The link of {@code m}'s provider market to it: one market per provider market. */
+    static RecordItem feedLinkItem(Market m) {
+        return RecordItem.of(feedPk(m.feed().provider(), m.feed().providerMarketId()), FEED_SK, "FEED_LINK", m.marketId(),
+                Rfc3339.format(m.createdAt()));
+    }
+
+    /** A feed message that attached to nothing, kept with why (sorted by when it was sent). */
+    static RecordItem quarantineItem(String messageId, Instant sentAt, String reason, String detail, String message, Instant at) {
+        ObjectNode b = Json.object();
+        b.put("messageId", messageId);
+        b.put("reason", reason);
+        b.put("detail", detail);
+        b.put("message", message);
+        b.put("quarantinedAt", Rfc3339.format(at));
+        return RecordItem.of(QUARANTINE_PK, Rfc3339.format(sentAt) + "#" + messageId, "QUARANTINE", Json.write(b),
+                Rfc3339.format(at));
     }
 
     /** An event's JSON: its stored body, and its representation in the contract. */

@@ -5,7 +5,6 @@ import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
@@ -119,8 +118,7 @@ public final class MarketStore {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                     .addPutItem(markets, put(MarketItems.toItem(m)))
                     .addPutItem(transitions, put(MarketItems.toItem(m, created)))
-                    .addPutItem(records, put(MarketItems.RecordItem.of(MarketItems.feedPk(m.feed().provider(), m.feed().providerMarketId()),
-                            "FEED", "FEED_LINK", m.marketId(), Rfc3339.format(m.createdAt()))))
+                    .addPutItem(records, put(MarketItems.feedLinkItem(m)))
                     .addPutItem(audit.table(), audit.putInTransaction(record))
                     .build());
         } catch (TransactionCanceledException e) {
@@ -147,7 +145,7 @@ public final class MarketStore {
     /** The market id a provider market is linked to. */
     public Optional<String> marketIdForFeed(String provider, String providerMarketId) {
         MarketItems.RecordItem i = records.getItem(GetItemEnhancedRequest.builder()
-                .key(Key.builder().partitionValue(MarketItems.feedPk(provider, providerMarketId)).sortValue("FEED").build())
+                .key(Key.builder().partitionValue(MarketItems.feedPk(provider, providerMarketId)).sortValue(MarketItems.FEED_SK).build())
                 .consistentRead(true).build());
         return Optional.ofNullable(i).map(r -> r.body);
     }
@@ -295,15 +293,9 @@ public final class MarketStore {
 
     /** Keeps a feed message that attached to nothing, with why. Idempotent per message. */
     public void quarantine(String messageId, Instant sentAt, String reason, String detail, String body, Instant at) {
-        ObjectNode b = Json.object();
-        b.put("messageId", messageId);
-        b.put("reason", reason);
-        b.put("detail", detail);
-        b.put("message", body);
-        b.put("quarantinedAt", Rfc3339.format(at));
         try {
-            records.putItem(r -> r.item(MarketItems.RecordItem.of("QUARANTINE", Rfc3339.format(sentAt) + "#" + messageId,
-                    "QUARANTINE", Json.write(b), Rfc3339.format(at))).conditionExpression(NEW_ITEM));
+            records.putItem(r -> r.item(MarketItems.quarantineItem(messageId, sentAt, reason, detail, body, at))
+                    .conditionExpression(NEW_ITEM));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException already) {
             // a redelivery of a message already quarantined
         }
@@ -314,9 +306,9 @@ public final class MarketStore {
 
     public QuarantinePage quarantined(int limit, Optional<String> cursor) {
         QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("QUARANTINE").build()))
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(MarketItems.QUARANTINE_PK).build()))
                 .scanIndexForward(false).consistentRead(true).limit(limit);
-        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS("QUARANTINE"),
+        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS(MarketItems.QUARANTINE_PK),
                 "sk", AttributeValue.fromS(Cursors.decode(c, sk -> sk.matches("\\d{4}-.*#.+"))))));
         Page<MarketItems.RecordItem> page = records.query(q.build()).iterator().next();
         List<JsonNode> out = page.items().stream().map(i -> Json.parseTrusted(i.body)).toList();
