@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 
 /**
- * What every idempotent, guarded commit (admin credits, withdrawals, market results) reports: the
- * stored outcome of an {@code Idempotency-Key}, that the key already has one, or that the commit's
- * guard (trading is NORMAL) failed. Nothing was committed in either failure.
+ * What every idempotent, guarded commit (admin credits, withdrawals, market results) comes to: it
+ * committed, the {@code Idempotency-Key} already has an outcome, the commit's guard (trading is
+ * NORMAL) failed, or it lost a race. Nothing was committed in the last three.
  */
 public final class KeyedCommit {
     private KeyedCommit() {}
@@ -18,27 +18,22 @@ public final class KeyedCommit {
         }
     }
 
+    /**
+     * What one keyed commit came to.
+     *
+     * @param <F> what the key's first request left, which a duplicate replays
+     */
+    public sealed interface Outcome<F> permits Committed, KeyTaken, Halted, Raced {}
+
+    /** Everything committed. */
+    public record Committed<F>() implements Outcome<F> {}
+
     /** The key already has an outcome (possibly a racing duplicate's): replay it, or 422 if the fingerprint differs. */
-    public static final class KeyTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient StoredResponse stored;
-
-        public KeyTaken(StoredResponse stored) {
-            super("the idempotency key already has an outcome", null, false, false);
-            this.stored = stored;
-        }
-
-        public StoredResponse stored() {
-            return stored;
-        }
-    }
+    public record KeyTaken<F>(F first) implements Outcome<F> {}
 
     /** The commit's guard condition failed (e.g. trading was halted): nothing was committed. */
-    public static final class GuardFailed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    public record Halted<F>() implements Outcome<F> {}
 
-        public GuardFailed() {
-            super("the commit's guard condition failed; nothing was committed", null, false, false);
-        }
-    }
+    /** What the commit was computed from changed, or a concurrent transaction collided: nothing was committed; read again and retry. */
+    public record Raced<F>() implements Outcome<F> {}
 }

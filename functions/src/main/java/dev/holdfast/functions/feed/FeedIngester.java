@@ -136,21 +136,22 @@ public final class FeedIngester implements RequestHandler<SQSEvent, SQSBatchResp
             }
             Market.FeedOutcome outcome = market.applyFeed(update.sequence(), normalized.probabilities(),
                     update.sourceTimestamp(), receivedAt);
-            try {
-                if (outcome instanceof Market.FeedOutcome.Published p) {
-                    markets.save(market, p.change(), Optional.of(p.snapshot()), Optional.empty());
-                    metrics.priceAgeMs(priceAgeMs(update, receivedAt));
-                    return Applied.PUBLISHED;
-                }
-                if (outcome instanceof Market.FeedOutcome.Refreshed r) {
-                    markets.save(market, r.change(), Optional.empty(), Optional.empty());
-                    metrics.priceAgeMs(priceAgeMs(update, receivedAt));
-                    return Applied.REFRESHED;
-                }
+            Applied applied;
+            MarketStore.SaveOutcome saved;
+            if (outcome instanceof Market.FeedOutcome.Published p) {
+                applied = Applied.PUBLISHED;
+                saved = markets.save(market, p.change(), Optional.of(p.snapshot()), Optional.empty());
+            } else if (outcome instanceof Market.FeedOutcome.Refreshed r) {
+                applied = Applied.REFRESHED;
+                saved = markets.save(market, r.change(), Optional.empty(), Optional.empty());
+            } else {
                 return Applied.IGNORED;
-            } catch (MarketStore.Conflict raced) {
-                // another writer moved the market: decide again on what it is now
             }
+            if (saved instanceof MarketStore.Saved) {
+                metrics.priceAgeMs(priceAgeMs(update, receivedAt));
+                return applied;
+            }
+            // Raced: another writer moved the market: decide again on what it is now
         }
         throw new IllegalStateException("market " + marketId.get() + " kept changing; the message will be retried");
     }

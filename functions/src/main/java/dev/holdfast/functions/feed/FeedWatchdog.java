@@ -101,12 +101,10 @@ public final class FeedWatchdog implements RequestHandler<Map<String, Object>, V
             if (change.isEmpty()) {
                 return false;
             }
-            try {
-                markets.save(current.get(), change.get(), Optional.empty(), Optional.empty());
+            if (markets.save(current.get(), change.get(), Optional.empty(), Optional.empty()) instanceof MarketStore.Saved) {
                 return true;
-            } catch (MarketStore.Conflict raced) {
-                // the feed arrived in between: decide again
             }
+            // Raced: the feed arrived in between: decide again
         }
         return false;
     }

@@ -153,13 +153,12 @@ public final class MarketsApi extends HttpFunction {
             Market.Change change = before.withFeedSequence(sequence);
             ObjectNode was = Json.object().put("lastSequence", before.lastSequence());
             ObjectNode is = Json.object().put("lastSequence", sequence).put("reason", reason);
-            try {
-                markets.save(before, change, Optional.empty(), Optional.of(new AuditRecord(AuditLog.newId(), sub,
-                        "FEED_SEQUENCE_RESET", "market/" + marketId, Json.write(was), Json.write(is), now)));
+            MarketStore.SaveOutcome saved = markets.save(before, change, Optional.empty(), Optional.of(new AuditRecord(
+                    AuditLog.newId(), sub, "FEED_SEQUENCE_RESET", "market/" + marketId, Json.write(was), Json.write(is), now)));
+            if (saved instanceof MarketStore.Saved) {
                 return HttpResponse.of(200, feedInfo(change.after()));
-            } catch (MarketStore.Conflict raced) {
-                // the feed moved it meanwhile: set it again on the new revision
             }
+            // Raced: the feed moved it meanwhile: set it again on the new revision
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was changed, retry");
     }
@@ -194,11 +193,11 @@ public final class MarketsApi extends HttpFunction {
         Market m = new Market("m-" + UUID.randomUUID(), eventId, name, MarketState.PENDING, null, selections, feed,
                 margin, ExposureSignal.NONE, Optional.empty(), 0, 1, now);
         String sub = request.requireCaller().sub();
-        try {
-            markets.createMarket(m, new Transition(null, MarketState.PENDING, sub, "created", now),
-                    new AuditRecord(AuditLog.newId(), sub, "MARKET_CREATED", "market/" + m.marketId(), "null",
-                            Json.write(MarketJson.adminMarket(m)), now));
-        } catch (MarketStore.FeedTaken e) {
+        MarketStore.CreateOutcome created = markets.createMarket(m,
+                new Transition(null, MarketState.PENDING, sub, "created", now),
+                new AuditRecord(AuditLog.newId(), sub, "MARKET_CREATED", "market/" + m.marketId(), "null",
+                        Json.write(MarketJson.adminMarket(m)), now));
+        if (created instanceof MarketStore.FeedTaken) {
             ObjectNode d = Json.object();
             d.put("field", "feed.providerMarketId");
             throw new ApiError(ErrorCode.FEED_MAPPING_TAKEN, "another market already maps " + feed.provider() + " "
@@ -329,14 +328,13 @@ public final class MarketsApi extends HttpFunction {
                 d.put("to", e.to.name());
                 throw new ApiError(ErrorCode.ILLEGAL_TRANSITION, e.getMessage(), d);
             }
-            try {
-                markets.save(before, change, Optional.empty(), Optional.of(new AuditRecord(AuditLog.newId(), sub,
-                        "MARKET_STATE_SET", "market/" + marketId, Json.write(MarketJson.market(before)),
-                        Json.write(MarketJson.market(change.after())), now)));
+            MarketStore.SaveOutcome saved = markets.save(before, change, Optional.empty(), Optional.of(new AuditRecord(
+                    AuditLog.newId(), sub, "MARKET_STATE_SET", "market/" + marketId, Json.write(MarketJson.market(before)),
+                    Json.write(MarketJson.market(change.after())), now)));
+            if (saved instanceof MarketStore.Saved) {
                 return HttpResponse.of(200, MarketJson.market(change.after()));
-            } catch (MarketStore.Conflict raced) {
-                // the feed or another admin changed it: decide again on the new state
             }
+            // Raced: the feed or another admin changed it: decide again on the new state
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was changed, retry");
     }
@@ -391,17 +389,17 @@ public final class MarketsApi extends HttpFunction {
             response.put("declaredAt", Rfc3339.format(now));
             AuditRecord record = new AuditRecord(AuditLog.newId(), admin, "MARKET_RESULT_DECLARED", "market/" + marketId,
                     Json.write(MarketJson.market(before)), Json.write(response), now);
-            try {
-                settlements.declare(before, change, result, admin, key, fingerprint, 202, response, record,
-                        status.normalModeCheck());
+            KeyedCommit.Outcome<KeyedCommit.StoredResponse> outcome = settlements.declare(before, change, result, admin,
+                    key, fingerprint, 202, response, record, status.normalModeCheck());
+            if (outcome instanceof KeyedCommit.Committed) {
                 sendCommand(marketId);
                 return HttpResponse.of(202, response);
-            } catch (KeyedCommit.KeyTaken taken) {
-                return replay(taken.stored(), fingerprint, marketId);
-            } catch (KeyedCommit.GuardFailed halted) {
+            } else if (outcome instanceof KeyedCommit.KeyTaken<KeyedCommit.StoredResponse> taken) {
+                return replay(taken.first(), fingerprint, marketId);
+            } else if (outcome instanceof KeyedCommit.Halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between; then decide again
-            } catch (MarketStore.Conflict raced) {
-                turns.backOff(); // the market changed: decide again on what it is now
+            } else {
+                turns.backOff(); // Raced: the market changed: decide again on what it is now
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the market is changing too fast; nothing was committed, "

@@ -133,14 +133,14 @@ public final class RiskApi extends HttpFunction {
         RiskConfig next = RiskConfigJson.fromJson(body, ifMatch + 1);
         String reason = RiskConfigJson.reasonOf(body);
         String actor = request.requireCaller().sub();
-        try {
-            return withETag(store.replace(ifMatch, next, actor, reason, clock.instant()));
-        } catch (RiskConfigStore.VersionConflict e) {
+        RiskConfigStore.ReplaceOutcome outcome = store.replace(ifMatch, next, actor, reason, clock.instant());
+        if (outcome instanceof RiskConfigStore.VersionConflict e) {
             ObjectNode d = Json.object();
             d.put("currentVersion", e.currentVersion());
             throw new ApiError(ErrorCode.VERSION_CONFLICT, "the risk config changed since version " + ifMatch
                     + "; read version " + e.currentVersion() + " and apply your change to it", d);
         }
+        return withETag(((RiskConfigStore.Replaced) outcome).current());
     }
 
     /** The version the change applies to, from {@code If-Match: 3} or {@code If-Match: "3"}. */

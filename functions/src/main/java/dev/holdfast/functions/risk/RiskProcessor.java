@@ -288,17 +288,15 @@ public final class RiskProcessor implements RequestHandler<DynamodbEvent, Stream
             if (change.isEmpty()) {
                 return;
             }
-            try {
-                markets.save(m, change.get(), Optional.empty(), Optional.empty());
+            if (markets.save(m, change.get(), Optional.empty(), Optional.empty()) instanceof MarketStore.Saved) {
                 if (change.get().transition().isPresent()) {
                     ObjectNode line = log.line("WARN", null, "market suspended by risk");
                     line.put("marketId", marketId);
                     log.write(line);
                 }
                 return;
-            } catch (MarketStore.Conflict raced) {
-                // the feed or an admin moved the market: decide again on what it is now
             }
+            // Raced: the feed or an admin moved the market: decide again on what it is now
         }
         throw new IllegalStateException("market " + marketId + " kept changing");
     }

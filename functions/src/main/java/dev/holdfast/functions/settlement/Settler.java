@@ -353,15 +353,18 @@ public final class Settler implements RequestHandler<SQSEvent, SQSBatchResponse>
 
     private void finish(String marketId, MarketResult result) {
         MarketState to = result.voided() ? MarketState.VOIDED : MarketState.SETTLED;
-        RETRY.run(() -> {
+        for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
             Market before = markets.market(marketId).orElseThrow();
             if (before.state() != MarketState.SETTLING) {
                 return; // a concurrent run finished it
             }
             Market.Change change = before.transition(to, Transition.SETTLEMENT, "ALL_ORDERS_SETTLED", clock.instant());
-            markets.save(before, change, Optional.empty(), Optional.empty());
-            faults.reached("market-finished");
-        }, raced -> raced instanceof MarketStore.Conflict,
-                spent -> new IllegalStateException("market " + marketId + " kept changing; finishing will be retried"));
+            if (markets.save(before, change, Optional.empty(), Optional.empty()) instanceof MarketStore.Saved) {
+                faults.reached("market-finished");
+                return;
+            }
+            turns.backOff(); // Raced: the market changed: read it again
+        }
+        throw new IllegalStateException("market " + marketId + " kept changing; finishing will be retried");
     }
 }

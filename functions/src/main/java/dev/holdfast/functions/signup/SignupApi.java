@@ -118,14 +118,15 @@ public final class SignupApi extends HttpFunction {
         Signup s = Signup.pending(SignupIds.random(), admission.ticketId(), admission.rolloutId(),
                 admission.cohortId(), person, now);
         for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
-            try {
-                signups.create(s, admission.expiresAt());
-            } catch (SignupStore.AdmissionUsed first) {
+            SignupStore.CreateOutcome created = signups.create(s, admission.expiresAt());
+            if (created instanceof SignupStore.AdmissionUsed first) {
                 return replay(first.use(), person, request.requestId()); // a racing duplicate won
-            } catch (SignupStore.SignupsClosed closed) {
+            }
+            if (created instanceof SignupStore.SignupsClosed) {
                 signups.signupsRefused().ifPresent(SignupApi::refuse);
                 continue; // read-only was lifted in between
-            } catch (SignupStore.Raced raced) {
+            }
+            if (created instanceof SignupStore.Raced) {
                 Optional<SignupStore.AdmissionUse> won = signups.admissionUse(admission.ticketId());
                 if (won.isPresent()) {
                     return replay(won.get(), person, request.requestId());

@@ -161,27 +161,24 @@ public final class SignupWorker implements RequestHandler<SQSEvent, SQSBatchResp
         }
         count(() -> stats.called(true, elapsedMs(started)));
         for (Retry.Turns turns = RETRY.start(); turns.next(); ) {
-            try {
-                if (verdict.verified()) {
-                    try {
-                        signups.verify(s, clock.instant());
-                    } catch (SignupStore.DuplicatePerson taken) {
-                        // one verified person, one account: this person has one already
-                        signups.reject(s, SignupStore.DUPLICATE_PERSON, clock.instant());
-                        count(stats::finished);
-                        return Outcome.REJECTED;
-                    }
-                } else {
-                    signups.reject(s, verdict.reason(), clock.instant());
-                }
-            } catch (SignupStore.NotPending finished) {
+            boolean verified = verdict.verified();
+            SignupStore.VerifyOutcome outcome = verified
+                    ? signups.verify(s, clock.instant())
+                    : signups.reject(s, verdict.reason(), clock.instant());
+            if (outcome instanceof SignupStore.DuplicatePerson) {
+                // one verified person, one account: this person has one already
+                verified = false;
+                outcome = signups.reject(s, SignupStore.DUPLICATE_PERSON, clock.instant());
+            }
+            if (outcome instanceof SignupStore.NotPending) {
                 return Outcome.ALREADY_FINISHED; // another delivery won; it counted the finish
-            } catch (SignupStore.Raced raced) {
+            }
+            if (outcome instanceof SignupStore.Raced) {
                 turns.backOff();
                 continue;
             }
             count(stats::finished);
-            return verdict.verified() ? Outcome.VERIFIED : Outcome.REJECTED;
+            return verified ? Outcome.VERIFIED : Outcome.REJECTED;
         }
         throw new IllegalStateException("signup " + signupId + " kept colliding; the verdict will be committed on retry");
     }

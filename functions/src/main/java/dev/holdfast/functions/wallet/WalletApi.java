@@ -152,15 +152,16 @@ public final class WalletApi extends HttpFunction {
             AuditRecord record = new AuditRecord(AuditLog.newId(), admin, "ACCOUNT_CREDITED", "account/" + accountId,
                     before.revision() == 0 ? "null" : Json.write(auditView(before)),
                     Json.write(auditAfter(posting.after(), entry, credit, key)), now);
-            try {
-                wallet.commitCredit(admin, key, credit, posting, 201, body, record, status.normalModeCheck());
+            KeyedCommit.Outcome<KeyedCommit.StoredResponse> outcome =
+                    wallet.commitCredit(admin, key, credit, posting, 201, body, record, status.normalModeCheck());
+            if (outcome instanceof KeyedCommit.Committed) {
                 return HttpResponse.of(201, body);
-            } catch (KeyedCommit.KeyTaken taken) {
-                return replay(taken.stored(), credit); // a racing duplicate committed first
-            } catch (KeyedCommit.GuardFailed halted) {
+            } else if (outcome instanceof KeyedCommit.KeyTaken<KeyedCommit.StoredResponse> taken) {
+                return replay(taken.first(), credit); // a racing duplicate committed first
+            } else if (outcome instanceof KeyedCommit.Halted) {
                 MoneyMovement.requireAllowed(status); // throws 503 unless trading resumed in between; then try again
-            } catch (WalletStore.Conflict raced) {
-                turns.backOff(); // another posting to this account won: read it again and reapply
+            } else {
+                turns.backOff(); // Raced: another posting to this account won: read it again and reapply
             }
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "

@@ -214,11 +214,11 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
             throw new Held(withdrawalId);
         }
         int next = read.get().attempts().size() + 1;
-        try {
-            withdrawals.recordAttempt(withdrawalId, next, clock.instant());
-        } catch (WithdrawalStore.NotPending finished) {
+        WithdrawalStore.AttemptOutcome attempt = withdrawals.recordAttempt(withdrawalId, next, clock.instant());
+        if (attempt instanceof WithdrawalStore.NotPending) {
             return Outcome.ALREADY_FINISHED;
-        } catch (WithdrawalStore.AttemptTaken raced) {
+        }
+        if (attempt instanceof WithdrawalStore.AttemptTaken) {
             throw new NotYet("another worker took attempt " + next);
         }
         faults.reached("attempt-recorded");
@@ -242,11 +242,11 @@ public final class WithdrawalWorker implements RequestHandler<SQSEvent, SQSBatch
             Posting posting = to == WithdrawalStatus.COMPLETED
                     ? account.withdrawalPaid(w.withdrawalId(), w.amount(), now)
                     : account.releaseWithdrawal(w.withdrawalId(), w.amount(), now);
-            try {
-                withdrawals.finish(w.withdrawalId(), to, reason, posting, now);
-            } catch (WithdrawalStore.AlreadyFinished done) {
+            WithdrawalStore.FinishOutcome finished = withdrawals.finish(w.withdrawalId(), to, reason, posting, now);
+            if (finished instanceof WithdrawalStore.AlreadyFinished) {
                 return Outcome.ALREADY_FINISHED;
-            } catch (WalletStore.Conflict raced) {
+            }
+            if (finished instanceof WithdrawalStore.Raced) {
                 turns.backOff();
                 continue;
             }

@@ -158,18 +158,16 @@ public final class Withdrawals {
             ObjectNode body = WithdrawalJson.accepted(pending);
             Withdrawal w = new Withdrawal(id, sub, key, req.fingerprint(), req.amount(), req.destination(),
                     WithdrawalStatus.PENDING, null, pending.createdAt(), null, 202, Json.write(body));
-            try {
-                withdrawals.create(w, hold, status.normalModeCheck());
-            } catch (WithdrawalStore.Exists first) {
-                throw new Replayed(replay(first.existing(), req, request.requestId())); // a racing duplicate won
-            } catch (KeyedCommit.GuardFailed halted) {
+            KeyedCommit.Outcome<Withdrawal> outcome = withdrawals.create(w, hold, status.normalModeCheck());
+            if (outcome instanceof KeyedCommit.Committed) {
+                return w;
+            } else if (outcome instanceof KeyedCommit.KeyTaken<Withdrawal> first) {
+                throw new Replayed(replay(first.first(), req, request.requestId())); // a racing duplicate won
+            } else if (outcome instanceof KeyedCommit.Halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between
-                continue;
-            } catch (WalletStore.Conflict raced) {
-                budget.backOff();
-                continue;
+            } else {
+                budget.backOff(); // Raced
             }
-            return w;
         }
         throw new ApiError(ErrorCode.SERVICE_UNAVAILABLE, "the account is changing too often; nothing was committed, "
                 + "retrying with the same Idempotency-Key is safe");

@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -331,7 +332,7 @@ class SignupTest {
         Instant now = Instant.now();
         Signup s = Signup.pending(SignupIds.random(), "t-" + UUID.randomUUID(), rollout, "c1",
                 new Person("Lost Message", LocalDate.of(1985, 5, 5), "+821055554444", "Incheon"), now);
-        store.create(s, now.plusSeconds(600)); // committed, never enqueued: the send was lost
+        assertInstanceOf(SignupStore.Created.class, store.create(s, now.plusSeconds(600))); // committed, never enqueued: the send was lost
         Signing.sleep(1_500);
         assertEquals("PENDING", signing.status(s.signupId()).path("status").asText());
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
+import dev.holdfast.domain.capacity.PathCosts;
+import dev.holdfast.functions.capacity.Preparer;
 import dev.holdfast.functions.withdrawals.HttpBankTransfers;
 import dev.holdfast.functions.withdrawals.WithdrawalQueue;
 import dev.holdfast.local.LocalHoldfast;
@@ -88,8 +90,9 @@ public final class ColdStartBench {
         System.out.println("starting the embedded environment (queues only: no schedules or streams competing for the CPU)...");
         Triggers.TriggerSet t = Triggers.DEFINED;
         try (LocalHoldfast env = LocalHoldfast.start(LocalOptions.defaults().withPort(0),
-                new Triggers.TriggerSet(t.queues(), List.of(), List.of()))) {
-            Fixture fixture = Fixture.seed(env);
+                new Triggers.TriggerSet(t.queues(), List.of(), List.of()));
+             NoProvisionedConcurrency lambda = NoProvisionedConcurrency.start()) {
+            Fixture fixture = Fixture.seed(env, lambda.url());
             if (flags) {
                 compareFlags(env, fixture, runnerDir, runs);
             } else {
@@ -419,6 +422,12 @@ public final class ColdStartBench {
             case "live" -> List.of("websocket", "route=$connect", "connection=coldstart-" + SEQUENCE.incrementAndGet(), user);
             case "live-publisher" -> List.of("stream", "i.pk=MARKET#" + fx.marketId, "i.sk=PRICE");
             case "live-authorizer" -> List.of("authorizer", "token=not-a-token");
+            case "preparer" -> {
+                // an empty calendar: the run reads it and what every provisioned alias is set to (none)
+                e.put(Preparer.LAMBDA_ENDPOINT_VARIABLE, fx.lambdaEndpoint);
+                PathCosts.PROVISIONED.keySet().forEach(id -> e.put(Functions.byId(id).nameEnvVar(), "holdfast-" + id));
+                yield List.of("schedule");
+            }
             default -> throw new IllegalStateException("no representative event for function " + f.id()
                     + ": add one to ColdStartBench.target");
         };
@@ -428,9 +437,11 @@ public final class ColdStartBench {
     // ---- the data the events refer to ----
 
     /** An open, priced market and a funded user in the embedded environment. */
-    record Fixture(String providerMarketId, String marketId, String selectionId, long priceVersion, String user) {
+    record Fixture(String providerMarketId, String marketId, String selectionId, long priceVersion, String user,
+                   String lambdaEndpoint) {
 
-        static Fixture seed(LocalHoldfast env) throws Exception {
+        /** {@code lambdaEndpoint}: where the preparer asks Lambda's control plane (a {@link NoProvisionedConcurrency}). */
+        static Fixture seed(LocalHoldfast env, String lambdaEndpoint) throws Exception {
             BenchHttp http = new BenchHttp(env);
             String admin = http.adminToken();
             JsonNode cfg = http.send("GET", "/admin/risk/config", admin, null);
@@ -446,7 +457,7 @@ public final class ColdStartBench {
             JsonNode market = http.market(admin, pm);
             String marketId = market.path("marketId").asText();
             Fixture unpriced = new Fixture(pm, marketId, market.path("selections").get(0).path("selectionId").asText(), 0,
-                    "coldstart-user-" + UUID.randomUUID());
+                    "coldstart-user-" + UUID.randomUUID(), lambdaEndpoint);
             env.deployment().clients().sqs().sendMessage(b -> b.queueUrl(env.queueUrls(Queues.FEED).url())
                     .messageGroupId(pm).messageDeduplicationId(pm + ":1").messageBody(unpriced.feedMessage("1", Instant.now().toString())));
             JsonNode priced = http.send("GET", "/markets/" + marketId, admin, null);
@@ -457,7 +468,8 @@ public final class ColdStartBench {
             http.send("POST", "/admin/markets/" + marketId + "/state", admin, "{\"state\":\"OPEN\"}");
             http.send("POST", "/admin/accounts/" + unpriced.user + "/credits", admin,
                     "{\"amount\":\"100000000\",\"fund\":\"CASH\",\"reason\":\"bench\"}", "Idempotency-Key", "coldstart-fund");
-            return new Fixture(pm, marketId, unpriced.selectionId, priced.path("price").path("priceVersion").asLong(), unpriced.user);
+            return new Fixture(pm, marketId, unpriced.selectionId, priced.path("price").path("priceVersion").asLong(), unpriced.user,
+                    lambdaEndpoint);
         }
 
         /** A feed message with the same odds every time (the price version stays; its age is refreshed). */

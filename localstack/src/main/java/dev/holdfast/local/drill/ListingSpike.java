@@ -304,14 +304,15 @@ public final class ListingSpike extends AbstractDrill {
             for (int attempt = 0; attempt < 10; attempt++) {
                 Account account = wallet.account(w.get().accountId());
                 Instant now = Instant.now();
-                try {
-                    store.finish(id, WithdrawalStatus.COMPLETED, null, account.withdrawalPaid(id, w.get().amount(), now), now);
+                WithdrawalStore.FinishOutcome finished =
+                        store.finish(id, WithdrawalStatus.COMPLETED, null, account.withdrawalPaid(id, w.get().amount(), now), now);
+                if (finished instanceof WithdrawalStore.Finished) {
                     return;
-                } catch (WalletStore.Conflict raced) {
-                    DrillClient.sleep(20);
-                } catch (WithdrawalStore.AlreadyFinished done) {
+                }
+                if (finished instanceof WithdrawalStore.AlreadyFinished) {
                     break;
                 }
+                DrillClient.sleep(20); // Raced
             }
         }
         throw new IllegalStateException("sabotage: found no pending withdrawal to complete early");

@@ -32,6 +32,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -132,7 +133,8 @@ class RiskInputsTest {
                 new RiskConfig.ScopedLimit(before.limits().event().defaultLimit(), overrides),
                 before.limits().user(), before.limits().segment());
         RiskConfig next = new RiskConfig(1, before.stake(), limits, before.rateLimits(), before.feed(), before.failClose());
-        RiskConfig stored = store.replace(before.version(), next, "risk-cache-test", "cache ttl test", Instant.now());
+        RiskConfig stored = ((RiskConfigStore.Replaced) store.replace(before.version(), next, "risk-cache-test", "cache ttl test",
+                Instant.now())).current();
         try {
             assertEquals(before.version() + 1, stored.version());
             clock.advance(Duration.ofMillis(1999));
@@ -141,7 +143,8 @@ class RiskInputsTest {
             assertEquals(stored, cache.current(), "after the ttl the change is in force");
             assertEquals(Amount.of(7), cache.current().limit(LimitScope.EVENT, eventId));
         } finally {
-            store.replace(store.current().version(), before, "risk-cache-test", "restore after cache ttl test", Instant.now());
+            assertInstanceOf(RiskConfigStore.Replaced.class, store.replace(store.current().version(), before, "risk-cache-test",
+                    "restore after cache ttl test", Instant.now()));
         }
         cache.invalidate();
         assertEquals(before.withVersion(cache.current().version()), cache.current());

@@ -61,21 +61,18 @@ public final class RiskConfigStore {
     /** One stored version: the config and who changed it, when and why. */
     public record Version(long version, String changedBy, Instant changedAt, String reason, RiskConfig config) {}
 
-    /** Thrown when the {@code If-Match} version is not the current one; nothing was changed. */
-    public static final class VersionConflict extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final long currentVersion;
+    /** What a change of the config came to. */
+    public sealed interface ReplaceOutcome permits Replaced, VersionConflict {}
 
-        VersionConflict(long currentVersion) {
-            super("the risk config is at version " + currentVersion, null, false, false);
-            this.currentVersion = currentVersion;
-        }
+    /** The change is the current config now, with its version. */
+    public record Replaced(RiskConfig current) implements ReplaceOutcome {}
 
-        /** The version that is current now: read it and apply the change again. */
-        public long currentVersion() {
-            return currentVersion;
-        }
-    }
+    /**
+     * The {@code If-Match} version is not the current one; nothing was changed.
+     *
+     * @param currentVersion the version that is current now: read it and apply the change again
+     */
+    public record VersionConflict(long currentVersion) implements ReplaceOutcome {}
 
     /**
      * The current config (strongly consistent reads). A platform that never had one gets version 1
@@ -119,20 +116,18 @@ public final class RiskConfigStore {
     /**
      * Makes {@code next} (its version is ignored) the current config as version
      * {@code ifMatchVersion + 1}, with its audit record ({@value #AUDIT_ACTION}, target
-     * {@value #AUDIT_TARGET}, before and after as JSON), in one transaction.
-     *
-     * @return the new current config, with its version
-     * @throws VersionConflict if {@code ifMatchVersion} is not the current version
+     * {@value #AUDIT_TARGET}, before and after as JSON), in one transaction; or
+     * {@link VersionConflict} when {@code ifMatchVersion} is not the current version.
      */
-    public RiskConfig replace(long ifMatchVersion, RiskConfig next, String actor, String reason, Instant at) {
+    public ReplaceOutcome replace(long ifMatchVersion, RiskConfig next, String actor, String reason, Instant at) {
         if (ifMatchVersion < 1) {
-            throw new VersionConflict(currentVersion());
+            return new VersionConflict(currentVersion());
         }
         RiskConfig before = version(ifMatchVersion).map(Version::config).orElse(null);
         if (before == null) {
             RiskConfig cur = current();
             if (cur.version() != ifMatchVersion) {
-                throw new VersionConflict(cur.version());
+                return new VersionConflict(cur.version());
             }
             before = cur;
         }
@@ -153,10 +148,10 @@ public final class RiskConfigStore {
                                 .item(RiskItems.pointerItem(after.version())).conditionExpression(stillCurrent).build())
                         .addPutItem(audit.table(), audit.putInTransaction(record))
                         .build());
-                return after;
+                return new Replaced(after);
             } catch (TransactionCanceledException e) {
                 if (Contention.conditionFailed(e, 0) || Contention.conditionFailed(e, 1)) {
-                    throw new VersionConflict(currentVersion());
+                    return new VersionConflict(currentVersion());
                 }
                 if (!Contention.conflicted(e)) {
                     throw e;

@@ -72,23 +72,23 @@ public final class MarketStore {
         this.audit = audit;
     }
 
-    /** The market changed since it was read; read it again and recompute. */
-    public static final class Conflict extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** What creating a market came to. */
+    public sealed interface CreateOutcome permits Created, FeedTaken {}
 
-        public Conflict() {
-            super("the market changed concurrently", null, false, false);
-        }
-    }
+    /** The market, its creation transition, feed link and audit record were stored. */
+    public record Created() implements CreateOutcome {}
 
-    /** A market already maps this provider market. */
-    public static final class FeedTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** A market already maps this provider market: nothing was stored. */
+    public record FeedTaken() implements CreateOutcome {}
 
-        FeedTaken() {
-            super("this provider market is already mapped", null, false, false);
-        }
-    }
+    /** What saving a change of a market came to. */
+    public sealed interface SaveOutcome permits Saved, Raced {}
+
+    /** The change and the records it implies were stored. */
+    public record Saved() implements SaveOutcome {}
+
+    /** The market changed since it was read (or a concurrent transaction collided): nothing was stored; read it again and recompute. */
+    public record Raced() implements SaveOutcome {}
 
     // ---- events ----
 
@@ -109,11 +109,10 @@ public final class MarketStore {
     // ---- markets ----
 
     /**
-     * Creates a market with its creation transition, its feed link and the audit record.
-     *
-     * @throws FeedTaken if another market already maps the provider market
+     * Creates a market with its creation transition, its feed link and the audit record, or
+     * reports {@link FeedTaken} when another market already maps the provider market.
      */
-    public void createMarket(Market m, Transition created, AuditRecord record) {
+    public CreateOutcome createMarket(Market m, Transition created, AuditRecord record) {
         try {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                     .addPutItem(markets, put(MarketItems.toItem(m)))
@@ -121,9 +120,10 @@ public final class MarketStore {
                     .addPutItem(records, put(MarketItems.feedLinkItem(m)))
                     .addPutItem(audit.table(), audit.putInTransaction(record))
                     .build());
+            return new Created();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 2)) {
-                throw new FeedTaken();
+                return new FeedTaken();
             }
             throw e;
         }
@@ -174,11 +174,10 @@ public final class MarketStore {
 
     /**
      * Stores a change computed from {@code before}: the market (if it is still at
-     * {@code before.revision()}), its transition, snapshot and audit record, all or nothing.
-     *
-     * @throws Conflict if the market changed since {@code before} was read
+     * {@code before.revision()}), its transition, snapshot and audit record, all or nothing; or
+     * {@link Raced} when the market changed since {@code before} was read.
      */
-    public void save(Market before, Market.Change change, Optional<PriceSnapshot> snapshot, Optional<AuditRecord> record) {
+    public SaveOutcome save(Market before, Market.Change change, Optional<PriceSnapshot> snapshot, Optional<AuditRecord> record) {
         Market after = change.after();
         TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(markets, TransactPutItemEnhancedRequest.builder(MarketItems.MarketItem.class)
@@ -191,9 +190,10 @@ public final class MarketStore {
         record.ifPresent(r -> tx.addPutItem(audit.table(), audit.putInTransaction(r)));
         try {
             enhanced.transactWriteItems(tx.build());
+            return new Saved();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0) || Contention.conflicted(e)) {
-                throw new Conflict();
+                return new Raced();
             }
             throw e;
         }

@@ -91,12 +91,14 @@ public final class SettlementStore {
      * market's move to SETTLING conditional on its revision (2), its transition (3), the result
      * record (4, new only) and the audit record (5).
      *
-     * @throws KeyedCommit.KeyTaken    the key already has an outcome: replay it (or 422)
-     * @throws KeyedCommit.GuardFailed trading is not NORMAL
-     * @throws MarketStore.Conflict the market changed since it was read: read again and decide again
+     * @return {@link KeyedCommit.KeyTaken} with the key's stored response when it already has one
+     *         (replay it, or 422); {@link KeyedCommit.Halted} when trading is not NORMAL;
+     *         {@link KeyedCommit.Raced} when the market changed since it was read (read again and
+     *         decide again)
      */
-    public void declare(Market before, Market.Change change, MarketResult result, String sub, String idempotencyKey,
-                        String fingerprint, int status, JsonNode responseBody, AuditRecord record, TransactWriteItem guard) {
+    public KeyedCommit.Outcome<KeyedCommit.StoredResponse> declare(
+            Market before, Market.Change change, MarketResult result, String sub, String idempotencyKey,
+            String fingerprint, int status, JsonNode responseBody, AuditRecord record, TransactWriteItem guard) {
         Instant at = change.transition().orElseThrow().at();
         ResultKeyItem keyItem = MarketSettlementItems.toItem(sub, idempotencyKey, fingerprint, status, Json.write(responseBody), at);
         Market after = change.after();
@@ -117,21 +119,22 @@ public final class SettlementStore {
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return new KeyedCommit.Committed<>();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 CancellationReason r = e.cancellationReasons().get(0);
                 Optional<KeyedCommit.StoredResponse> s = r.hasItem() && !r.item().isEmpty() ? Optional.of(stored(r.item()))
                         : storedResponse(sub, idempotencyKey);
                 if (s.isPresent()) {
-                    throw new KeyedCommit.KeyTaken(s.get());
+                    return new KeyedCommit.KeyTaken<>(s.get());
                 }
-                throw new MarketStore.Conflict();
+                return new KeyedCommit.Raced<>();
             }
             if (Contention.conditionFailed(e, 1)) {
-                throw new KeyedCommit.GuardFailed();
+                return new KeyedCommit.Halted<>();
             }
             if (Contention.anyConditionFailed(e) || Contention.conflicted(e)) {
-                throw new MarketStore.Conflict();
+                return new KeyedCommit.Raced<>();
             }
             throw e;
         }

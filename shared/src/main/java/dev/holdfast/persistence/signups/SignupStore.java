@@ -73,47 +73,35 @@ public final class SignupStore {
     /** An admission's one use: the signup it made and the fingerprint of what was submitted. */
     public record AdmissionUse(String ticketId, String signupId, String fingerprint) {}
 
-    /** The admission was used already (by this request's twin or by another signup). */
-    public static final class AdmissionUsed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient AdmissionUse use;
+    /** What creating a signup came to. */
+    public sealed interface CreateOutcome permits Created, AdmissionUsed, SignupsClosed, Raced {}
 
-        AdmissionUsed(AdmissionUse use) {
-            super("the admission was used already", null, false, false);
-            this.use = use;
-        }
+    /** The signup is PENDING, as the one use of its admission. */
+    public record Created() implements CreateOutcome {}
 
-        public AdmissionUse use() {
-            return use;
-        }
-    }
+    /** The admission was used already (by this request's twin or by another signup): its use. */
+    public record AdmissionUsed(AdmissionUse use) implements CreateOutcome {}
 
     /** Signups are refused (the platform is READ_ONLY); nothing was committed. */
-    public static final class SignupsClosed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    public record SignupsClosed() implements CreateOutcome {}
 
-        SignupsClosed() {
-            super("signups are refused while the platform is read-only", null, false, false);
-        }
-    }
+    /** What verifying a signup came to. */
+    public sealed interface VerifyOutcome permits RejectOutcome, DuplicatePerson {}
+
+    /** What rejecting a signup came to (verifying comes to one of these too). */
+    public sealed interface RejectOutcome extends VerifyOutcome permits Finished, NotPending, Raced {}
+
+    /** The signup is VERIFIED (its account opened) or REJECTED. */
+    public record Finished() implements RejectOutcome {}
+
+    /** The signup was no longer PENDING: another delivery finished it first; nothing was committed. */
+    public record NotPending() implements RejectOutcome {}
+
+    /** This person already has an account (another signup of theirs was verified first); nothing was committed. */
+    public record DuplicatePerson() implements VerifyOutcome {}
 
     /** A concurrent transaction collided: nothing was committed; read again and retry. */
-    public static final class Raced extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Raced(String what) {
-            super(what + " collided with a concurrent transaction; nothing was committed", null, false, false);
-        }
-    }
-
-    /** The signup was no longer PENDING: another delivery finished it first. */
-    public static final class NotPending extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        NotPending(String signupId) {
-            super("signup " + signupId + " is no longer PENDING", null, false, false);
-        }
-    }
+    public record Raced() implements CreateOutcome, RejectOutcome {}
 
     // ------------------------------------------------------------------------------ reading
 
@@ -167,14 +155,13 @@ public final class SignupStore {
     // ------------------------------------------------------------------------------ committing
 
     /**
-     * Creates {@code s} (PENDING) as the one use of its admission.
+     * Creates {@code s} (PENDING) as the one use of its admission; {@link AdmissionUsed} when the
+     * admission already made a signup, {@link SignupsClosed} when the platform is READ_ONLY,
+     * {@link Raced} when a concurrent transaction collided (retry).
      *
      * @param admissionExpiresAt when the admission token expires (the use record outlives it by a day)
-     * @throws AdmissionUsed  the admission already made a signup (its use is attached)
-     * @throws SignupsClosed  the platform is READ_ONLY
-     * @throws Raced          a concurrent transaction collided; retry
      */
-    public void create(Signup s, Instant admissionExpiresAt) {
+    public CreateOutcome create(Signup s, Instant admissionExpiresAt) {
         AdmissionUseItem use = SignupItems.toItem(new AdmissionUse(s.ticketId(), s.signupId(), s.fingerprint()),
                 s.createdAt(), admissionExpiresAt.plusSeconds(86_400));
         PendingItem mark = SignupItems.toItem(new PendingSignup(s.signupId(), s.createdAt()));
@@ -196,19 +183,20 @@ public final class SignupStore {
                         .build()).build());
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return new Created();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 Optional<Map<String, AttributeValue>> used = Contention.oldItem(e, 0);
                 if (used.isPresent()) {
-                    throw new AdmissionUsed(SignupItems.fromItem(AdmissionUseItem.SCHEMA.mapToItem(used.get())));
+                    return new AdmissionUsed(SignupItems.fromItem(AdmissionUseItem.SCHEMA.mapToItem(used.get())));
                 }
-                throw new Raced("signup " + s.signupId()); // used, but not returned: read it
+                return new Raced(); // used, but not returned: read it
             }
             if (Contention.conditionFailed(e, 3)) {
-                throw new SignupsClosed();
+                return new SignupsClosed();
             }
             if (Contention.conflicted(e)) {
-                throw new Raced("signup " + s.signupId());
+                return new Raced();
             }
             throw e;
         }
@@ -216,12 +204,11 @@ public final class SignupStore {
 
     /**
      * Marks {@code s} VERIFIED and opens its account ({@link Signup#accountToOpen()}) with an empty
-     * wallet, counting it once in its cohort.
-     *
-     * @throws NotPending the signup was finished already (nothing committed, nothing to do)
-     * @throws Raced      a concurrent transaction collided; retry
+     * wallet, counting it once in its cohort; {@link NotPending} when the signup was finished already
+     * (nothing to do), {@link Raced} when a concurrent transaction collided (retry),
+     * {@link DuplicatePerson} when this person already has an account.
      */
-    public void verify(Signup s, Instant at) {
+    public VerifyOutcome verify(Signup s, Instant at) {
         String accountId = s.accountToOpen();
         String counterPk = cohortSignupsCounter(s.rolloutId(), s.cohortId());
         List<TransactWriteItem> actions = List.of(
@@ -234,10 +221,10 @@ public final class SignupStore {
                 removeMarkAction(s),
                 personAction(s, accountId, at));
         try {
-            commitFinish(s.signupId(), actions);
+            return commitFinish(actions);
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, PERSON_ACTION)) {
-                throw new DuplicatePerson(s.signupId());
+                return new DuplicatePerson();
             }
             throw e;
         }
@@ -248,15 +235,6 @@ public final class SignupStore {
 
     /** The reason a second signup of a verified person is rejected with. */
     public static final String DUPLICATE_PERSON = "DUPLICATE_PERSON";
-
-    /** This person already has an account (another signup of theirs was verified first). */
-    public static final class DuplicatePerson extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DuplicatePerson(String signupId) {
-            super("signup " + signupId + ": this person already has an account", null, false, false);
-        }
-    }
 
     /**
      * The uniqueness item of a verified person ({@code PERSON#<identity key>}): put only if absent,
@@ -269,26 +247,25 @@ public final class SignupStore {
     }
 
     /**
-     * Marks {@code s} REJECTED with {@code reason}.
-     *
-     * @throws NotPending the signup was finished already
-     * @throws Raced      a concurrent transaction collided; retry
+     * Marks {@code s} REJECTED with {@code reason}; {@link NotPending} when the signup was finished
+     * already, {@link Raced} when a concurrent transaction collided (retry).
      */
-    public void reject(Signup s, String reason, Instant at) {
-        commitFinish(s.signupId(), List.of(
+    public RejectOutcome reject(Signup s, String reason, Instant at) {
+        return commitFinish(List.of(
                 finishAction(s.signupId(), SignupStatus.REJECTED, "rejectionReason", reason, at),
                 removeMarkAction(s)));
     }
 
-    private void commitFinish(String signupId, List<TransactWriteItem> actions) {
+    private RejectOutcome commitFinish(List<TransactWriteItem> actions) {
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return new Finished();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                throw new NotPending(signupId);
+                return new NotPending();
             }
             if (Contention.conflicted(e)) {
-                throw new Raced("signup " + signupId);
+                return new Raced();
             }
             throw e; // e.g. the account already exists (a bug) or the person does (the caller decides)
         }

@@ -227,27 +227,23 @@ public final class WalletStore {
         return Contention.oldItem(e, firstActionIndex).map(item -> WalletItems.fromItem(AccountItem.SCHEMA.mapToItem(item)));
     }
 
-    /** Thrown when a posting lost a race (the account changed, or a concurrent transaction collided): read again and retry. */
-    public static final class Conflict extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** What committing a posting on its own came to. */
+    public sealed interface CommitOutcome permits Committed, Raced {}
 
-        public Conflict(String accountId) {
-            super("account " + accountId + " changed concurrently; nothing was committed", null, false, false);
-        }
-    }
+    /** The posting committed. */
+    public record Committed() implements CommitOutcome {}
 
-    /**
-     * Commits {@code p} on its own.
-     *
-     * @throws Conflict if the account changed since {@code p.before()} was read, or a concurrent
-     *                  transaction collided: nothing was committed; read again and retry
-     */
-    public void commit(Posting p) {
+    /** The account changed since the posting was computed, or a concurrent transaction collided: nothing was committed; read again and retry. */
+    public record Raced() implements CommitOutcome {}
+
+    /** Commits {@code p} on its own. */
+    public CommitOutcome commit(Posting p) {
         try {
             dynamo.transactWriteItems(b -> b.transactItems(postingActions(p)));
+            return new Committed();
         } catch (TransactionCanceledException e) {
             if (isRace(e) || Contention.anyConditionFailed(e)) {
-                throw new Conflict(p.accountId());
+                return new Raced();
             }
             throw e;
         }
@@ -273,12 +269,14 @@ public final class WalletStore {
      * the posting ({@link #postingActions}), and the audit record (last).
      *
      * @param responseBody the response the key replays from now on (status {@code responseStatus})
-     * @throws KeyedCommit.KeyTaken    the key already has an outcome: replay it, or 422 if its fingerprint differs
-     * @throws KeyedCommit.GuardFailed the guard failed: nothing was committed
-     * @throws Conflict    the account changed or a transaction collided: read again and retry
+     * @return {@link KeyedCommit.KeyTaken} with the key's stored response when it already has one
+     *         (replay it, or 422 if its fingerprint differs); {@link KeyedCommit.Halted} when the
+     *         guard failed; {@link KeyedCommit.Raced} when the account changed or a transaction
+     *         collided (read again and retry)
      */
-    public void commitCredit(String callerSub, String idempotencyKey, Credit credit, Posting p, int responseStatus,
-                             JsonNode responseBody, AuditRecord record, TransactWriteItem guard) {
+    public KeyedCommit.Outcome<KeyedCommit.StoredResponse> commitCredit(
+            String callerSub, String idempotencyKey, Credit credit, Posting p, int responseStatus, JsonNode responseBody,
+            AuditRecord record, TransactWriteItem guard) {
         if (!p.accountId().equals(credit.accountId())) {
             throw new IllegalArgumentException("the posting is not on the credited account");
         }
@@ -303,21 +301,22 @@ public final class WalletStore {
                 .build()).build());
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return new KeyedCommit.Committed<>();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 Optional<KeyedCommit.StoredResponse> stored = Contention.oldItem(e, 0)
                         .map(item -> WalletItems.fromItem(CreditKeyItem.SCHEMA.mapToItem(item)))
                         .or(() -> storedCredit(callerSub, idempotencyKey));
                 if (stored.isPresent()) {
-                    throw new KeyedCommit.KeyTaken(stored.get());
+                    return new KeyedCommit.KeyTaken<>(stored.get());
                 }
-                throw new Conflict(p.accountId());
+                return new KeyedCommit.Raced<>(); // taken, but not returned nor readable yet: try again
             }
             if (guardIndex >= 0 && Contention.conditionFailed(e, guardIndex)) {
-                throw new KeyedCommit.GuardFailed();
+                return new KeyedCommit.Halted<>();
             }
             if (isRace(e) || Contention.anyConditionFailed(e)) {
-                throw new Conflict(p.accountId());
+                return new KeyedCommit.Raced<>();
             }
             throw e;
         }

@@ -128,31 +128,17 @@ public final class WithdrawalStore {
 
     // ------------------------------------------------------------------------------ creating
 
-    /** Thrown by {@link #create} when the id already exists: the first request's withdrawal. */
-    public static final class Exists extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient Withdrawal existing;
-
-        Exists(Withdrawal existing) {
-            super("the withdrawal already exists", null, false, false);
-            this.existing = existing;
-        }
-
-        public Withdrawal existing() {
-            return existing;
-        }
-    }
-
     /**
      * Creates a PENDING withdrawal and holds its cash, in ONE transaction: action 0 the withdrawal
      * put ({@code attribute_not_exists}, {@code ALL_OLD} on failure), action 1 {@code guard} (e.g.
      * {@link StatusStore#normalModeCheck}), then the HOLD posting.
      *
-     * @throws Exists                   the id exists (a duplicate of the same key, possibly racing)
-     * @throws KeyedCommit.GuardFailed  the guard failed; nothing committed
-     * @throws WalletStore.Conflict     the account changed or a transaction collided; read again, retry
+     * @return {@link KeyedCommit.KeyTaken} with the first request's withdrawal when the id exists (a
+     *         duplicate of the same key, possibly racing); {@link KeyedCommit.Halted} when the guard
+     *         failed; {@link KeyedCommit.Raced} when the account changed or a transaction collided
+     *         (read again, retry)
      */
-    public void create(Withdrawal w, Posting hold, TransactWriteItem guard) {
+    public KeyedCommit.Outcome<Withdrawal> create(Withdrawal w, Posting hold, TransactWriteItem guard) {
         if (w.status() != WithdrawalStatus.PENDING || !hold.accountId().equals(w.accountId())) {
             throw new IllegalArgumentException("a new withdrawal is PENDING and holds its own account's cash");
         }
@@ -166,21 +152,22 @@ public final class WithdrawalStore {
         actions.addAll(wallet.postingActions(hold));
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return new KeyedCommit.Committed<>();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 Optional<Withdrawal> first = Contention.oldItem(e, 0)
                         .map(item -> fromItem(WithdrawalItem.SCHEMA.mapToItem(item)))
                         .or(() -> withdrawal(w.withdrawalId()));
                 if (first.isPresent()) {
-                    throw new Exists(first.get());
+                    return new KeyedCommit.KeyTaken<>(first.get());
                 }
-                throw new WalletStore.Conflict(w.accountId());
+                return new KeyedCommit.Raced<>();
             }
             if (Contention.conditionFailed(e, 1)) {
-                throw new KeyedCommit.GuardFailed();
+                return new KeyedCommit.Halted<>();
             }
             if (Contention.conflicted(e) || Contention.anyConditionFailed(e)) {
-                throw new WalletStore.Conflict(w.accountId());
+                return new KeyedCommit.Raced<>();
             }
             throw e;
         }
@@ -188,32 +175,25 @@ public final class WithdrawalStore {
 
     // ------------------------------------------------------------------------------ the worker
 
-    /** Thrown by {@link #recordAttempt} when the withdrawal is no longer PENDING: nothing to send. */
-    public static final class NotPending extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** What writing an attempt's mark came to. */
+    public sealed interface AttemptOutcome permits Recorded, NotPending, AttemptTaken {}
 
-        NotPending(String id) {
-            super("withdrawal " + id + " is no longer PENDING", null, false, false);
-        }
-    }
+    /** The mark is written: send. */
+    public record Recorded() implements AttemptOutcome {}
 
-    /** Thrown by {@link #recordAttempt} when another worker already wrote attempt {@code n}. */
-    public static final class AttemptTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** The withdrawal is no longer PENDING: nothing to send. */
+    public record NotPending() implements AttemptOutcome {}
 
-        AttemptTaken(String id, int n) {
-            super("attempt " + n + " of withdrawal " + id + " was already recorded", null, false, false);
-        }
-    }
+    /** Another worker already wrote this attempt's mark: retry later, asking the bank first. */
+    public record AttemptTaken() implements AttemptOutcome {}
 
     /**
      * Writes the durable mark of send number {@code number} BEFORE the send, in one transaction with
-     * a check that the withdrawal is still PENDING. Attempt numbers are taken once.
-     *
-     * @throws NotPending   the withdrawal was finished meanwhile
-     * @throws AttemptTaken a concurrent worker took this number (retry later, asking the bank first)
+     * a check that the withdrawal is still PENDING. Attempt numbers are taken once: {@link NotPending}
+     * when the withdrawal was finished meanwhile, {@link AttemptTaken} when a concurrent worker took
+     * this number.
      */
-    public void recordAttempt(String withdrawalId, int number, Instant at) {
+    public AttemptOutcome recordAttempt(String withdrawalId, int number, Instant at) {
         AttemptItem a = new AttemptItem();
         a.pk = WithdrawalItems.pk(withdrawalId);
         a.sk = WithdrawalItems.attemptSk(number);
@@ -231,35 +211,36 @@ public final class WithdrawalStore {
                     TransactWriteItem.builder().put(Put.builder().tableName(tableName)
                             .item(AttemptItem.SCHEMA.itemToMap(a, true))
                             .conditionExpression("attribute_not_exists(pk)").build()).build()));
+            return new Recorded();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                throw new NotPending(withdrawalId);
+                return new NotPending();
             }
             if (Contention.conditionFailed(e, 1)) {
-                throw new AttemptTaken(withdrawalId, number);
+                return new AttemptTaken();
             }
             throw e;
         }
     }
 
-    /** Thrown by {@link #finish} when the withdrawal was already finished (by an earlier delivery). */
-    public static final class AlreadyFinished extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+    /** What finishing a withdrawal came to. */
+    public sealed interface FinishOutcome permits Finished, AlreadyFinished, Raced {}
 
-        AlreadyFinished(String id) {
-            super("withdrawal " + id + " is already finished", null, false, false);
-        }
-    }
+    /** The withdrawal is COMPLETED or FAILED, with its posting. */
+    public record Finished() implements FinishOutcome {}
+
+    /** It was not PENDING any more (an earlier delivery finished it): nothing committed, nothing to do. */
+    public record AlreadyFinished() implements FinishOutcome {}
+
+    /** The account changed or a transaction collided: nothing committed; read again, retry. */
+    public record Raced() implements FinishOutcome {}
 
     /**
      * Finishes a PENDING withdrawal in ONE transaction: action 0 sets {@code status = to} (and
      * {@code failureReason}, {@code finishedAt}), removes it from the pending index, conditional on
      * {@code status = PENDING}; then {@code posting} (PAID for COMPLETED, RELEASE for FAILED).
-     *
-     * @throws AlreadyFinished      it is not PENDING any more: nothing committed, nothing to do
-     * @throws WalletStore.Conflict the account changed or a transaction collided: read again, retry
      */
-    public void finish(String withdrawalId, WithdrawalStatus to, String failureReason, Posting posting, Instant at) {
+    public FinishOutcome finish(String withdrawalId, WithdrawalStatus to, String failureReason, Posting posting, Instant at) {
         if (to == WithdrawalStatus.PENDING) {
             throw new IllegalArgumentException("a withdrawal finishes COMPLETED or FAILED");
         }
@@ -285,12 +266,13 @@ public final class WithdrawalStore {
         actions.addAll(wallet.postingActions(posting));
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
+            return new Finished();
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
-                throw new AlreadyFinished(withdrawalId);
+                return new AlreadyFinished();
             }
             if (Contention.conflicted(e) || Contention.anyConditionFailed(e)) {
-                throw new WalletStore.Conflict(posting.accountId());
+                return new Raced();
             }
             throw e;
         }
