@@ -5,6 +5,7 @@ import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditLog;
+import dev.holdfast.persistence.markets.MarketItems;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.settlement.SettlementStore;
@@ -172,7 +173,7 @@ public final class MarketsApi extends HttpFunction {
         }
         Instant now = clock.instant();
         Event e = new Event("e-" + UUID.randomUUID(), name, startsAt, segment, now);
-        ObjectNode json = MarketStore.eventJson(e);
+        ObjectNode json = MarketItems.eventJson(e);
         markets.createEvent(e, new AuditRecord(AuditLog.newId(), request.requireCaller().sub(), "EVENT_CREATED",
                 "event/" + e.eventId(), "null", Json.write(json), now));
         return HttpResponse.of(201, json);

@@ -71,6 +71,43 @@ class ConventionsTest {
     }
 
     /**
+     * One mapping style in persistence: an item's static schema, its key builders and the static
+     * {@code toItem}/{@code fromItem} that map it to and from the domain live together in the file
+     * that declares the item ({@code *Item.java} or {@code *Items.java} under {@code persistence/});
+     * stores and commit classes call them. So no other file of {@code shared} or {@code functions}
+     * declares a {@code toItem}/{@code fromItem} or builds a {@code StaticTableSchema}, and no
+     * separate {@code *Codec} class remains in persistence.
+     */
+    @Test
+    void itemMappingLivesWithTheItemSchema() throws IOException {
+        Pattern mappingDeclaration = Pattern.compile("[\\w>\\]]\\s+(toItem|fromItem)\\s*\\([^;{]*\\)\\s*\\{");
+        Pattern codecClass = Pattern.compile("\\b(class|record|interface|enum)\\s+\\w*Codec\\b");
+        List<String> offenders = new ArrayList<>();
+        for (String module : List.of("shared", "functions")) {
+            Path src = ROOT.resolve(module).resolve("src/main/java");
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    String rel = src.relativize(f).toString().replace('\\', '/');
+                    String name = f.getFileName().toString();
+                    boolean itemFile = rel.startsWith("dev/holdfast/persistence/")
+                            && (name.endsWith("Item.java") || name.endsWith("Items.java"));
+                    String code = codeOnly(Files.readString(f));
+                    if (!itemFile && mappingDeclaration.matcher(code).find()) {
+                        offenders.add(module + "/" + rel + " declares toItem/fromItem");
+                    }
+                    if (!itemFile && code.contains("StaticTableSchema")) {
+                        offenders.add(module + "/" + rel + " uses StaticTableSchema");
+                    }
+                    if (rel.startsWith("dev/holdfast/persistence/") && codecClass.matcher(code).find()) {
+                        offenders.add(module + "/" + rel + " declares a *Codec");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "map items in the *Item/*Items file that declares their static schema");
+    }
+
+    /**
      * Handlers speak to persistence in named outcomes: no class under {@code functions/} touches the
      * DynamoDB model (attribute maps, transaction actions, cancellation reasons) — the persistence
      * classes build the transactions and decode what comes back. The one exception is

@@ -2,7 +2,6 @@ package dev.holdfast.persistence.audit;
 
 import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -25,7 +24,7 @@ import java.util.regex.Pattern;
  * come far below one partition's write rate.
  */
 public final class AuditLog {
-    static final String PK = "AUDIT";
+    private static final String PK = AuditItem.PK;
     private static final Pattern SORT_KEY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T[0-9:.]{12}Z#a-[0-9a-f-]{36}");
 
     private final Deployment deployment;
@@ -48,7 +47,7 @@ public final class AuditLog {
     /** The put of one record, to be committed in the same transaction as the change it records. */
     public TransactPutItemEnhancedRequest<AuditItem> putInTransaction(AuditRecord r) {
         return TransactPutItemEnhancedRequest.builder(AuditItem.class)
-                .item(toItem(r))
+                .item(AuditItem.toItem(r))
                 .conditionExpression(Expression.builder().expression("attribute_not_exists(pk)").build())
                 .build();
     }
@@ -56,7 +55,7 @@ public final class AuditLog {
     /** The same put for a low-level {@code TransactWriteItems}. */
     public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem lowLevelPut(AuditRecord r) {
         return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
-                .put(p -> p.tableName(table().tableName()).item(AuditItem.SCHEMA.itemToMap(toItem(r), true))
+                .put(p -> p.tableName(table().tableName()).item(AuditItem.SCHEMA.itemToMap(AuditItem.toItem(r), true))
                         .conditionExpression("attribute_not_exists(pk)"))
                 .build();
     }
@@ -87,7 +86,7 @@ public final class AuditLog {
         cursor.ifPresent(c -> q.exclusiveStartKey(Map.of(
                 "pk", AttributeValue.fromS(PK), "sk", AttributeValue.fromS(decodeCursor(c)))));
         Page<AuditItem> page = table().query(q.build()).iterator().next();
-        List<AuditRecord> records = page.items().stream().map(AuditLog::fromItem).toList();
+        List<AuditRecord> records = page.items().stream().map(AuditItem::fromItem).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey())
                 .filter(k -> !k.isEmpty() && records.size() == limit)
                 .map(k -> encodeCursor(k.get("sk").s()));
@@ -141,7 +140,7 @@ public final class AuditLog {
             for (AuditItem item : page.items()) {
                 examined++;
                 lastSk = item.sk;
-                AuditRecord r = fromItem(item);
+                AuditRecord r = AuditItem.fromItem(item);
                 if (filter.test(r)) {
                     found.add(r);
                     if (found.size() == limit) {
@@ -166,23 +165,5 @@ public final class AuditLog {
 
     static String decodeCursor(String cursor) {
         return Cursors.decode(cursor, sk -> SORT_KEY.matcher(sk).matches());
-    }
-
-    private static AuditItem toItem(AuditRecord r) {
-        AuditItem i = new AuditItem();
-        i.pk = PK;
-        i.sk = Rfc3339.format(r.at()) + "#" + r.auditId();
-        i.auditId = r.auditId();
-        i.actor = r.actor();
-        i.action = r.action();
-        i.target = r.target();
-        i.before = r.beforeJson();
-        i.after = r.afterJson();
-        i.at = Rfc3339.format(r.at());
-        return i;
-    }
-
-    private static AuditRecord fromItem(AuditItem i) {
-        return new AuditRecord(i.auditId, i.actor, i.action, i.target, i.before, i.after, Rfc3339.parse(i.at));
     }
 }

@@ -3,11 +3,9 @@ package dev.holdfast.persistence.exposure;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
-import dev.holdfast.domain.risk.FlagPattern;
 import dev.holdfast.domain.risk.FlagRules;
 import dev.holdfast.domain.risk.RiskFlag;
 import dev.holdfast.resources.Tables;
@@ -61,7 +59,7 @@ public final class PostTradeStore {
     static final int EFFECTS_PER_TRANSACTION = 50;
     /** Conflicting counter updates are tried again, up to 12 tries. */
     private static final Retry RETRY = Retry.attempts(12);
-    private static final String FLAG_PK = "RISKFLAG";
+    private static final String FLAG_PK = PostTradeItems.FLAG_PK;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -107,7 +105,7 @@ public final class PostTradeStore {
     }
 
     private int applyChunk(List<Effect> pending, Instant now) {
-        String expires = Long.toString(now.plusSeconds(MARKER_DAYS * 86_400L).getEpochSecond());
+        long expires = now.plusSeconds(MARKER_DAYS * 86_400L).getEpochSecond();
         Retry.Turns turns = RETRY.start();
         while (turns.next()) {
             if (pending.isEmpty()) {
@@ -116,9 +114,7 @@ public final class PostTradeStore {
             List<TransactWriteItem> actions = new ArrayList<>();
             for (Effect e : pending) {
                 actions.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                        .item(Map.of("pk", AttributeValue.fromS("RISKDONE#" + e.orderId()), "sk", AttributeValue.fromS(e.kind().name()),
-                                "delta", AttributeValue.fromN(e.delta().toPlainString()),
-                                "expiresAt", AttributeValue.fromN(expires)))
+                        .item(PostTradeItems.MarkerItem.SCHEMA.itemToMap(PostTradeItems.toItem(e, expires), true))
                         .conditionExpression("attribute_not_exists(pk)").build()).build());
             }
             Map<List<String>, BigDecimal> sums = new LinkedHashMap<>();
@@ -204,7 +200,6 @@ public final class PostTradeStore {
      * @return whether this call raised it
      */
     public boolean raise(FlagRules.Count c, RiskFlag flag) {
-        ObjectNode body = flagJson(flag);
         try {
             dynamo.transactWriteItems(b -> b.transactItems(
                     TransactWriteItem.builder().update(Update.builder().tableName(table).key(windowKey(c))
@@ -212,9 +207,7 @@ public final class PostTradeStore {
                             .conditionExpression("attribute_not_exists(raised)")
                             .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(flag.flagId()))).build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table)
-                            .item(Map.of("pk", AttributeValue.fromS(FLAG_PK),
-                                    "sk", AttributeValue.fromS(Rfc3339.format(flag.raisedAt()) + "#" + flag.flagId()),
-                                    "body", AttributeValue.fromS(Json.write(body))))
+                            .item(PostTradeItems.FlagItem.SCHEMA.itemToMap(PostTradeItems.toItem(flag), true))
                             .conditionExpression("attribute_not_exists(pk)").build()).build()));
             return true;
         } catch (TransactionCanceledException e) {
@@ -243,14 +236,6 @@ public final class PostTradeStore {
         return n;
     }
 
-    private static RiskFlag flagFromJson(JsonNode n) {
-        List<String> accounts = new ArrayList<>();
-        n.path("accounts").forEach(a -> accounts.add(a.asText()));
-        return new RiskFlag(n.path("flagId").asText(), FlagPattern.valueOf(n.path("pattern").asText()), accounts,
-                n.hasNonNull("marketId") ? Optional.of(n.path("marketId").asText()) : Optional.empty(),
-                n.path("detail").asText(), Rfc3339.parse(n.path("raisedAt").asText()));
-    }
-
     /** One page of flags, newest first. */
     public record FlagPage(List<RiskFlag> flags, Optional<String> nextCursor) {}
 
@@ -263,7 +248,7 @@ public final class PostTradeStore {
                 "sk", AttributeValue.fromS(Cursors.decode(c, sk -> sk.matches("\\d{4}-[^#]+#f-[0-9a-f]+"))))));
         QueryResponse r = dynamo.query(q.build());
         List<RiskFlag> out = new ArrayList<>();
-        r.items().forEach(i -> out.add(flagFromJson(Json.parseTrusted(i.get("body").s()))));
+        r.items().forEach(i -> out.add(PostTradeItems.fromItem(PostTradeItems.FlagItem.SCHEMA.mapToItem(i))));
         Optional<String> next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() && out.size() == limit
                 ? Optional.of(Cursors.encode(r.lastEvaluatedKey().get("sk").s()))
                 : Optional.empty();

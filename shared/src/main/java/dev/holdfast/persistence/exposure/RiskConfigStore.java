@@ -5,7 +5,6 @@ import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.api.Json;
 import dev.holdfast.api.risk.RiskConfigJson;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.risk.RiskConfig;
 import dev.holdfast.persistence.exposure.RiskItems.ConfigItem;
@@ -88,7 +87,7 @@ public final class RiskConfigStore {
                 if (v == null) {
                     throw new IllegalStateException("the risk config pointer names a missing version " + pointer.version);
                 }
-                return decode(v).config();
+                return RiskItems.fromItem(v).config();
             }
             if (initialize()) {
                 return RiskConfig.DEFAULT;
@@ -100,8 +99,8 @@ public final class RiskConfigStore {
 
     /** Writes version 1; false if another writer got there first (or the write collided). */
     private boolean initialize() {
-        ConfigItem first = versionItem(RiskConfig.DEFAULT, SYSTEM, INITIAL_REASON, clock.instant());
-        ConfigItem pointer = pointerItem(1);
+        ConfigItem first = RiskItems.toItem(new Version(RiskConfig.DEFAULT.version(), SYSTEM, clock.instant(), INITIAL_REASON, RiskConfig.DEFAULT));
+        ConfigItem pointer = RiskItems.pointerItem(1);
         Expression absent = Expression.builder().expression("attribute_not_exists(pk)").build();
         try {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
@@ -144,9 +143,9 @@ public final class RiskConfigStore {
             try {
                 enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                         .addPutItem(table, TransactPutItemEnhancedRequest.builder(ConfigItem.class)
-                                .item(versionItem(after, actor, reason, at)).conditionExpression(absent).build())
+                                .item(RiskItems.toItem(new Version(after.version(), actor, at, reason, after))).conditionExpression(absent).build())
                         .addPutItem(table, TransactPutItemEnhancedRequest.builder(ConfigItem.class)
-                                .item(pointerItem(after.version())).conditionExpression(stillCurrent).build())
+                                .item(RiskItems.pointerItem(after.version())).conditionExpression(stillCurrent).build())
                         .addPutItem(audit.table(), audit.putInTransaction(record))
                         .build());
                 return new Replaced(after);
@@ -180,7 +179,7 @@ public final class RiskConfigStore {
         if (version < 1) {
             return Optional.empty();
         }
-        return Optional.ofNullable(get(RiskItems.configSk(version))).map(RiskConfigStore::decode);
+        return Optional.ofNullable(get(RiskItems.configSk(version))).map(RiskItems::fromItem);
     }
 
     private List<Version> query() {
@@ -190,7 +189,7 @@ public final class RiskConfigStore {
                         .scanIndexForward(true)
                         .consistentRead(true)
                         .build())
-                .items().stream().map(RiskConfigStore::decode).toList();
+                .items().stream().map(RiskItems::fromItem).toList();
     }
 
     private long currentVersion() {
@@ -202,31 +201,5 @@ public final class RiskConfigStore {
         return table.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(RiskItems.PK).sortValue(sk).build())
                 .consistentRead(true).build());
-    }
-
-
-
-
-    private static ConfigItem versionItem(RiskConfig c, String actor, String reason, Instant at) {
-        ConfigItem i = new ConfigItem();
-        i.sk = RiskItems.configSk(c.version());
-        i.version = c.version();
-        i.config = Json.write(RiskConfigJson.toJson(c));
-        i.changedBy = actor;
-        i.changedAt = Rfc3339.format(at);
-        i.reason = reason;
-        return i;
-    }
-
-    private static ConfigItem pointerItem(long version) {
-        ConfigItem i = new ConfigItem();
-        i.sk = RiskItems.CURRENT;
-        i.version = version;
-        return i;
-    }
-
-    private static Version decode(ConfigItem i) {
-        return new Version(i.version, i.changedBy, Rfc3339.parse(i.changedAt), i.reason,
-                RiskConfigJson.fromJson(Json.parseTrusted(i.config), i.version));
     }
 }

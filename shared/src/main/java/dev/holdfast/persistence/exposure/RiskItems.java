@@ -1,14 +1,19 @@
 package dev.holdfast.persistence.exposure;
 
+import dev.holdfast.api.Json;
+import dev.holdfast.api.risk.RiskConfigJson;
+import dev.holdfast.domain.Rfc3339;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+
+import java.time.Duration;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
 /**
- * The risk item kinds of the platform table, each with a static (non-reflective) schema. All live
- * in partition {@code RISK}.
+ * The risk item kinds of the platform table, each with a static (non-reflective) schema, and the
+ * mapping of config versions and lag reports to and from them. All live in partition {@code RISK}.
  */
 final class RiskItems {
     private RiskItems() {}
@@ -62,5 +67,43 @@ final class RiskItems {
                 .addAttribute(Long.class, a -> a.name("lagMillis").getter(i -> i.lagMillis).setter((i, v) -> i.lagMillis = v))
                 .addAttribute(String.class, a -> a.name("measuredAt").getter(i -> i.measuredAt).setter((i, v) -> i.measuredAt = v))
                 .build();
+    }
+
+    // ------------------------------------------------------------------------------ mapping
+
+    static ConfigItem toItem(RiskConfigStore.Version v) {
+        ConfigItem i = new ConfigItem();
+        i.sk = configSk(v.version());
+        i.version = v.version();
+        i.config = Json.write(RiskConfigJson.toJson(v.config()));
+        i.changedBy = v.changedBy();
+        i.changedAt = Rfc3339.format(v.changedAt());
+        i.reason = v.reason();
+        return i;
+    }
+
+    static RiskConfigStore.Version fromItem(ConfigItem i) {
+        return new RiskConfigStore.Version(i.version, i.changedBy, Rfc3339.parse(i.changedAt), i.reason,
+                RiskConfigJson.fromJson(Json.parseTrusted(i.config), i.version));
+    }
+
+    /** The pointer to the current version (sk {@code CURRENT}, only {@code version} set). */
+    static ConfigItem pointerItem(long version) {
+        ConfigItem i = new ConfigItem();
+        i.sk = CURRENT;
+        i.version = version;
+        return i;
+    }
+
+    /** A lag report; a negative lag is stored as 0. */
+    static LagItem toItem(RiskLagStore.Lag l) {
+        LagItem i = new LagItem();
+        i.lagMillis = Math.max(0, l.lag().toMillis());
+        i.measuredAt = Rfc3339.format(l.measuredAt());
+        return i;
+    }
+
+    static RiskLagStore.Lag fromItem(LagItem i) {
+        return new RiskLagStore.Lag(Duration.ofMillis(i.lagMillis), Rfc3339.parse(i.measuredAt));
     }
 }

@@ -1,7 +1,6 @@
 package dev.holdfast.persistence.exposure;
 
 import dev.holdfast.runtime.Deployment;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.persistence.exposure.RiskItems.LagItem;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -48,9 +47,7 @@ public final class RiskLagStore {
      * the stored report only moves forward in time.
      */
     public void report(Duration lag, Instant measuredAt) {
-        LagItem i = new LagItem();
-        i.lagMillis = Math.max(0, lag.toMillis());
-        i.measuredAt = Rfc3339.format(measuredAt);
+        LagItem i = RiskItems.toItem(new Lag(lag, measuredAt));
         try {
             table.putItem(PutItemEnhancedRequest.builder(LagItem.class).item(i)
                     .conditionExpression(Expression.builder()
@@ -79,8 +76,7 @@ public final class RiskLagStore {
         LagItem i = table.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(RiskItems.PK).sortValue(RiskItems.LAG).build())
                 .consistentRead(true).build());
-        return i == null ? Optional.empty()
-                : Optional.of(new Lag(Duration.ofMillis(i.lagMillis), Rfc3339.parse(i.measuredAt)));
+        return Optional.ofNullable(i).map(RiskItems::fromItem);
     }
 
     /**

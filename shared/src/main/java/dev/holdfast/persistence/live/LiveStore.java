@@ -3,6 +3,9 @@ package dev.holdfast.persistence.live;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.domain.live.Subscriptions;
+import dev.holdfast.persistence.live.LiveItems.ConnectionItem;
+import dev.holdfast.persistence.live.LiveItems.HeldItem;
+import dev.holdfast.persistence.live.LiveItems.SubscriptionItem;
 import dev.holdfast.resources.Tables;
 import dev.holdfast.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,37 +75,18 @@ public final class LiveStore {
     }
 
     private static Map<String, AttributeValue> connKey(String connectionId) {
-        return key("CONN#" + connectionId, "CONN");
+        return key(LiveItems.connPk(connectionId), LiveItems.CONN_SK);
     }
 
     static int shard(String connectionId) {
         return Math.floorMod(connectionId.hashCode(), SHARDS);
     }
 
-    private static String subsPk(String marketId, int shard) {
-        return "SUBS#" + marketId + "#" + shard;
-    }
-
-    private static String channelPk(String marketId) {
-        return "CHANNEL#" + marketId;
-    }
-
-    private static String seqSk(long sequence) {
-        return String.format("SEQ#%019d", sequence);
-    }
-
-    private static AttributeValue epoch(Instant t) {
-        return AttributeValue.fromN(Long.toString(t.getEpochSecond()));
-    }
-
     // ---- connections ----
 
     public void connect(String connectionId, String sub, Instant at) {
-        Map<String, AttributeValue> item = new HashMap<>(connKey(connectionId));
-        item.put("sub", AttributeValue.fromS(sub));
-        item.put("connectedAt", AttributeValue.fromS(dev.holdfast.domain.Rfc3339.format(at)));
-        item.put("revision", AttributeValue.fromN("0"));
-        item.put("expiresAt", epoch(at.plus(CONNECTION_TTL)));
+        Map<String, AttributeValue> item = ConnectionItem.SCHEMA.itemToMap(
+                LiveItems.connectionItem(connectionId, sub, at, at.plus(CONNECTION_TTL)), true);
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
@@ -112,10 +95,7 @@ public final class LiveStore {
         if (i == null || i.isEmpty()) {
             return Optional.empty();
         }
-        List<String> markets = i.containsKey("markets") ? i.get("markets").ss() : List.of();
-        return Optional.of(new Connection(connectionId, i.get("sub").s(),
-                new Subscriptions(new LinkedHashSet<>(markets), Math.max(limit, markets.size())),
-                Long.parseLong(i.get("revision").n()), Instant.ofEpochSecond(Long.parseLong(i.get("expiresAt").n()))));
+        return Optional.of(LiveItems.fromItem(ConnectionItem.SCHEMA.mapToItem(i), connectionId, limit));
     }
 
     /**
@@ -141,13 +121,13 @@ public final class LiveStore {
         tx.add(TransactWriteItem.builder().update(Update.builder().tableName(table).key(connKey(before.connectionId()))
                 .updateExpression(expr).conditionExpression("revision = :r").expressionAttributeValues(values).build()).build());
         for (String m : added) {
-            Map<String, AttributeValue> item = new HashMap<>(key(subsPk(m, shard(before.connectionId())), before.connectionId()));
-            item.put("expiresAt", epoch(before.expiresAt()));
+            Map<String, AttributeValue> item = SubscriptionItem.SCHEMA.itemToMap(
+                    LiveItems.subscriptionItem(m, shard(before.connectionId()), before.connectionId(), before.expiresAt()), true);
             tx.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build());
         }
         for (String m : removed) {
             tx.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                    .key(key(subsPk(m, shard(before.connectionId())), before.connectionId())).build()).build());
+                    .key(key(LiveItems.subsPk(m, shard(before.connectionId())), before.connectionId())).build()).build());
         }
         try {
             dynamo.transactWriteItems(b -> b.transactItems(tx));
@@ -168,7 +148,7 @@ public final class LiveStore {
         }
         List<WriteRequest> deletes = new ArrayList<>();
         for (String m : c.get().subscriptions().marketIds()) {
-            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key(subsPk(m, shard(connectionId)), connectionId))).build());
+            deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(key(LiveItems.subsPk(m, shard(connectionId)), connectionId))).build());
         }
         deletes.add(WriteRequest.builder().deleteRequest(d -> d.key(connKey(connectionId))).build());
         for (int i = 0; i < deletes.size(); i += 25) {
@@ -202,7 +182,7 @@ public final class LiveStore {
     public Subscribers subscribers(String marketId, int shard) {
         List<String> out = new ArrayList<>();
         int pages = 0;
-        String pk = subsPk(marketId, shard);
+        String pk = LiveItems.subsPk(marketId, shard);
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
@@ -234,7 +214,7 @@ public final class LiveStore {
      */
     public Optional<Claim> claim(String marketId, long revision, int count) {
         try {
-            Map<String, AttributeValue> out = dynamo.updateItem(b -> b.tableName(table).key(key(channelPk(marketId), "CHANNEL"))
+            Map<String, AttributeValue> out = dynamo.updateItem(b -> b.tableName(table).key(key(LiveItems.channelPk(marketId), LiveItems.CHANNEL_SK))
                     .updateExpression("SET #seq = if_not_exists(#seq, :zero) + :k, lastRevision = :rev")
                     .conditionExpression("attribute_not_exists(lastRevision) OR lastRevision < :rev")
                     .expressionAttributeNames(Map.of("#seq", "sequence"))
@@ -257,7 +237,7 @@ public final class LiveStore {
 
     /** The market's newest published sequence (0 before its first change). */
     public long sequence(String marketId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(table).key(key(channelPk(marketId), "CHANNEL"))
+        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(table).key(key(LiveItems.channelPk(marketId), LiveItems.CHANNEL_SK))
                 .consistentRead(true)).item();
         return i == null || !i.containsKey("sequence") ? 0 : Long.parseLong(i.get("sequence").n());
     }
@@ -269,9 +249,7 @@ public final class LiveStore {
     public void hold(String marketId, List<Held> changes, Instant at) {
         List<WriteRequest> puts = new ArrayList<>();
         for (Held h : changes) {
-            Map<String, AttributeValue> item = new HashMap<>(key(channelPk(marketId), seqSk(h.sequence())));
-            item.put("message", AttributeValue.fromS(h.message()));
-            item.put("expiresAt", epoch(at.plus(HELD_TTL)));
+            Map<String, AttributeValue> item = HeldItem.SCHEMA.itemToMap(LiveItems.toItem(marketId, h, at.plus(HELD_TTL)), true);
             puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
         }
         for (int i = 0; i < puts.size(); i += 25) {
@@ -287,11 +265,12 @@ public final class LiveStore {
     public List<Held> held(String marketId, long sequence, int limit, Instant now) {
         List<Held> out = new ArrayList<>();
         dynamo.query(b -> b.tableName(table).keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(channelPk(marketId)),
-                        ":from", AttributeValue.fromS(seqSk(sequence + 1)), ":to", AttributeValue.fromS(seqSk(Long.MAX_VALUE))))
-                .consistentRead(true).limit(limit)).items().forEach(i -> {
-            if (Long.parseLong(i.get("expiresAt").n()) > now.getEpochSecond()) {
-                out.add(new Held(Long.parseLong(i.get("sk").s().substring(4)), i.get("message").s()));
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(LiveItems.channelPk(marketId)),
+                        ":from", AttributeValue.fromS(LiveItems.seqSk(sequence + 1)), ":to", AttributeValue.fromS(LiveItems.seqSk(Long.MAX_VALUE))))
+                .consistentRead(true).limit(limit)).items().forEach(m -> {
+            HeldItem i = HeldItem.SCHEMA.mapToItem(m);
+            if (i.expiresAt > now.getEpochSecond()) {
+                out.add(LiveItems.fromItem(i));
             }
         });
         return out;

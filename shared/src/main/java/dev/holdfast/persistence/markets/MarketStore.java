@@ -5,7 +5,6 @@ import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
@@ -52,6 +51,8 @@ public final class MarketStore {
     private final DynamoDbTable<MarketItems.MarketItem> markets;
     private final DynamoDbIndex<MarketItems.MarketItem> byState;
     private final DynamoDbTable<MarketItems.SnapshotItem> snapshots;
+    private final DynamoDbTable<MarketItems.EventItem> events;
+    private final DynamoDbTable<MarketItems.TransitionItem> transitions;
     private final DynamoDbTable<MarketItems.RecordItem> records;
     private final AuditLog audit;
     private final software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo;
@@ -65,6 +66,8 @@ public final class MarketStore {
         this.markets = enhanced.table(name, MarketItems.MarketItem.SCHEMA);
         this.byState = markets.index(MarketItems.BY_STATE);
         this.snapshots = enhanced.table(name, MarketItems.SnapshotItem.SCHEMA);
+        this.events = enhanced.table(name, MarketItems.EventItem.SCHEMA);
+        this.transitions = enhanced.table(name, MarketItems.TransitionItem.SCHEMA);
         this.records = enhanced.table(name, MarketItems.RecordItem.SCHEMA);
         this.audit = audit;
     }
@@ -90,33 +93,17 @@ public final class MarketStore {
     // ---- events ----
 
     public void createEvent(Event e, AuditRecord record) {
-        ObjectNode body = eventJson(e);
         enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
-                .addPutItem(records, put(MarketItems.RecordItem.of("EVENT#" + e.eventId(), "EVENT", "EVENT",
-                        Json.write(body), Rfc3339.format(e.createdAt()))))
+                .addPutItem(events, put(MarketItems.toItem(e)))
                 .addPutItem(audit.table(), audit.putInTransaction(record))
                 .build());
     }
 
     public Optional<Event> event(String eventId) {
-        MarketItems.RecordItem i = records.getItem(GetItemEnhancedRequest.builder()
-                .key(Key.builder().partitionValue("EVENT#" + eventId).sortValue("EVENT").build()).consistentRead(true).build());
-        if (i == null) {
-            return Optional.empty();
-        }
-        JsonNode b = Json.parseTrusted(i.body);
-        return Optional.of(new Event(b.path("eventId").asText(), b.path("name").asText(),
-                Rfc3339.parse(b.path("startsAt").asText()), b.path("segment").asText(), Rfc3339.parse(b.path("createdAt").asText())));
-    }
-
-    public static ObjectNode eventJson(Event e) {
-        ObjectNode n = Json.object();
-        n.put("eventId", e.eventId());
-        n.put("name", e.name());
-        n.put("startsAt", Rfc3339.format(e.startsAt()));
-        n.put("segment", e.segment());
-        n.put("createdAt", Rfc3339.format(e.createdAt()));
-        return n;
+        MarketItems.EventItem i = events.getItem(GetItemEnhancedRequest.builder()
+                .key(Key.builder().partitionValue(MarketItems.eventPk(eventId)).sortValue(MarketItems.EVENT_SK).build())
+                .consistentRead(true).build());
+        return Optional.ofNullable(i).map(MarketItems::fromItem);
     }
 
     // ---- markets ----
@@ -128,10 +115,9 @@ public final class MarketStore {
     public CreateOutcome createMarket(Market m, Transition created, AuditRecord record) {
         try {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
-                    .addPutItem(markets, put(MarketCodec.toItem(m)))
-                    .addPutItem(records, put(transitionItem(m.marketId(), m.revision(), created)))
-                    .addPutItem(records, put(MarketItems.RecordItem.of(feedPk(m.feed().provider(), m.feed().providerMarketId()),
-                            "FEED", "FEED_LINK", m.marketId(), Rfc3339.format(m.createdAt()))))
+                    .addPutItem(markets, put(MarketItems.toItem(m)))
+                    .addPutItem(transitions, put(MarketItems.toItem(m, created)))
+                    .addPutItem(records, put(MarketItems.feedLinkItem(m)))
                     .addPutItem(audit.table(), audit.putInTransaction(record))
                     .build());
             return new Created();
@@ -145,27 +131,23 @@ public final class MarketStore {
 
     /** A market's key in the markets table (for batch reads). */
     public static Map<String, AttributeValue> marketKey(String marketId) {
-        return Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS("MARKET"));
+        return Map.of("pk", AttributeValue.fromS(MarketItems.marketPk(marketId)), "sk", AttributeValue.fromS(MarketItems.MARKET_SK));
     }
 
     /** The market, read strongly consistent: what every decision about it starts from. */
     public Optional<Market> market(String marketId) {
         MarketItems.MarketItem i = markets.getItem(GetItemEnhancedRequest.builder()
-                .key(Key.builder().partitionValue(MarketCodec.marketPk(marketId)).sortValue("MARKET").build())
+                .key(Key.builder().partitionValue(MarketItems.marketPk(marketId)).sortValue(MarketItems.MARKET_SK).build())
                 .consistentRead(true).build());
-        return Optional.ofNullable(i).map(MarketCodec::fromItem);
+        return Optional.ofNullable(i).map(MarketItems::fromItem);
     }
 
     /** The market id a provider market is linked to. */
     public Optional<String> marketIdForFeed(String provider, String providerMarketId) {
         MarketItems.RecordItem i = records.getItem(GetItemEnhancedRequest.builder()
-                .key(Key.builder().partitionValue(feedPk(provider, providerMarketId)).sortValue("FEED").build())
+                .key(Key.builder().partitionValue(MarketItems.feedPk(provider, providerMarketId)).sortValue(MarketItems.FEED_SK).build())
                 .consistentRead(true).build());
         return Optional.ofNullable(i).map(r -> r.body);
-    }
-
-    private static String feedPk(String provider, String providerMarketId) {
-        return "FEED#" + provider.length() + ":" + provider + "#" + providerMarketId;
     }
 
     /** One page of markets in a state, oldest first. */
@@ -173,11 +155,11 @@ public final class MarketStore {
 
     public MarketPage byState(MarketState state, int limit, Optional<String> cursor) {
         QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(MarketCodec.stateKey(state)).build()))
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(MarketItems.stateKey(state)).build()))
                 .limit(limit);
         cursor.ifPresent(c -> q.exclusiveStartKey(decodeCursor(c, state)));
         Page<MarketItems.MarketItem> page = byState.query(q.build()).iterator().next();
-        List<Market> out = page.items().stream().map(MarketCodec::fromItem).toList();
+        List<Market> out = page.items().stream().map(MarketItems::fromItem).toList();
         Optional<String> next = Optional.ofNullable(page.lastEvaluatedKey()).filter(k -> !k.isEmpty())
                 .map(k -> Cursors.encode(k.get("gsi1sk").s() + "|" + k.get("pk").s()));
         return new MarketPage(out, next);
@@ -186,8 +168,8 @@ public final class MarketStore {
     private static Map<String, AttributeValue> decodeCursor(String cursor, MarketState state) {
         String[] parts = Cursors.decode(cursor, p -> p.matches("[^|]+\\|MARKET#.+"))
                 .split("\\|", 2);
-        return Map.of("gsi1pk", AttributeValue.fromS(MarketCodec.stateKey(state)), "gsi1sk", AttributeValue.fromS(parts[0]),
-                "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS("MARKET"));
+        return Map.of("gsi1pk", AttributeValue.fromS(MarketItems.stateKey(state)), "gsi1sk", AttributeValue.fromS(parts[0]),
+                "pk", AttributeValue.fromS(parts[1]), "sk", AttributeValue.fromS(MarketItems.MARKET_SK));
     }
 
     /**
@@ -199,12 +181,12 @@ public final class MarketStore {
         Market after = change.after();
         TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(markets, TransactPutItemEnhancedRequest.builder(MarketItems.MarketItem.class)
-                        .item(MarketCodec.toItem(after))
+                        .item(MarketItems.toItem(after))
                         .conditionExpression(Expression.builder().expression("revision = :r")
                                 .expressionValues(Map.of(":r", AttributeValue.fromN(Long.toString(before.revision())))).build())
                         .build());
-        change.transition().ifPresent(t -> tx.addPutItem(records, put(transitionItem(after.marketId(), after.revision(), t))));
-        snapshot.ifPresent(s -> tx.addPutItem(snapshots, put(MarketCodec.toItem(s))));
+        change.transition().ifPresent(t -> tx.addPutItem(transitions, put(MarketItems.toItem(after, t))));
+        snapshot.ifPresent(s -> tx.addPutItem(snapshots, put(MarketItems.toItem(s))));
         record.ifPresent(r -> tx.addPutItem(audit.table(), audit.putInTransaction(r)));
         try {
             enhanced.transactWriteItems(tx.build());
@@ -228,7 +210,7 @@ public final class MarketStore {
         return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
                 .conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
                         .tableName(markets.tableName())
-                        .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS("MARKET")))
+                        .key(marketKey(marketId))
                         .conditionExpression("#state = :open AND priceVersion = :v AND receivedAt >= :fresh")
                         .expressionAttributeNames(Map.of("#state", "state"))
                         .expressionAttributeValues(Map.of(":open", AttributeValue.fromS(MarketState.OPEN.name()),
@@ -242,49 +224,34 @@ public final class MarketStore {
 
     /** Parses a market returned by a failed condition ({@code ALL_OLD}). */
     public static Market fromAttributes(Map<String, AttributeValue> item) {
-        return MarketCodec.fromItem(MarketItems.MarketItem.SCHEMA.mapToItem(item));
+        return MarketItems.fromItem(MarketItems.MarketItem.SCHEMA.mapToItem(item));
     }
 
     public Optional<PriceSnapshot> snapshot(String marketId, long version) {
         MarketItems.SnapshotItem i = snapshots.getItem(GetItemEnhancedRequest.builder()
-                .key(Key.builder().partitionValue(MarketCodec.marketPk(marketId)).sortValue(MarketCodec.priceSk(version)).build())
+                .key(Key.builder().partitionValue(MarketItems.marketPk(marketId)).sortValue(MarketItems.priceSk(version)).build())
                 .consistentRead(true).build());
-        return Optional.ofNullable(i).map(MarketCodec::fromItem);
+        return Optional.ofNullable(i).map(MarketItems::fromItem);
     }
 
     /** Every snapshot of a market, oldest first (for audits and tests; markets have few thousand). */
     public List<PriceSnapshot> snapshots(String marketId) {
         List<PriceSnapshot> out = new ArrayList<>();
         snapshots.query(QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.sortBeginsWith(Key.builder().partitionValue(MarketCodec.marketPk(marketId))
+                .queryConditional(QueryConditional.sortBeginsWith(Key.builder().partitionValue(MarketItems.marketPk(marketId))
                         .sortValue("PRICE#").build()))
-                .consistentRead(true).build()).items().forEach(i -> out.add(MarketCodec.fromItem(i)));
+                .consistentRead(true).build()).items().forEach(i -> out.add(MarketItems.fromItem(i)));
         return out;
     }
 
     /** Every state transition of a market, oldest first. */
     public List<Transition> transitions(String marketId) {
         List<Transition> out = new ArrayList<>();
-        records.query(QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.sortBeginsWith(Key.builder().partitionValue(MarketCodec.marketPk(marketId))
+        transitions.query(QueryEnhancedRequest.builder()
+                .queryConditional(QueryConditional.sortBeginsWith(Key.builder().partitionValue(MarketItems.marketPk(marketId))
                         .sortValue("TRANSITION#").build()))
-                .consistentRead(true).build()).items().forEach(i -> {
-            JsonNode b = Json.parseTrusted(i.body);
-            out.add(new Transition(b.path("from").isNull() ? null : MarketState.valueOf(b.path("from").asText()),
-                    MarketState.valueOf(b.path("to").asText()), b.path("cause").asText(),
-                    b.path("reason").isNull() ? null : b.path("reason").asText(), Rfc3339.parse(i.at)));
-        });
+                .consistentRead(true).build()).items().forEach(i -> out.add(MarketItems.fromItem(i)));
         return out;
-    }
-
-    public static MarketItems.RecordItem transitionItem(String marketId, long revision, Transition t) {
-        ObjectNode b = Json.object();
-        b.put("from", t.from() == null ? null : t.from().name());
-        b.put("to", t.to().name());
-        b.put("cause", t.cause());
-        b.put("reason", t.reason());
-        return MarketItems.RecordItem.of(MarketCodec.marketPk(marketId), MarketCodec.transitionSk(revision), "TRANSITION",
-                Json.write(b), Rfc3339.format(t.at()));
     }
 
     // ---- feed sequence bookkeeping ----
@@ -303,7 +270,7 @@ public final class MarketStore {
      */
     public void countIgnoredOlder(String marketId, long sequence, Instant at) {
         dynamo.updateItem(b -> b.tableName(tableName)
-                .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK)))
+                .key(Map.of("pk", AttributeValue.fromS(MarketItems.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK)))
                 .updateExpression("ADD ignoredOlder :one SET lastIgnoredSequence = :s, lastIgnoredAt = :at, kind = :k")
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
                         ":s", AttributeValue.fromN(Long.toString(sequence)),
@@ -312,7 +279,7 @@ public final class MarketStore {
 
     public FeedStats feedStats(String marketId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(MarketCodec.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK))))
+                .key(Map.of("pk", AttributeValue.fromS(MarketItems.marketPk(marketId)), "sk", AttributeValue.fromS(FEED_STATS_SK))))
                 .item();
         if (item == null || item.isEmpty()) {
             return FeedStats.NONE;
@@ -326,15 +293,9 @@ public final class MarketStore {
 
     /** Keeps a feed message that attached to nothing, with why. Idempotent per message. */
     public void quarantine(String messageId, Instant sentAt, String reason, String detail, String body, Instant at) {
-        ObjectNode b = Json.object();
-        b.put("messageId", messageId);
-        b.put("reason", reason);
-        b.put("detail", detail);
-        b.put("message", body);
-        b.put("quarantinedAt", Rfc3339.format(at));
         try {
-            records.putItem(r -> r.item(MarketItems.RecordItem.of("QUARANTINE", Rfc3339.format(sentAt) + "#" + messageId,
-                    "QUARANTINE", Json.write(b), Rfc3339.format(at))).conditionExpression(NEW_ITEM));
+            records.putItem(r -> r.item(MarketItems.quarantineItem(messageId, sentAt, reason, detail, body, at))
+                    .conditionExpression(NEW_ITEM));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException already) {
             // a redelivery of a message already quarantined
         }
@@ -345,9 +306,9 @@ public final class MarketStore {
 
     public QuarantinePage quarantined(int limit, Optional<String> cursor) {
         QueryEnhancedRequest.Builder q = QueryEnhancedRequest.builder()
-                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("QUARANTINE").build()))
+                .queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(MarketItems.QUARANTINE_PK).build()))
                 .scanIndexForward(false).consistentRead(true).limit(limit);
-        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS("QUARANTINE"),
+        cursor.ifPresent(c -> q.exclusiveStartKey(Map.of("pk", AttributeValue.fromS(MarketItems.QUARANTINE_PK),
                 "sk", AttributeValue.fromS(Cursors.decode(c, sk -> sk.matches("\\d{4}-.*#.+"))))));
         Page<MarketItems.RecordItem> page = records.query(q.build()).iterator().next();
         List<JsonNode> out = page.items().stream().map(i -> Json.parseTrusted(i.body)).toList();

@@ -3,7 +3,6 @@ package dev.holdfast.persistence.platform;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditLog;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.platform.PlatformStatus;
 import dev.holdfast.domain.platform.TradingMode;
@@ -22,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The platform status item. A change and its audit record commit in one transaction, guarded by
@@ -49,7 +47,7 @@ public final class StatusStore {
         StatusItem item = table.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(StatusItem.PK).sortValue(StatusItem.SK).build())
                 .consistentRead(true).build());
-        return item != null ? fromItem(item) : PlatformStatus.initial(clock.instant());
+        return item != null ? StatusItem.fromItem(item) : PlatformStatus.initial(clock.instant());
     }
 
     /** The current status (strongly consistent). A platform that never had one starts NORMAL. */
@@ -58,11 +56,11 @@ public final class StatusStore {
                 .key(Key.builder().partitionValue(StatusItem.PK).sortValue(StatusItem.SK).build())
                 .consistentRead(true).build());
         if (item != null) {
-            return fromItem(item);
+            return StatusItem.fromItem(item);
         }
         PlatformStatus initial = PlatformStatus.initial(clock.instant());
         try {
-            table.putItem(PutItemEnhancedRequest.builder(StatusItem.class).item(toItem(initial))
+            table.putItem(PutItemEnhancedRequest.builder(StatusItem.class).item(StatusItem.toItem(initial))
                     .conditionExpression(Expression.builder().expression("attribute_not_exists(pk)").build())
                     .build());
             return initial;
@@ -109,7 +107,7 @@ public final class StatusStore {
         try {
             enhanced.transactWriteItems(TransactWriteItemsEnhancedRequest.builder()
                     .addPutItem(table, TransactPutItemEnhancedRequest.builder(StatusItem.class)
-                            .item(toItem(after)).conditionExpression(sameRevision).build())
+                            .item(StatusItem.toItem(after)).conditionExpression(sameRevision).build())
                     .addPutItem(audit.table(), audit.putInTransaction(record))
                     .build());
         } catch (TransactionCanceledException e) {
@@ -118,20 +116,5 @@ public final class StatusStore {
             }
             throw e;
         }
-    }
-
-    private static StatusItem toItem(PlatformStatus s) {
-        StatusItem i = new StatusItem();
-        i.mode = s.mode().name();
-        i.notice = s.notice().orElse(null);
-        i.since = Rfc3339.format(s.since());
-        i.until = s.until().map(Rfc3339::format).orElse(null);
-        i.revision = s.revision();
-        return i;
-    }
-
-    private static PlatformStatus fromItem(StatusItem i) {
-        return new PlatformStatus(TradingMode.valueOf(i.mode), Optional.ofNullable(i.notice),
-                Rfc3339.parse(i.since), Optional.ofNullable(i.until).map(Rfc3339::parse), i.revision);
     }
 }

@@ -3,13 +3,7 @@ package dev.holdfast.persistence.reconciliation;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.holdfast.api.Json;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
-import dev.holdfast.domain.reconciliation.Mismatch;
-import dev.holdfast.domain.reconciliation.MismatchKind;
 import dev.holdfast.domain.reconciliation.ReconciliationReport;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -18,9 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,27 +63,7 @@ public final class ReconciliationStore {
      * @return the run as stored (with the capped mismatch list)
      */
     public Run save(String runId, String trigger, ReconciliationReport report, long durationMs, Optional<AuditRecord> record) {
-        List<Mismatch> kept = new ArrayList<>(report.mismatches().subList(0, Math.min(MAX_STORED_MISMATCHES, report.mismatches().size())));
-        String json = mismatchJson(kept);
-        while (json.length() > MAX_MISMATCH_JSON_CHARS) {
-            kept = new ArrayList<>(kept.subList(0, kept.size() / 2));
-            json = mismatchJson(kept);
-        }
-        ReconciliationItem i = new ReconciliationItem();
-        i.pk = ReconciliationItem.PK;
-        i.sk = Rfc3339.format(report.at()) + "#" + runId;
-        i.runId = runId;
-        i.trigger = trigger;
-        i.at = Rfc3339.format(report.at());
-        i.accountsChecked = report.accountsChecked();
-        i.exposuresChecked = report.exposuresChecked();
-        i.drift = report.drift();
-        i.mismatchCount = report.mismatches().size();
-        i.mismatches = json;
-        ArrayNode unverified = Json.array();
-        report.unverified().stream().limit(MAX_STORED_MISMATCHES).forEach(unverified::add);
-        i.unverified = Json.write(unverified);
-        i.durationMs = durationMs;
+        ReconciliationItem i = ReconciliationItem.toItem(runId, trigger, report, durationMs);
         Put put = Put.builder().tableName(table).item(ReconciliationItem.SCHEMA.itemToMap(i, true))
                 .conditionExpression("attribute_not_exists(pk)").build();
         if (record.isPresent()) {
@@ -103,7 +74,7 @@ public final class ReconciliationStore {
         } else {
             dynamo.putItem(b -> b.tableName(put.tableName()).item(put.item()).conditionExpression(put.conditionExpression()));
         }
-        return fromItem(i);
+        return ReconciliationItem.fromItem(i);
     }
 
     /** The newest run, if any (strongly consistent). */
@@ -112,30 +83,6 @@ public final class ReconciliationStore {
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ReconciliationItem.PK)))
                 .scanIndexForward(false).limit(1));
-        return r.items().stream().findFirst().map(item -> fromItem(ReconciliationItem.SCHEMA.mapToItem(item)));
-    }
-
-    private static String mismatchJson(List<Mismatch> mismatches) {
-        ArrayNode a = Json.array();
-        for (Mismatch m : mismatches) {
-            a.addObject().put("kind", m.kind().name()).put("item", m.item())
-                    .put("stored", m.stored().toPlainString()).put("rebuilt", m.rebuilt().toPlainString());
-        }
-        return Json.write(a);
-    }
-
-    private static Run fromItem(ReconciliationItem i) {
-        List<Mismatch> mismatches = new ArrayList<>();
-        for (JsonNode m : Json.parseTrusted(i.mismatches)) {
-            mismatches.add(new Mismatch(MismatchKind.valueOf(m.path("kind").asText()), m.path("item").asText(),
-                    new BigDecimal(m.path("stored").asText()), new BigDecimal(m.path("rebuilt").asText())));
-        }
-        List<String> unverified = new ArrayList<>();
-        if (i.unverified != null) {
-            Json.parseTrusted(i.unverified).forEach(u -> unverified.add(u.asText()));
-        }
-        ReconciliationReport report = new ReconciliationReport(Rfc3339.parse(i.at), i.accountsChecked, i.exposuresChecked,
-                i.drift, mismatches, unverified);
-        return new Run(i.runId, i.trigger, report, i.mismatchCount, i.durationMs == null ? 0 : i.durationMs);
+        return r.items().stream().findFirst().map(item -> ReconciliationItem.fromItem(ReconciliationItem.SCHEMA.mapToItem(item)));
     }
 }

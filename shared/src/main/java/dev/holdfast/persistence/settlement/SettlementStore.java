@@ -5,14 +5,15 @@ import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;
-import dev.holdfast.persistence.markets.MarketCodec;
 import dev.holdfast.persistence.markets.MarketItems;
+import dev.holdfast.persistence.settlement.MarketSettlementItems.ProgressItem;
+import dev.holdfast.persistence.settlement.MarketSettlementItems.ResultItem;
+import dev.holdfast.persistence.settlement.MarketSettlementItems.ResultKeyItem;
 import dev.holdfast.persistence.markets.MarketStore;
 import dev.holdfast.persistence.orders.OrderStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.holdfast.api.Json;
-import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.market.Market;
 import dev.holdfast.domain.settlement.MarketResult;
@@ -27,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +46,6 @@ import java.util.Optional;
  * </ul>
  */
 public final class SettlementStore {
-    static final String RESULT_SK = "RESULT";
-    static final String PROGRESS_SK = "SETTLEMENT_PROGRESS";
 
     private final DynamoDbClient dynamo;
     private final String marketsTable;
@@ -65,14 +63,11 @@ public final class SettlementStore {
     public record Declared(MarketResult result, String declaredBy, Instant at) {}
 
     public Optional<Declared> result(String marketId) {
-        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketCodec.marketPk(marketId), RESULT_SK)));
+        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketItems.marketPk(marketId), MarketSettlementItems.RESULT_SK)));
         if (!r.hasItem() || r.item().isEmpty()) {
             return Optional.empty();
         }
-        JsonNode b = Json.parseTrusted(r.item().get("body").s());
-        MarketResult result = b.path("void").asBoolean(false) ? MarketResult.voidResult()
-                : MarketResult.winner(b.path("winningSelectionId").asText());
-        return Optional.of(new Declared(result, b.path("declaredBy").asText(), Rfc3339.parse(r.item().get("at").s())));
+        return Optional.of(MarketSettlementItems.fromItem(ResultItem.SCHEMA.mapToItem(r.item())));
     }
 
     /** The JSON of a result as the contract's request has it. */
@@ -87,7 +82,7 @@ public final class SettlementStore {
     }
 
     public Optional<KeyedCommit.StoredResponse> storedResponse(String sub, String idempotencyKey) {
-        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(keyPk(sub, idempotencyKey), "KEY")));
+        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketSettlementItems.resultKeyPk(sub, idempotencyKey), MarketSettlementItems.KEY_SK)));
         return r.hasItem() && !r.item().isEmpty() ? Optional.of(stored(r.item())) : Optional.empty();
     }
 
@@ -105,26 +100,20 @@ public final class SettlementStore {
             Market before, Market.Change change, MarketResult result, String sub, String idempotencyKey,
             String fingerprint, int status, JsonNode responseBody, AuditRecord record, TransactWriteItem guard) {
         Instant at = change.transition().orElseThrow().at();
-        Map<String, AttributeValue> keyItem = new HashMap<>(key(keyPk(sub, idempotencyKey), "KEY"));
-        keyItem.put("fingerprint", AttributeValue.fromS(fingerprint));
-        keyItem.put("status", AttributeValue.fromN(Integer.toString(status)));
-        keyItem.put("responseBody", AttributeValue.fromS(Json.write(responseBody)));
-        keyItem.put("at", AttributeValue.fromS(Rfc3339.format(at)));
-        ObjectNode body = resultJson(result);
-        body.put("declaredBy", sub);
+        ResultKeyItem keyItem = MarketSettlementItems.toItem(sub, idempotencyKey, fingerprint, status, Json.write(responseBody), at);
         Market after = change.after();
         List<TransactWriteItem> actions = new ArrayList<>();
-        actions.add(put(keyItem, "attribute_not_exists(pk)", true));
+        actions.add(put(ResultKeyItem.SCHEMA.itemToMap(keyItem, true), "attribute_not_exists(pk)", true));
         actions.add(guard);
         Put.Builder market = Put.builder().tableName(marketsTable)
-                .item(MarketItems.MarketItem.SCHEMA.itemToMap(MarketCodec.toItem(after), true))
+                .item(MarketItems.MarketItem.SCHEMA.itemToMap(MarketItems.toItem(after), true))
                 .conditionExpression("revision = :r")
                 .expressionAttributeValues(Map.of(":r", AttributeValue.fromN(Long.toString(before.revision()))));
         actions.add(TransactWriteItem.builder().put(market.build()).build());
-        actions.add(put(MarketItems.RecordItem.SCHEMA.itemToMap(MarketStore.transitionItem(after.marketId(), after.revision(),
-                change.transition().get()), true), "attribute_not_exists(pk)", false));
-        actions.add(put(MarketItems.RecordItem.SCHEMA.itemToMap(MarketItems.RecordItem.of(MarketCodec.marketPk(after.marketId()),
-                RESULT_SK, "RESULT", Json.write(body), Rfc3339.format(at)), true), "attribute_not_exists(pk)", false));
+        actions.add(put(MarketItems.TransitionItem.SCHEMA.itemToMap(MarketItems.toItem(after, change.transition().get()), true),
+                "attribute_not_exists(pk)", false));
+        actions.add(put(ResultItem.SCHEMA.itemToMap(MarketSettlementItems.toItem(after.marketId(), new Declared(result, sub, at)), true),
+                "attribute_not_exists(pk)", false));
         actions.add(TransactWriteItem.builder().put(Put.builder().tableName(audit.table().tableName())
                 .item(AuditItem.SCHEMA.itemToMap(audit.putInTransaction(record).item(), true))
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
@@ -168,31 +157,19 @@ public final class SettlementStore {
     }
 
     public Optional<Progress> progress(String marketId) {
-        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketCodec.marketPk(marketId), PROGRESS_SK)));
+        var r = dynamo.getItem(b -> b.tableName(marketsTable).consistentRead(true).key(key(MarketItems.marketPk(marketId), MarketSettlementItems.PROGRESS_SK)));
         if (!r.hasItem() || r.item().isEmpty()) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> i = r.item();
-        return Optional.of(new Progress(Optional.ofNullable(i.get("cursor")).map(AttributeValue::s),
-                Long.parseLong(i.get("settled").n()), Integer.parseInt(i.get("pass").n()),
-                Rfc3339.parse(i.get("startedAt").s()), Rfc3339.parse(i.get("updatedAt").s())));
+        return Optional.of(MarketSettlementItems.fromItem(ProgressItem.SCHEMA.mapToItem(r.item())));
     }
 
     public void saveProgress(String marketId, Progress p) {
-        Map<String, AttributeValue> item = new HashMap<>(key(MarketCodec.marketPk(marketId), PROGRESS_SK));
-        p.cursor().ifPresent(c -> item.put("cursor", AttributeValue.fromS(c)));
-        item.put("settled", AttributeValue.fromN(Long.toString(p.settled())));
-        item.put("pass", AttributeValue.fromN(Integer.toString(p.pass())));
-        item.put("startedAt", AttributeValue.fromS(Rfc3339.format(p.startedAt())));
-        item.put("updatedAt", AttributeValue.fromS(Rfc3339.format(p.updatedAt())));
+        Map<String, AttributeValue> item = ProgressItem.SCHEMA.itemToMap(MarketSettlementItems.toItem(marketId, p), true);
         dynamo.putItem(b -> b.tableName(marketsTable).item(item));
     }
 
     // ------------------------------------------------------------------------------ internals
-
-    private static String keyPk(String sub, String idempotencyKey) {
-        return "RESULTKEY#" + sub + "#" + idempotencyKey;
-    }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
@@ -207,6 +184,6 @@ public final class SettlementStore {
     }
 
     private static KeyedCommit.StoredResponse stored(Map<String, AttributeValue> i) {
-        return new KeyedCommit.StoredResponse(i.get("fingerprint").s(), Integer.parseInt(i.get("status").n()), i.get("responseBody").s());
+        return MarketSettlementItems.fromItem(ResultKeyItem.SCHEMA.mapToItem(i));
     }
 }

@@ -8,12 +8,13 @@ import dev.holdfast.persistence.platform.StatusItem;
 import dev.holdfast.persistence.waitingroom.WaitingRoomStore;
 import dev.holdfast.persistence.wallet.WalletStore;
 import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.platform.PlatformStatus;
 import dev.holdfast.domain.platform.TradingMode;
-import dev.holdfast.domain.signup.Person;
 import dev.holdfast.domain.signup.Signup;
 import dev.holdfast.domain.signup.SignupStatus;
 import dev.holdfast.persistence.signups.SignupItems.AdmissionUseItem;
 import dev.holdfast.persistence.signups.SignupItems.PendingItem;
+import dev.holdfast.persistence.signups.SignupItems.PersonItem;
 import dev.holdfast.persistence.signups.SignupItems.SignupItem;
 import dev.holdfast.resources.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,7 +29,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +108,7 @@ public final class SignupStore {
     public Optional<AdmissionUse> admissionUse(String ticketId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(key(SignupItems.admissionPk(ticketId), SignupItems.USE_SK))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(use(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(SignupItems.fromItem(AdmissionUseItem.SCHEMA.mapToItem(item)));
     }
 
     /** The signup (strongly consistent), if it exists. */
@@ -116,7 +116,7 @@ public final class SignupStore {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(key(SignupItems.signupPk(signupId), SignupItems.SIGNUP_SK))).item();
         return item == null || item.isEmpty() ? Optional.empty()
-                : Optional.of(fromItem(SignupItem.SCHEMA.mapToItem(item)));
+                : Optional.of(SignupItems.fromItem(SignupItem.SCHEMA.mapToItem(item)));
     }
 
     /**
@@ -129,8 +129,8 @@ public final class SignupStore {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        StatusItem st = StatusItem.SCHEMA.mapToItem(item);
-        return TradingMode.valueOf(st.mode).allowsSignups() ? Optional.empty() : Optional.of(Optional.ofNullable(st.notice));
+        PlatformStatus st = StatusItem.fromItem(StatusItem.SCHEMA.mapToItem(item));
+        return st.mode().allowsSignups() ? Optional.empty() : Optional.of(st.notice());
     }
 
     /** A PENDING signup's mark, oldest first per shard. */
@@ -146,8 +146,7 @@ public final class SignupStore {
                     .keyConditionExpression("pk = :pk AND sk < :upTo")
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":upTo", AttributeValue.fromS(upTo))));
             for (Map<String, AttributeValue> item : r.items()) {
-                PendingItem p = PendingItem.SCHEMA.mapToItem(item);
-                out.add(new PendingSignup(p.signupId, Rfc3339.parse(p.createdAt)));
+                out.add(SignupItems.fromItem(PendingItem.SCHEMA.mapToItem(item)));
             }
         }
         return out;
@@ -163,27 +162,16 @@ public final class SignupStore {
      * @param admissionExpiresAt when the admission token expires (the use record outlives it by a day)
      */
     public CreateOutcome create(Signup s, Instant admissionExpiresAt) {
-        AdmissionUseItem use = new AdmissionUseItem();
-        use.pk = SignupItems.admissionPk(s.ticketId());
-        use.sk = SignupItems.USE_SK;
-        use.ticketId = s.ticketId();
-        use.signupId = s.signupId();
-        use.fingerprint = s.fingerprint();
-        use.usedAt = Rfc3339.format(s.createdAt());
-        use.expiresAt = admissionExpiresAt.plusSeconds(86_400).getEpochSecond();
-        PendingItem mark = new PendingItem();
-        String createdAt = Rfc3339.format(s.createdAt());
-        mark.pk = SignupItems.pendingPk(s.signupId());
-        mark.sk = SignupItems.pendingSk(createdAt, s.signupId());
-        mark.signupId = s.signupId();
-        mark.createdAt = createdAt;
+        AdmissionUseItem use = SignupItems.toItem(new AdmissionUse(s.ticketId(), s.signupId(), s.fingerprint()),
+                s.createdAt(), admissionExpiresAt.plusSeconds(86_400));
+        PendingItem mark = SignupItems.toItem(new PendingSignup(s.signupId(), s.createdAt()));
         List<TransactWriteItem> actions = List.of(
                 TransactWriteItem.builder().put(Put.builder().tableName(table)
                         .item(AdmissionUseItem.SCHEMA.itemToMap(use, true))
                         .conditionExpression("attribute_not_exists(pk)")
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table)
-                        .item(SignupItem.SCHEMA.itemToMap(toItem(s), true))
+                        .item(SignupItem.SCHEMA.itemToMap(SignupItems.toItem(s), true))
                         .conditionExpression("attribute_not_exists(pk)").build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(table)
                         .item(PendingItem.SCHEMA.itemToMap(mark, true)).build()).build(),
@@ -200,7 +188,7 @@ public final class SignupStore {
             if (Contention.conditionFailed(e, 0)) {
                 Optional<Map<String, AttributeValue>> used = Contention.oldItem(e, 0);
                 if (used.isPresent()) {
-                    return new AdmissionUsed(use(used.get()));
+                    return new AdmissionUsed(SignupItems.fromItem(AdmissionUseItem.SCHEMA.mapToItem(used.get())));
                 }
                 return new Raced(); // used, but not returned: read it
             }
@@ -253,12 +241,9 @@ public final class SignupStore {
      * in the VERIFIED transaction, so of one person's racing signups exactly one opens an account.
      */
     private TransactWriteItem personAction(Signup s, String accountId, Instant at) {
-        Map<String, AttributeValue> item = new java.util.HashMap<>(key("PERSON#" + s.person().identityKey(), "PERSON"));
-        item.put("signupId", AttributeValue.fromS(s.signupId()));
-        item.put("accountId", AttributeValue.fromS(accountId));
-        item.put("verifiedAt", AttributeValue.fromS(Rfc3339.format(at)));
-        return TransactWriteItem.builder().put(software.amazon.awssdk.services.dynamodb.model.Put.builder()
-                .tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build()).build();
+        return TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(PersonItem.SCHEMA.itemToMap(SignupItems.toItem(s, accountId, at), true))
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
     }
 
     /**
@@ -309,41 +294,5 @@ public final class SignupStore {
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
-    }
-
-    private static AdmissionUse use(Map<String, AttributeValue> item) {
-        AdmissionUseItem i = AdmissionUseItem.SCHEMA.mapToItem(item);
-        return new AdmissionUse(i.ticketId, i.signupId, i.fingerprint);
-    }
-
-    private static SignupItem toItem(Signup s) {
-        SignupItem i = new SignupItem();
-        i.pk = SignupItems.signupPk(s.signupId());
-        i.sk = SignupItems.SIGNUP_SK;
-        i.signupId = s.signupId();
-        i.ticketId = s.ticketId();
-        i.rolloutId = s.rolloutId();
-        i.cohortId = s.cohortId();
-        if (s.person() != null) {
-            i.personName = s.person().name();
-            i.birthDate = s.person().birthDate().toString();
-            i.phone = s.person().phone();
-        }
-        i.region = s.region();
-        i.fingerprint = s.fingerprint();
-        i.signupStatus = s.status().name();
-        i.accountId = s.accountId();
-        i.rejectionReason = s.rejectionReason();
-        i.createdAt = Rfc3339.format(s.createdAt());
-        i.finishedAt = s.finishedAt() == null ? null : Rfc3339.format(s.finishedAt());
-        return i;
-    }
-
-    private static Signup fromItem(SignupItem i) {
-        Person person = i.personName == null ? null
-                : new Person(i.personName, LocalDate.parse(i.birthDate), i.phone, i.region);
-        return new Signup(i.signupId, i.ticketId, i.rolloutId, i.cohortId, person, i.region, i.fingerprint,
-                SignupStatus.valueOf(i.signupStatus), i.accountId, i.rejectionReason,
-                Rfc3339.parse(i.createdAt), i.finishedAt == null ? null : Rfc3339.parse(i.finishedAt));
     }
 }

@@ -2,10 +2,8 @@ package dev.holdfast.persistence.surges;
 
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
-import dev.holdfast.domain.surge.ExpectedPeak;
 import dev.holdfast.domain.surge.Surge;
 import dev.holdfast.domain.surge.SurgeCalendar;
-import dev.holdfast.domain.surge.SurgeKind;
 import dev.holdfast.persistence.audit.AuditLog;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
@@ -38,7 +36,6 @@ import java.util.regex.Pattern;
  * is one {@code GetItem}; ids stay opaque to clients.
  */
 public final class SurgeStore {
-    static final String PK = "SURGES";
     private static final Pattern ID = Pattern.compile("sg-([0-9]{13})-[0-9a-f]{20}");
 
     private final DynamoDbClient db;
@@ -65,7 +62,7 @@ public final class SurgeStore {
 
     /** The put of a new surge, for a caller's own transaction (a rollout registering its cohorts). */
     public TransactWriteItem putNew(Surge s) {
-        return TransactWriteItem.builder().put(p -> p.tableName(table).item(toItem(s))
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(SurgeItem.SCHEMA.itemToMap(SurgeItem.toItem(s), true))
                 .conditionExpression("attribute_not_exists(pk)")).build();
     }
 
@@ -82,7 +79,7 @@ public final class SurgeStore {
         }
         Instant endsAt = Instant.ofEpochMilli(Long.parseLong(m.group(1)));
         GetItemResponse r = db.getItem(b -> b.tableName(table).key(key(endsAt, surgeId)).consistentRead(true));
-        return r.hasItem() && !r.item().isEmpty() ? Optional.of(fromItem(r.item())) : Optional.empty();
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(SurgeItem.fromItem(SurgeItem.SCHEMA.mapToItem(r.item()))) : Optional.empty();
     }
 
     /** Every surge not over at {@code now} (strongly consistent): the calendar that can still freeze anything. */
@@ -93,9 +90,9 @@ public final class SurgeStore {
             Map<String, AttributeValue> from = start;
             QueryResponse r = db.query(b -> b.tableName(table).consistentRead(true)
                     .keyConditionExpression("pk = :pk AND sk > :now")
-                    .expressionAttributeValues(Map.of(":pk", s(PK), ":now", s(Rfc3339.format(now))))
+                    .expressionAttributeValues(Map.of(":pk", s(SurgeItem.PK), ":now", s(Rfc3339.format(now))))
                     .exclusiveStartKey(from));
-            r.items().forEach(i -> out.add(fromItem(i)));
+            r.items().forEach(i -> out.add(SurgeItem.fromItem(SurgeItem.SCHEMA.mapToItem(i))));
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         return new SurgeCalendar(out);
@@ -150,68 +147,10 @@ public final class SurgeStore {
     }
 
     private static Map<String, AttributeValue> key(Instant endsAt, String surgeId) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        k.put("pk", s(PK));
-        k.put("sk", s(Rfc3339.format(endsAt) + "#" + surgeId));
-        return k;
-    }
-
-    private static Map<String, AttributeValue> toItem(Surge s) {
-        Map<String, AttributeValue> i = key(s.endsAt(), s.surgeId());
-        i.put("surgeId", s(s.surgeId()));
-        i.put("name", s(s.name()));
-        i.put("kind", s(s.kind().name()));
-        i.put("startsAt", s(Rfc3339.format(s.startsAt())));
-        i.put("endsAt", s(Rfc3339.format(s.endsAt())));
-        i.put("ordersPerSecond", n(s.expectedPeak().ordersPerSecond()));
-        i.put("entersPerSecond", n(s.expectedPeak().entersPerSecond()));
-        i.put("withdrawalsPerSecond", n(s.expectedPeak().withdrawalsPerSecond()));
-        i.put("createdBy", s(s.createdBy()));
-        i.put("createdAt", s(Rfc3339.format(s.createdAt())));
-        s.cancellation().ifPresent(c -> {
-            i.put("cancelledReason", s(c.reason()));
-            i.put("cancelledBy", s(c.by()));
-            i.put("cancelledAt", s(Rfc3339.format(c.at())));
-        });
-        s.deployOverride().ifPresent(o -> {
-            i.put("overrideReason", s(o.reason()));
-            i.put("overrideBy", s(o.by()));
-            i.put("overrideAt", s(Rfc3339.format(o.at())));
-            i.put("overrideExpiresAt", s(Rfc3339.format(o.expiresAt())));
-        });
-        return i;
-    }
-
-    private static Surge fromItem(Map<String, AttributeValue> i) {
-        Optional<Surge.Cancellation> c = i.containsKey("cancelledAt")
-                ? Optional.of(new Surge.Cancellation(str(i, "cancelledReason"), str(i, "cancelledBy"), time(i, "cancelledAt")))
-                : Optional.empty();
-        Optional<Surge.DeployOverride> o = i.containsKey("overrideAt")
-                ? Optional.of(new Surge.DeployOverride(str(i, "overrideReason"), str(i, "overrideBy"), time(i, "overrideAt"),
-                        time(i, "overrideExpiresAt")))
-                : Optional.empty();
-        return new Surge(str(i, "surgeId"), str(i, "name"), SurgeKind.valueOf(str(i, "kind")), time(i, "startsAt"),
-                time(i, "endsAt"), new ExpectedPeak(num(i, "ordersPerSecond"), num(i, "entersPerSecond"),
-                num(i, "withdrawalsPerSecond")), str(i, "createdBy"), time(i, "createdAt"), c, o);
+        return Map.of("pk", s(SurgeItem.PK), "sk", s(SurgeItem.sk(endsAt, surgeId)));
     }
 
     private static AttributeValue s(String v) {
         return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
-
-    private static String str(Map<String, AttributeValue> i, String f) {
-        return i.get(f).s();
-    }
-
-    private static long num(Map<String, AttributeValue> i, String f) {
-        return Long.parseLong(i.get(f).n());
-    }
-
-    private static Instant time(Map<String, AttributeValue> i, String f) {
-        return Rfc3339.parse(str(i, f));
     }
 }

@@ -4,10 +4,10 @@ import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
 import dev.holdfast.persistence.ShardedCounters;
 import dev.holdfast.persistence.audit.AuditLog;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.holdfast.api.Json;
+import dev.holdfast.persistence.waitingroom.WaitingRoomItems.CohortStateItem;
+import dev.holdfast.persistence.waitingroom.WaitingRoomItems.LogItem;
+import dev.holdfast.persistence.waitingroom.WaitingRoomItems.RolloutItem;
+import dev.holdfast.persistence.waitingroom.WaitingRoomItems.TicketItem;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
 import dev.holdfast.domain.waitingroom.Cohort;
@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +52,7 @@ import java.util.Optional;
 public final class WaitingRoomStore {
     public static final int STRIPES = 8;
     static final int SIGNUP_SHARDS = 8;
-    private static final String ACTIVE = "ACTIVE";
+    private static final String ACTIVE = WaitingRoomItems.ACTIVE;
 
     private final DynamoDbClient db;
     private final String table;
@@ -104,55 +103,24 @@ public final class WaitingRoomStore {
      */
     public void create(Rollout r, AuditRecord record, List<TransactWriteItem> alsoPut) {
         List<TransactWriteItem> tx = new ArrayList<>(alsoPut);
-        Map<String, AttributeValue> item = key("ROLLOUT#" + r.rolloutId(), "ROLLOUT");
-        item.put("rolloutId", s(r.rolloutId()));
-        item.put("name", s(r.name()));
-        item.put("ratePerSecond", n(r.admissionRatePerSecond()));
-        item.put("windowSeconds", n(r.admissionWindow().toSeconds()));
-        item.put("cohorts", s(Json.write(cohortsJson(r.cohorts()))));
-        item.put("createdBy", s(r.createdBy()));
-        item.put("createdAt", s(Rfc3339.format(r.createdAt())));
-        item.put("factorMilli", n(1000));
-        item.put("carryMicro", n(0));
-        item.put("verifierCalls", n(-1));
-        item.put("verifierErrors", n(0));
-        item.put("signal", s("HEALTHY"));
-        item.put("revision", n(0));
-        tx.add(putNew(item));
-        Map<String, AttributeValue> active = key(ACTIVE, r.rolloutId());
-        tx.add(putNew(active));
+        tx.add(putNew(RolloutItem.SCHEMA.itemToMap(WaitingRoomItems.toItem(
+                new RolloutState(r, 1000, 0, Optional.empty(), -1, 0, "HEALTHY", 0)), true)));
+        tx.add(putNew(key(ACTIVE, r.rolloutId())));
         for (Cohort c : r.cohorts()) {
-            Map<String, AttributeValue> st = key(cohortPk(r.rolloutId(), c.cohortId()), "STATE");
-            st.put("rolloutId", s(r.rolloutId()));
-            st.put("cohortId", s(c.cohortId()));
-            st.put("label", s(c.label()));
-            st.put("opensAt", s(Rfc3339.format(c.opensAt())));
-            st.put("closesAt", s(Rfc3339.format(c.closesAt())));
-            st.put("windowSeconds", n(r.admissionWindow().toSeconds()));
-            st.put("serving", n(0));
-            st.put("admitted", n(0));
-            st.put("counts", s(countsText(new long[STRIPES])));
-            st.put("rateNowMilli", n(0));
-            st.put("effectiveRateMilli", n(r.admissionRatePerSecond() * 1000));
-            st.put("revision", n(0));
-            tx.add(putNew(st));
+            tx.add(putNew(CohortStateItem.SCHEMA.itemToMap(WaitingRoomItems.toItem(new CohortState(r.rolloutId(), c,
+                    r.admissionWindow(), 0, 0, new long[STRIPES], 0, r.admissionRatePerSecond() * 1000, 0)), true)));
         }
         tx.add(audit.lowLevelPut(record));
         db.transactWriteItems(b -> b.transactItems(tx));
     }
 
     public Optional<RolloutState> rollout(String rolloutId) {
-        GetItemResponse r = db.getItem(b -> b.tableName(table).key(key("ROLLOUT#" + rolloutId, "ROLLOUT")).consistentRead(true));
+        GetItemResponse r = db.getItem(b -> b.tableName(table)
+                .key(key(WaitingRoomItems.rolloutPk(rolloutId), WaitingRoomItems.ROLLOUT_SK)).consistentRead(true));
         if (!r.hasItem() || r.item().isEmpty()) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> i = r.item();
-        Rollout rollout = new Rollout(rolloutId, str(i, "name"), num(i, "ratePerSecond"),
-                Duration.ofSeconds(num(i, "windowSeconds")), cohorts(Json.parseTrusted(str(i, "cohorts"))),
-                str(i, "createdBy"), Rfc3339.parse(str(i, "createdAt")));
-        return Optional.of(new RolloutState(rollout, (int) num(i, "factorMilli"), num(i, "carryMicro"),
-                Optional.ofNullable(i.get("lastTickAt")).map(v -> Rfc3339.parse(v.s())),
-                num(i, "verifierCalls"), num(i, "verifierErrors"), str(i, "signal"), num(i, "revision")));
+        return Optional.of(WaitingRoomItems.fromItem(RolloutItem.SCHEMA.mapToItem(r.item())));
     }
 
     /** The rollouts the admitter serves. */
@@ -176,22 +144,18 @@ public final class WaitingRoomStore {
     }
 
     public Optional<CohortState> cohort(String rolloutId, String cohortId, boolean consistent) {
-        GetItemResponse r = db.getItem(b -> b.tableName(table).key(key(cohortPk(rolloutId, cohortId), "STATE"))
+        GetItemResponse r = db.getItem(b -> b.tableName(table).key(key(WaitingRoomItems.cohortPk(rolloutId, cohortId), WaitingRoomItems.STATE_SK))
                 .consistentRead(consistent));
         if (!r.hasItem() || r.item().isEmpty()) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> i = r.item();
-        Cohort c = new Cohort(cohortId, str(i, "label"), Rfc3339.parse(str(i, "opensAt")), Rfc3339.parse(str(i, "closesAt")));
-        return Optional.of(new CohortState(rolloutId, c, Duration.ofSeconds(num(i, "windowSeconds")),
-                num(i, "serving"), num(i, "admitted"), counts(str(i, "counts")), num(i, "rateNowMilli"),
-                num(i, "effectiveRateMilli"), num(i, "revision")));
+        return Optional.of(WaitingRoomItems.fromItem(CohortStateItem.SCHEMA.mapToItem(r.item())));
     }
 
     /** Every stripe's count now (strongly consistent). */
     public long[] stripeCounts(String rolloutId, String cohortId) {
         long[] out = new long[STRIPES];
-        stripes.byShard(cohortPk(rolloutId, cohortId) + "#POS").forEach((shard, values) -> {
+        stripes.byShard(WaitingRoomItems.cohortPk(rolloutId, cohortId) + "#POS").forEach((shard, values) -> {
             if (shard < STRIPES) {
                 out[shard] = values.getOrDefault("n", 0L);
             }
@@ -201,7 +165,7 @@ public final class WaitingRoomStore {
 
     /** Takes the next number on one stripe: one {@code ADD}, the only write an enter shares with others. */
     public long allocate(String rolloutId, String cohortId, int stripe) {
-        return stripes.add(cohortPk(rolloutId, cohortId) + "#POS", stripe, Map.of("n", 1L)).get("n");
+        return stripes.add(WaitingRoomItems.cohortPk(rolloutId, cohortId) + "#POS", stripe, Map.of("n", 1L)).get("n");
     }
 
     /** Accounts opened per cohort, as the signup worker counts them. */
@@ -211,7 +175,7 @@ public final class WaitingRoomStore {
 
     /** A ticket that holds its place; a bare claim (an enter still allocating its position) is not one yet. */
     public Optional<Ticket> ticket(String ticketId) {
-        GetItemResponse r = db.getItem(b -> b.tableName(table).key(key("TICKET#" + ticketId, "TICKET")).consistentRead(true));
+        GetItemResponse r = db.getItem(b -> b.tableName(table).key(ticketKey(ticketId)).consistentRead(true));
         return r.hasItem() && !r.item().isEmpty() && r.item().containsKey("position")
                 ? Optional.of(ticket(r.item())) : Optional.empty();
     }
@@ -224,12 +188,8 @@ public final class WaitingRoomStore {
      * @return whether this call claimed it (false: another enter of the same device did, or it exists)
      */
     public boolean claim(String ticketId, String rolloutId, String cohortId, Instant enteredAt, Instant expiresAt) {
-        Map<String, AttributeValue> item = key("TICKET#" + ticketId, "TICKET");
-        item.put("ticketId", s(ticketId));
-        item.put("rolloutId", s(rolloutId));
-        item.put("cohortId", s(cohortId));
-        item.put("enteredAt", s(Rfc3339.format(enteredAt)));
-        item.put("expiresAt", n(expiresAt.getEpochSecond()));
+        Map<String, AttributeValue> item = TicketItem.SCHEMA.itemToMap(
+                WaitingRoomItems.claimItem(ticketId, rolloutId, cohortId, enteredAt, expiresAt), true);
         try {
             db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
             return true;
@@ -244,7 +204,7 @@ public final class WaitingRoomStore {
      */
     public TicketPut assignPosition(Ticket t) {
         try {
-            db.updateItem(b -> b.tableName(table).key(key("TICKET#" + t.ticketId(), "TICKET"))
+            db.updateItem(b -> b.tableName(table).key(ticketKey(t.ticketId()))
                     .updateExpression("SET #p = :p")
                     .conditionExpression("attribute_exists(pk) AND attribute_not_exists(#p)")
                     .expressionAttributeNames(Map.of("#p", "position"))
@@ -264,13 +224,7 @@ public final class WaitingRoomStore {
      * same moment): the ticket id is derived from the device, so a device has one place per cohort.
      */
     public TicketPut put(Ticket t, Instant expiresAt) {
-        Map<String, AttributeValue> item = key("TICKET#" + t.ticketId(), "TICKET");
-        item.put("ticketId", s(t.ticketId()));
-        item.put("rolloutId", s(t.rolloutId()));
-        item.put("cohortId", s(t.cohortId()));
-        item.put("position", n(t.position()));
-        item.put("enteredAt", s(Rfc3339.format(t.enteredAt())));
-        item.put("expiresAt", n(expiresAt.getEpochSecond()));
+        Map<String, AttributeValue> item = TicketItem.SCHEMA.itemToMap(WaitingRoomItems.toItem(t, expiresAt), true);
         try {
             db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -290,15 +244,15 @@ public final class WaitingRoomStore {
     public Optional<Instant> admissionTime(String rolloutId, String cohortId, long position) {
         QueryResponse r = db.query(b -> b.tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND sk >= :p")
-                .expressionAttributeValues(Map.of(":pk", s(cohortPk(rolloutId, cohortId) + "#LOG"), ":p", s(pad(position))))
+                .expressionAttributeValues(Map.of(":pk", s(WaitingRoomItems.logPk(rolloutId, cohortId)), ":p", s(WaitingRoomItems.pad(position))))
                 .limit(1));
-        return r.items().stream().findFirst().map(i -> Rfc3339.parse(i.get("at").s()));
+        return r.items().stream().findFirst().map(i -> Rfc3339.parse(LogItem.SCHEMA.mapToItem(i).at));
     }
 
     /** Records a ticket's admission time once; returns the stored one. */
     public Instant markAdmitted(String ticketId, Instant at) {
         try {
-            db.updateItem(b -> b.tableName(table).key(key("TICKET#" + ticketId, "TICKET"))
+            db.updateItem(b -> b.tableName(table).key(ticketKey(ticketId))
                     .updateExpression("SET admittedAt = :at")
                     .conditionExpression("attribute_exists(pk) AND attribute_not_exists(admittedAt)")
                     .expressionAttributeValues(Map.of(":at", s(Rfc3339.format(at)))));
@@ -319,7 +273,7 @@ public final class WaitingRoomStore {
                         long verifierErrors, String signal, List<CohortTick> cohorts) {
         List<TransactWriteItem> tx = new ArrayList<>();
         tx.add(TransactWriteItem.builder().update(u -> u.tableName(table)
-                .key(key("ROLLOUT#" + before.rollout().rolloutId(), "ROLLOUT"))
+                .key(key(WaitingRoomItems.rolloutPk(before.rollout().rolloutId()), WaitingRoomItems.ROLLOUT_SK))
                 .updateExpression("SET factorMilli = :f, carryMicro = :c, lastTickAt = :at, verifierCalls = :vc, "
                         + "verifierErrors = :ve, #sig = :sig, revision = :next")
                 .conditionExpression("revision = :rev")
@@ -328,19 +282,17 @@ public final class WaitingRoomStore {
                         ":at", s(Rfc3339.format(at)), ":vc", n(verifierCalls), ":ve", n(verifierErrors),
                         ":sig", s(signal), ":rev", n(before.revision()), ":next", n(before.revision() + 1)))).build());
         for (CohortTick c : cohorts) {
-            String pk = cohortPk(c.before().rolloutId(), c.before().cohort().cohortId());
-            tx.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(pk, "STATE"))
+            String pk = WaitingRoomItems.cohortPk(c.before().rolloutId(), c.before().cohort().cohortId());
+            tx.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(pk, WaitingRoomItems.STATE_SK))
                     .updateExpression("SET serving = :s, admitted = :a, counts = :c, rateNowMilli = :r, "
                             + "effectiveRateMilli = :e, revision = :next")
                     .conditionExpression("revision = :rev")
                     .expressionAttributeValues(Map.of(":s", n(c.serving()), ":a", n(c.admitted()),
-                            ":c", s(countsText(c.counts())), ":r", n(c.rateNowMilli()), ":e", n(c.effectiveRateMilli()),
+                            ":c", s(WaitingRoomItems.countsText(c.counts())), ":r", n(c.rateNowMilli()), ":e", n(c.effectiveRateMilli()),
                             ":rev", n(c.before().revision()), ":next", n(c.before().revision() + 1)))).build());
             if (c.serving() > c.before().serving()) {
-                Map<String, AttributeValue> log = key(pk + "#LOG", pad(c.serving()));
-                log.put("at", s(Rfc3339.format(at)));
-                log.put("from", n(c.before().serving()));
-                tx.add(putNew(log));
+                tx.add(putNew(LogItem.SCHEMA.itemToMap(WaitingRoomItems.logItem(c.before().rolloutId(),
+                        c.before().cohort().cohortId(), c.serving(), c.before().serving(), at), true)));
             }
         }
         try {
@@ -354,10 +306,8 @@ public final class WaitingRoomStore {
         }
     }
 
-    private Ticket ticket(Map<String, AttributeValue> i) {
-        return new Ticket(str(i, "ticketId"), str(i, "rolloutId"), str(i, "cohortId"), num(i, "position"),
-                Rfc3339.parse(str(i, "enteredAt")),
-                Optional.ofNullable(i.get("admittedAt")).map(v -> Rfc3339.parse(v.s())));
+    private static Ticket ticket(Map<String, AttributeValue> i) {
+        return WaitingRoomItems.fromItem(TicketItem.SCHEMA.mapToItem(i));
     }
 
     private TransactWriteItem putNew(Map<String, AttributeValue> item) {
@@ -365,60 +315,12 @@ public final class WaitingRoomStore {
                 .conditionExpression("attribute_not_exists(pk)")).build();
     }
 
-    static String cohortPk(String rolloutId, String cohortId) {
-        return "COHORT#" + rolloutId + "#" + cohortId;
-    }
-
-    static String pad(long position) {
-        return String.format("%020d", position);
-    }
-
-    private static ArrayNode cohortsJson(List<Cohort> cohorts) {
-        ArrayNode a = Json.array();
-        for (Cohort c : cohorts) {
-            ObjectNode o = a.addObject();
-            o.put("cohortId", c.cohortId());
-            o.put("label", c.label());
-            o.put("opensAt", Rfc3339.format(c.opensAt()));
-            o.put("closesAt", Rfc3339.format(c.closesAt()));
-        }
-        return a;
-    }
-
-    private static List<Cohort> cohorts(JsonNode a) {
-        List<Cohort> out = new ArrayList<>();
-        for (JsonNode o : a) {
-            out.add(new Cohort(o.get("cohortId").asText(), o.get("label").asText(),
-                    Rfc3339.parse(o.get("opensAt").asText()), Rfc3339.parse(o.get("closesAt").asText())));
-        }
-        return out;
-    }
-
-    static String countsText(long[] counts) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < counts.length; i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append(counts[i]);
-        }
-        return b.toString();
-    }
-
-    static long[] counts(String text) {
-        String[] parts = text.split(",");
-        long[] out = new long[STRIPES];
-        for (int i = 0; i < Math.min(parts.length, STRIPES); i++) {
-            out[i] = Long.parseLong(parts[i]);
-        }
-        return out;
+    private static Map<String, AttributeValue> ticketKey(String ticketId) {
+        return key(WaitingRoomItems.ticketPk(ticketId), WaitingRoomItems.TICKET_SK);
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
-        Map<String, AttributeValue> k = new HashMap<>();
-        k.put("pk", s(pk));
-        k.put("sk", s(sk));
-        return k;
+        return Map.of("pk", s(pk), "sk", s(sk));
     }
 
     private static AttributeValue s(String v) {
@@ -427,15 +329,5 @@ public final class WaitingRoomStore {
 
     private static AttributeValue n(long v) {
         return AttributeValue.fromN(Long.toString(v));
-    }
-
-    private static String str(Map<String, AttributeValue> i, String f) {
-        AttributeValue v = i.get(f);
-        return v == null ? null : v.s();
-    }
-
-    private static long num(Map<String, AttributeValue> i, String f) {
-        AttributeValue v = i.get(f);
-        return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }
 }

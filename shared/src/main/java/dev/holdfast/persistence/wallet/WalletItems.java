@@ -1,9 +1,18 @@
 package dev.holdfast.persistence.wallet;
 
+import dev.holdfast.domain.Rfc3339;
+import dev.holdfast.domain.money.Amount;
+import dev.holdfast.domain.money.Fund;
+import dev.holdfast.domain.wallet.Account;
+import dev.holdfast.domain.wallet.Credit;
+import dev.holdfast.domain.wallet.EntryType;
+import dev.holdfast.domain.wallet.LedgerEntry;
+import dev.holdfast.persistence.KeyedCommit;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
@@ -11,6 +20,7 @@ import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTag
 /**
  * The item kinds of the wallet table, each with a static (non-reflective) schema. Money is stored
  * as DynamoDB numbers (exact decimals of up to 38 digits), read and written as {@code BigDecimal}.
+ * Accounts, ledger entries and admin credit records map to and from their items here.
  */
 public final class WalletItems {
     private WalletItems() {}
@@ -127,5 +137,72 @@ public final class WalletItems {
         Integer responseStatus;
         String responseBody;
         String createdAt;
+    }
+
+    // ------------------------------------------------------------------------------ mapping
+
+    static AccountItem toItem(Account a, long revision, Instant updatedAt) {
+        AccountItem i = new AccountItem();
+        i.pk = accountPk(a.accountId());
+        i.sk = BALANCE_SK;
+        i.accountId = a.accountId();
+        i.cash = a.cash().value();
+        i.bonus = a.bonus().value();
+        i.heldForWithdrawal = a.heldForWithdrawal().value();
+        i.openExposure = a.openExposure().value();
+        i.ledgerSeq = a.ledgerSeq();
+        i.revision = revision;
+        i.updatedAt = Rfc3339.format(updatedAt);
+        return i;
+    }
+
+    static Account fromItem(AccountItem i) {
+        return new Account(i.accountId, new Amount(i.cash), new Amount(i.bonus), new Amount(i.heldForWithdrawal),
+                new Amount(i.openExposure), i.ledgerSeq, i.revision);
+    }
+
+    static LedgerItem toItem(LedgerEntry e) {
+        LedgerItem i = new LedgerItem();
+        i.pk = accountPk(e.accountId());
+        i.sk = ledgerSk(e.seq());
+        i.entryId = e.entryId();
+        i.accountId = e.accountId();
+        i.seq = e.seq();
+        i.type = e.type().name();
+        i.fund = e.fund().name();
+        i.amount = e.amount().value();
+        i.balanceAfter = e.balanceAfter().value();
+        i.orderId = e.orderId();
+        i.withdrawalId = e.withdrawalId();
+        i.heldChange = e.heldChange().isZero() ? null : e.heldChange().value();
+        i.createdAt = Rfc3339.format(e.createdAt());
+        return i;
+    }
+
+    static LedgerEntry fromItem(LedgerItem i) {
+        return new LedgerEntry(i.entryId, i.accountId, i.seq, EntryType.valueOf(i.type), Fund.valueOf(i.fund),
+                new Amount(i.amount), new Amount(i.balanceAfter), i.orderId, i.withdrawalId,
+                i.heldChange == null ? Amount.ZERO : new Amount(i.heldChange), Rfc3339.parse(i.createdAt));
+    }
+
+    /** The idempotency record of an admin credit: the request's fingerprint and the response its key replays. */
+    static CreditKeyItem toItem(String callerSub, String idempotencyKey, Credit credit, String entryId,
+                                int responseStatus, String responseBody, Instant createdAt) {
+        CreditKeyItem i = new CreditKeyItem();
+        i.pk = creditKeyPk(callerSub, idempotencyKey);
+        i.sk = KEY_SK;
+        i.callerSub = callerSub;
+        i.idempotencyKey = idempotencyKey;
+        i.fingerprint = credit.fingerprint();
+        i.accountId = credit.accountId();
+        i.entryId = entryId;
+        i.responseStatus = responseStatus;
+        i.responseBody = responseBody;
+        i.createdAt = Rfc3339.format(createdAt);
+        return i;
+    }
+
+    static KeyedCommit.StoredResponse fromItem(CreditKeyItem i) {
+        return new KeyedCommit.StoredResponse(i.fingerprint, i.responseStatus, i.responseBody);
     }
 }

@@ -11,11 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.api.Json;
 import dev.holdfast.domain.Rfc3339;
 import dev.holdfast.domain.audit.AuditRecord;
-import dev.holdfast.domain.money.Amount;
-import dev.holdfast.domain.money.Fund;
 import dev.holdfast.domain.wallet.Account;
 import dev.holdfast.domain.wallet.Credit;
-import dev.holdfast.domain.wallet.EntryType;
 import dev.holdfast.domain.wallet.LedgerEntry;
 import dev.holdfast.domain.wallet.Posting;
 import dev.holdfast.persistence.wallet.WalletItems.AccountItem;
@@ -89,7 +86,7 @@ public final class WalletStore {
         AccountItem i = accounts.getItem(GetItemEnhancedRequest.builder()
                 .key(Key.builder().partitionValue(WalletItems.accountPk(accountId)).sortValue(WalletItems.BALANCE_SK).build())
                 .consistentRead(true).build());
-        return i == null ? Account.empty(accountId) : fromItem(i);
+        return i == null ? Account.empty(accountId) : WalletItems.fromItem(i);
     }
 
     /** An account's key in the wallet table (for batch reads). */
@@ -99,7 +96,7 @@ public final class WalletStore {
 
     /** An account from a stored item (as a batch read returns it), or {@link Account#empty} when none. */
     public static Account accountFrom(String accountId, Map<String, AttributeValue> item) {
-        return item == null || item.isEmpty() ? Account.empty(accountId) : fromItem(AccountItem.SCHEMA.mapToItem(item));
+        return item == null || item.isEmpty() ? Account.empty(accountId) : WalletItems.fromItem(AccountItem.SCHEMA.mapToItem(item));
     }
 
     /**
@@ -134,7 +131,7 @@ public final class WalletStore {
         cursor.ifPresent(c -> q.exclusiveStartKey(Map.of(
                 "pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(WalletItems.ledgerSk(decodeCursor(c))))));
         Page<LedgerItem> page = ledger.query(q.build()).iterator().next();
-        List<LedgerEntry> entries = page.items().stream().map(WalletStore::fromItem).toList();
+        List<LedgerEntry> entries = page.items().stream().map(WalletItems::fromItem).toList();
         Optional<String> next = entries.isEmpty() || entries.get(entries.size() - 1).seq() <= 1
                 ? Optional.empty()
                 : Optional.of(encodeCursor(entries.get(entries.size() - 1).seq()));
@@ -170,7 +167,7 @@ public final class WalletStore {
     public List<TransactWriteItem> postingActions(Posting p) {
         List<TransactWriteItem> actions = new ArrayList<>(actionCount(p));
         Put.Builder put = Put.builder().tableName(tableName)
-                .item(AccountItem.SCHEMA.itemToMap(toItem(p.after(), p.before().revision() + 1, clock), true))
+                .item(AccountItem.SCHEMA.itemToMap(WalletItems.toItem(p.after(), p.before().revision() + 1, clock.instant()), true))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         if (p.before().revision() == 0) {
             put.conditionExpression("attribute_not_exists(pk)");
@@ -181,7 +178,7 @@ public final class WalletStore {
         actions.add(TransactWriteItem.builder().put(put.build()).build());
         for (LedgerEntry e : p.entries()) {
             actions.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                    .item(LedgerItem.SCHEMA.itemToMap(toItem(e), true))
+                    .item(LedgerItem.SCHEMA.itemToMap(WalletItems.toItem(e), true))
                     .conditionExpression("attribute_not_exists(pk)")
                     .build()).build());
         }
@@ -196,7 +193,7 @@ public final class WalletStore {
      */
     public TransactWriteItem openAccountAction(String accountId) {
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(AccountItem.SCHEMA.itemToMap(toItem(Account.empty(accountId), 1, clock), true))
+                .item(AccountItem.SCHEMA.itemToMap(WalletItems.toItem(Account.empty(accountId), 1, clock.instant()), true))
                 .conditionExpression("attribute_not_exists(pk)")
                 .build()).build();
     }
@@ -227,7 +224,7 @@ public final class WalletStore {
      * doesn't exist, the condition didn't fail, or no item came back.
      */
     public static Optional<Account> currentAccount(TransactionCanceledException e, int firstActionIndex) {
-        return Contention.oldItem(e, firstActionIndex).map(item -> fromItem(AccountItem.SCHEMA.mapToItem(item)));
+        return Contention.oldItem(e, firstActionIndex).map(item -> WalletItems.fromItem(AccountItem.SCHEMA.mapToItem(item)));
     }
 
     /** What committing a posting on its own came to. */
@@ -261,7 +258,7 @@ public final class WalletStore {
                 .key(Key.builder().partitionValue(WalletItems.creditKeyPk(callerSub, idempotencyKey))
                         .sortValue(WalletItems.KEY_SK).build())
                 .consistentRead(true).build());
-        return Optional.ofNullable(i).map(WalletStore::fromItem);
+        return Optional.ofNullable(i).map(WalletItems::fromItem);
     }
 
 
@@ -283,17 +280,8 @@ public final class WalletStore {
         if (!p.accountId().equals(credit.accountId())) {
             throw new IllegalArgumentException("the posting is not on the credited account");
         }
-        CreditKeyItem key = new CreditKeyItem();
-        key.pk = WalletItems.creditKeyPk(callerSub, idempotencyKey);
-        key.sk = WalletItems.KEY_SK;
-        key.callerSub = callerSub;
-        key.idempotencyKey = idempotencyKey;
-        key.fingerprint = credit.fingerprint();
-        key.accountId = credit.accountId();
-        key.entryId = p.entries().isEmpty() ? null : p.entries().get(0).entryId();
-        key.responseStatus = responseStatus;
-        key.responseBody = Json.write(responseBody);
-        key.createdAt = Rfc3339.format(clock.instant());
+        CreditKeyItem key = WalletItems.toItem(callerSub, idempotencyKey, credit,
+                p.entries().isEmpty() ? null : p.entries().get(0).entryId(), responseStatus, Json.write(responseBody), clock.instant());
 
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
@@ -317,7 +305,7 @@ public final class WalletStore {
         } catch (TransactionCanceledException e) {
             if (Contention.conditionFailed(e, 0)) {
                 Optional<KeyedCommit.StoredResponse> stored = Contention.oldItem(e, 0)
-                        .map(item -> fromItem(CreditKeyItem.SCHEMA.mapToItem(item)))
+                        .map(item -> WalletItems.fromItem(CreditKeyItem.SCHEMA.mapToItem(item)))
                         .or(() -> storedCredit(callerSub, idempotencyKey));
                 if (stored.isPresent()) {
                     return new KeyedCommit.KeyTaken<>(stored.get());
@@ -332,56 +320,5 @@ public final class WalletStore {
             }
             throw e;
         }
-    }
-
-    // ------------------------------------------------------------------------------ mapping
-
-
-    private static AccountItem toItem(Account a, long revision, Clock clock) {
-        AccountItem i = new AccountItem();
-        i.pk = WalletItems.accountPk(a.accountId());
-        i.sk = WalletItems.BALANCE_SK;
-        i.accountId = a.accountId();
-        i.cash = a.cash().value();
-        i.bonus = a.bonus().value();
-        i.heldForWithdrawal = a.heldForWithdrawal().value();
-        i.openExposure = a.openExposure().value();
-        i.ledgerSeq = a.ledgerSeq();
-        i.revision = revision;
-        i.updatedAt = Rfc3339.format(clock.instant());
-        return i;
-    }
-
-    private static Account fromItem(AccountItem i) {
-        return new Account(i.accountId, new Amount(i.cash), new Amount(i.bonus), new Amount(i.heldForWithdrawal),
-                new Amount(i.openExposure), i.ledgerSeq, i.revision);
-    }
-
-    private static LedgerItem toItem(LedgerEntry e) {
-        LedgerItem i = new LedgerItem();
-        i.pk = WalletItems.accountPk(e.accountId());
-        i.sk = WalletItems.ledgerSk(e.seq());
-        i.entryId = e.entryId();
-        i.accountId = e.accountId();
-        i.seq = e.seq();
-        i.type = e.type().name();
-        i.fund = e.fund().name();
-        i.amount = e.amount().value();
-        i.balanceAfter = e.balanceAfter().value();
-        i.orderId = e.orderId();
-        i.withdrawalId = e.withdrawalId();
-        i.heldChange = e.heldChange().isZero() ? null : e.heldChange().value();
-        i.createdAt = Rfc3339.format(e.createdAt());
-        return i;
-    }
-
-    private static LedgerEntry fromItem(LedgerItem i) {
-        return new LedgerEntry(i.entryId, i.accountId, i.seq, EntryType.valueOf(i.type), Fund.valueOf(i.fund),
-                new Amount(i.amount), new Amount(i.balanceAfter), i.orderId, i.withdrawalId,
-                i.heldChange == null ? Amount.ZERO : new Amount(i.heldChange), Rfc3339.parse(i.createdAt));
-    }
-
-    private static KeyedCommit.StoredResponse fromItem(CreditKeyItem i) {
-        return new KeyedCommit.StoredResponse(i.fingerprint, i.responseStatus, i.responseBody);
     }
 }
