@@ -153,7 +153,7 @@ public final class WalletApi extends HttpFunction {
                     before.revision() == 0 ? "null" : Json.write(auditView(before)),
                     Json.write(auditAfter(posting.after(), entry, credit, key)), now);
             KeyedCommit.Outcome<KeyedCommit.StoredResponse> outcome =
-                    wallet.commitCredit(admin, key, credit, posting, 201, body, record, status.normalModeCheck());
+                    wallet.commitCredit(admin, key, credit, posting, 201, body, record);
             if (outcome instanceof KeyedCommit.Committed) {
                 return HttpResponse.of(201, body);
             } else if (outcome instanceof KeyedCommit.KeyTaken<KeyedCommit.StoredResponse> taken) {

@@ -114,32 +114,25 @@ public final class Withdrawals {
         MoneyMovement.requireAllowed(status);
         long deadline = System.nanoTime() + BUDGET.toNanos();
         java.util.concurrent.locks.ReentrantLock turn = turns.take(sub, BUDGET.toMillis());
-        StoredWithdrawal held;
+        Held held;
         try {
-            held = hold(request, sub, key, req, id, deadline);
-        } catch (Replayed r) {
-            return r.response;
+            held = hold(sub, key, req, id, deadline);
         } finally {
             if (turn != null) {
                 turn.unlock();
             }
         }
-        enqueue(held.withdrawal(), request.requestId()); // outside the account's turn
-        return HttpResponse.of(held.replyStatus(), Json.parseTrusted(held.replyBody()));
-    }
-
-    /** A racing duplicate of the key won: its answer. */
-    private static final class Replayed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient HttpResponse response;
-
-        Replayed(HttpResponse response) {
-            super(null, null, false, false);
-            this.response = response;
+        if (!held.created()) {
+            return replay(held.withdrawal(), req, request.requestId()); // a racing duplicate of the key won
         }
+        enqueue(held.withdrawal().withdrawal(), request.requestId()); // outside the account's turn
+        return HttpResponse.of(held.withdrawal().replyStatus(), Json.parseTrusted(held.withdrawal().replyBody()));
     }
 
-    private StoredWithdrawal hold(HttpRequest request, String sub, String key, WithdrawalRequest req, String id, long deadline) {
+    /** The key's withdrawal after {@link #hold}: this request's ({@code created}) or a racing duplicate's. */
+    private record Held(StoredWithdrawal withdrawal, boolean created) {}
+
+    private Held hold(String sub, String key, WithdrawalRequest req, String id, long deadline) {
         // one account's concurrent calls take turns: retried by a time budget with jittered back-off
         long left = Math.max(1, deadline - System.nanoTime());
         for (Retry.Turns budget = Retry.within(java.time.Duration.ofNanos(left)).start(); budget.next(); ) {
@@ -157,11 +150,11 @@ public final class Withdrawals {
             Withdrawal pending = new Withdrawal(id, sub, key, req.fingerprint(), req.amount(), req.destination(),
                     WithdrawalStatus.PENDING, null, hold.entries().get(0).createdAt(), null);
             StoredWithdrawal w = new StoredWithdrawal(pending, 202, Json.write(WithdrawalJson.accepted(pending)));
-            KeyedCommit.Outcome<StoredWithdrawal> outcome = withdrawals.create(w, hold, status.normalModeCheck());
+            KeyedCommit.Outcome<StoredWithdrawal> outcome = withdrawals.create(w, hold);
             if (outcome instanceof KeyedCommit.Committed) {
-                return w;
+                return new Held(w, true);
             } else if (outcome instanceof KeyedCommit.KeyTaken<StoredWithdrawal> first) {
-                throw new Replayed(replay(first.first(), req, request.requestId())); // a racing duplicate won
+                return new Held(first.first(), false);
             } else if (outcome instanceof KeyedCommit.Halted) {
                 MoneyMovement.requireAllowed(status); // 503 unless trading resumed in between
             } else {

@@ -74,9 +74,14 @@ public final class StatusStore {
      * commit: an order racing a halt either commits before it or not at all.
      */
     public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem normalModeCheck() {
+        return normalModeCheck(table.tableName());
+    }
+
+    /** {@link #normalModeCheck()} on the platform table {@code platformTable}, for commits that guard themselves. */
+    public static software.amazon.awssdk.services.dynamodb.model.TransactWriteItem normalModeCheck(String platformTable) {
         return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
                 .conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
-                        .tableName(table.tableName())
+                        .tableName(platformTable)
                         .key(Map.of("pk", AttributeValue.fromS(StatusItem.PK), "sk", AttributeValue.fromS(StatusItem.SK)))
                         .conditionExpression("#mode = :normal")
                         .expressionAttributeNames(Map.of("#mode", "mode"))

@@ -1,7 +1,9 @@
 package dev.holdfast.persistence.settlement;
 
 import dev.holdfast.persistence.Contention;
+import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;
@@ -50,8 +52,10 @@ public final class SettlementStore {
     private final DynamoDbClient dynamo;
     private final String marketsTable;
     private final AuditLog audit;
+    private final ResourceNames names;
 
     public SettlementStore(Deployment deployment, AuditLog audit) {
+        this.names = deployment.names();
         this.dynamo = deployment.clients().dynamo();
         this.marketsTable = deployment.names().table(Tables.MARKETS);
         this.audit = audit;
@@ -98,13 +102,13 @@ public final class SettlementStore {
      */
     public KeyedCommit.Outcome<KeyedCommit.StoredResponse> declare(
             Market before, Market.Change change, MarketResult result, String sub, String idempotencyKey,
-            String fingerprint, int status, JsonNode responseBody, AuditRecord record, TransactWriteItem guard) {
+            String fingerprint, int status, JsonNode responseBody, AuditRecord record) {
         Instant at = change.transition().orElseThrow().at();
         ResultKeyItem keyItem = MarketSettlementItems.toItem(sub, idempotencyKey, fingerprint, status, Json.write(responseBody), at);
         Market after = change.after();
         List<TransactWriteItem> actions = new ArrayList<>();
         actions.add(put(ResultKeyItem.SCHEMA.itemToMap(keyItem, true), "attribute_not_exists(pk)", true));
-        actions.add(guard);
+        actions.add(StatusStore.normalModeCheck(names.table(Tables.PLATFORM)));
         Put.Builder market = Put.builder().tableName(marketsTable)
                 .item(MarketItems.MarketItem.SCHEMA.itemToMap(MarketItems.toItem(after), true))
                 .conditionExpression("revision = :r")

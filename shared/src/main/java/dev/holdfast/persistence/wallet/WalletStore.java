@@ -3,6 +3,7 @@ package dev.holdfast.persistence.wallet;
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.persistence.Cursors;
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.audit.AuditItem;
 import dev.holdfast.persistence.audit.AuditLog;
@@ -67,8 +68,10 @@ public final class WalletStore {
     private final DynamoDbTable<CreditKeyItem> creditKeys;
     private final AuditLog audit;
     private final Clock clock;
+    private final ResourceNames names;
 
     public WalletStore(Deployment deployment, AuditLog audit) {
+        this.names = deployment.names();
         this.dynamo = deployment.clients().dynamo();
         DynamoDbEnhancedClient enhanced = deployment.clients().enhanced();
         this.tableName = deployment.names().table(Tables.WALLET);
@@ -265,18 +268,18 @@ public final class WalletStore {
 
     /**
      * Commits an admin credit in ONE transaction: the caller's idempotency record (action 0, new
-     * only), an optional {@code guard} condition (action 1, e.g. {@link StatusStore#normalModeCheck}),
+     * only), the guard that trading is NORMAL (action 1, {@link StatusStore#normalModeCheck(String)}),
      * the posting ({@link #postingActions}), and the audit record (last).
      *
      * @param responseBody the response the key replays from now on (status {@code responseStatus})
      * @return {@link KeyedCommit.KeyTaken} with the key's stored response when it already has one
-     *         (replay it, or 422 if its fingerprint differs); {@link KeyedCommit.Halted} when the
-     *         guard failed; {@link KeyedCommit.Raced} when the account changed or a transaction
+     *         (replay it, or 422 if its fingerprint differs); {@link KeyedCommit.Halted} when
+     *         trading is not NORMAL; {@link KeyedCommit.Raced} when the account changed or a transaction
      *         collided (read again and retry)
      */
     public KeyedCommit.Outcome<KeyedCommit.StoredResponse> commitCredit(
             String callerSub, String idempotencyKey, Credit credit, Posting p, int responseStatus, JsonNode responseBody,
-            AuditRecord record, TransactWriteItem guard) {
+            AuditRecord record) {
         if (!p.accountId().equals(credit.accountId())) {
             throw new IllegalArgumentException("the posting is not on the credited account");
         }
@@ -289,11 +292,7 @@ public final class WalletStore {
                 .conditionExpression("attribute_not_exists(pk)")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build());
-        int guardIndex = -1;
-        if (guard != null) {
-            guardIndex = actions.size();
-            actions.add(guard);
-        }
+        actions.add(StatusStore.normalModeCheck(names.table(Tables.PLATFORM)));
         actions.addAll(postingActions(p));
         actions.add(TransactWriteItem.builder().put(Put.builder().tableName(audit.table().tableName())
                 .item(AuditItem.SCHEMA.itemToMap(audit.putInTransaction(record).item(), true))
@@ -312,7 +311,7 @@ public final class WalletStore {
                 }
                 return new KeyedCommit.Raced<>(); // taken, but not returned nor readable yet: try again
             }
-            if (guardIndex >= 0 && Contention.conditionFailed(e, guardIndex)) {
+            if (Contention.conditionFailed(e, 1)) {
                 return new KeyedCommit.Halted<>();
             }
             if (isRace(e) || Contention.anyConditionFailed(e)) {

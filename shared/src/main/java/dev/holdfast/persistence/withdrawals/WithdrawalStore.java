@@ -2,6 +2,7 @@ package dev.holdfast.persistence.withdrawals;
 
 import dev.holdfast.persistence.Contention;
 import dev.holdfast.runtime.Deployment;
+import dev.holdfast.runtime.ResourceNames;
 import dev.holdfast.persistence.KeyedCommit;
 import dev.holdfast.persistence.platform.StatusStore;
 import dev.holdfast.persistence.wallet.WalletStore;
@@ -42,12 +43,14 @@ public final class WithdrawalStore {
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final WalletStore wallet;
+    private final ResourceNames names;
 
     /** @param wallet the store whose {@link WalletStore#postingActions} commit the money (same deployment) */
     public WithdrawalStore(Deployment deployment, WalletStore wallet) {
         this.dynamo = deployment.clients().dynamo();
         this.tableName = deployment.names().table(Tables.WALLET);
         this.wallet = wallet;
+        this.names = deployment.names();
     }
 
     // ------------------------------------------------------------------------------ reading
@@ -130,16 +133,16 @@ public final class WithdrawalStore {
 
     /**
      * Creates a PENDING withdrawal and holds its cash, in ONE transaction: action 0 the withdrawal
-     * put ({@code attribute_not_exists}, {@code ALL_OLD} on failure), action 1 {@code guard} (e.g.
-     * {@link StatusStore#normalModeCheck}), then the HOLD posting. {@code created} is the new
+     * put ({@code attribute_not_exists}, {@code ALL_OLD} on failure), action 1 the guard that trading
+     * is NORMAL ({@link StatusStore#normalModeCheck(String)}), then the HOLD posting. {@code created} is the new
      * withdrawal with the answer its key replays.
      *
      * @return {@link KeyedCommit.KeyTaken} with the first request's withdrawal when the id exists (a
-     *         duplicate of the same key, possibly racing); {@link KeyedCommit.Halted} when the guard
-     *         failed; {@link KeyedCommit.Raced} when the account changed or a transaction collided
+     *         duplicate of the same key, possibly racing); {@link KeyedCommit.Halted} when trading
+     *         is not NORMAL; {@link KeyedCommit.Raced} when the account changed or a transaction collided
      *         (read again, retry)
      */
-    public KeyedCommit.Outcome<StoredWithdrawal> create(StoredWithdrawal created, Posting hold, TransactWriteItem guard) {
+    public KeyedCommit.Outcome<StoredWithdrawal> create(StoredWithdrawal created, Posting hold) {
         Withdrawal w = created.withdrawal();
         if (w.status() != WithdrawalStatus.PENDING || !hold.accountId().equals(w.accountId())) {
             throw new IllegalArgumentException("a new withdrawal is PENDING and holds its own account's cash");
@@ -150,7 +153,7 @@ public final class WithdrawalStore {
                 .conditionExpression("attribute_not_exists(pk)")
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build());
-        actions.add(guard);
+        actions.add(StatusStore.normalModeCheck(names.table(Tables.PLATFORM)));
         actions.addAll(wallet.postingActions(hold));
         try {
             dynamo.transactWriteItems(b -> b.transactItems(actions));
