@@ -157,344 +157,429 @@ public final class CrashDrill extends AbstractDrill {
     @Override
     public DrillReport run(DrillProgress progress) throws Exception {
         DrillReport report = new DrillReport(NAME);
-        Random random = new Random(settings.seed());
-        double timeScale = settings.small() ? 0.25 : LocalOptions.AWS_TIME;
-        int kills = settings.scaled(3, 2);
-        int traders = settings.scaled(50, 12);
-        int bigOrders = settings.scaled(1000, 100);
-        int voidOrders = settings.scaled(100, 20);
-        int withdrawals = settings.scaled(20, 6);
-        int signups = settings.scaled(30, 8);
-        Files.createDirectories(settings.workDir());
-        Path dataDir = Files.createTempDirectory(settings.workDir().toAbsolutePath(), "crash-data-");
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        report.figure("scale", String.format(Locale.ROOT, "%d kills; %d orders on the settled market, %d on the voided one,"
-                        + " %d withdrawals, %d signups; visibility timeouts x %.2f of AWS's (%s)", kills, bigOrders, voidOrders,
-                withdrawals, signups, timeScale, timeScale == 1 ? "AWS timing" : "scaled by the environment's one time scale"));
-
+        Run r = new Run(progress, report);
+        r.reportScale();
         try (StandInBank bank = StandInBank.start()) {
-            progress.step("starting the environment as its own JVM on " + dataDir);
-            EnvProcess env = new EnvProcess(dataDir, 0, timeScale, bank.url());
-            report.figure("start-up", String.format(Locale.ROOT, "%.1f s to ready (fresh data)", env.readySeconds));
+            r.startEnvironment(bank);
             try {
-                return runOn(env, dataDir, bank, report, progress, random, timeScale, kills, traders, bigOrders, voidOrders,
-                        withdrawals, signups, run);
+                r.setUp();
+                r.placeOrders();
+                r.withdrawAndSignUp();
+                r.closeWithResults();
+                r.startBackground();
+                r.killAndRestart();
+                r.noteWhatIsLeft();
+                r.awaitResumedAndDrained();
+                r.sabotage();
+                r.checkInvariants();
+                return report;
             } finally {
-                if (current != null) {
-                    current.kill();
+                if (r.current != null) {
+                    r.current.kill();
                 }
             }
         }
     }
 
-    private volatile EnvProcess current;
+    /**
+     * One run of the drill: its scale, the environment process of the moment, the markets, traders,
+     * withdrawals and signups, the background traffic, the kills and what was left at the last restart,
+     * phase by phase.
+     */
+    private final class Run {
+        final DrillProgress progress;
+        final DrillReport report;
+        final Random random = new Random(settings.seed());
+        final double timeScale = settings.small() ? 0.25 : LocalOptions.AWS_TIME;
+        final int kills = settings.scaled(3, 2);
+        final int traderCount = settings.scaled(50, 12);
+        final int bigOrders = settings.scaled(1000, 100);
+        final int voidOrders = settings.scaled(100, 20);
+        final int withdrawalCount = settings.scaled(20, 6);
+        final int signupCount = settings.scaled(30, 8);
+        final Path dataDir;
+        final String run;
+        final Map<String, JsonNode> markets = new LinkedHashMap<>();
+        final Map<String, String> providerOf = new HashMap<>();
+        final AtomicLong feedSequence = new AtomicLong(1);
+        final List<Trader> traders = new ArrayList<>();
+        final Map<String, String> withdrawalTokens = new LinkedHashMap<>();
+        final Map<String, BigDecimal> withdrawalAmounts = new HashMap<>();
+        final List<String> signupIds = new ArrayList<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger backgroundOrders = new AtomicInteger();
+        final Map<String, Integer> backgroundAnswers = new java.util.concurrent.ConcurrentSkipListMap<>();
+        final AtomicInteger backgroundErrors = new AtomicInteger();
+        final AtomicLong lastFeedSent = new AtomicLong(1);
+        final List<String> killTimes = new ArrayList<>();
+        final List<String> resumptions = new ArrayList<>();
+        /** The environment process of the moment: the first one, then each restart's; killed at the end. */
+        volatile EnvProcess current;
+        StandInBank bank;
+        /** The first environment's client (the setup and the orders to settle), and the current environment's. */
+        DrillClient setup;
+        DrillClient api;
+        String admin;
+        Thread background;
+        String markAtKill = "";
+        long paceFrom;
+        long paceFromOrders;
+        /** Orders settled per second before the first kill, on this machine. */
+        double pace;
+        Instant finalPrice;
+        String markAtRestart;
+        double settlementWork;
+        Set<String> withdrawalsAtRestart;
+        Set<String> signupsAtRestart;
 
-    private DrillReport runOn(EnvProcess first, Path dataDir, StandInBank bank, DrillReport report, DrillProgress progress,
-                              Random random, double timeScale, int kills, int traderCount, int bigOrders, int voidOrders,
-                              int withdrawalCount, int signupCount, String run) throws Exception {
-        current = first;
-        DrillClient setup = new DrillClient(first.api());
-        DrillClient api = setup;
-        String admin = api.admin();
-
-        // ---------------------------------------------------------------- setup
-        progress.step("risk config, three markets, " + traderCount + " traders");
-        api.changeRiskConfig(c -> {
-            String max = "999999999999999";
-            ((ObjectNode) c.path("stake")).put("max", max);
-            ((ObjectNode) c.path("limits")).put("global", max);
-            for (String s : List.of("event", "user", "segment")) {
-                ((ObjectNode) c.path("limits").path(s)).put("default", max);
-            }
-            ((ObjectNode) c.path("feed")).put("keepSeconds", 1800);
-            ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 3600);
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
-            ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
-        }, "drill crash");
-        Map<String, JsonNode> markets = new LinkedHashMap<>();
-        Map<String, String> providerOf = new HashMap<>();
-        AtomicLong feedSequence = new AtomicLong(1);
-        for (String role : List.of("settled", "voided", "open")) {
-            String pm = "crash-" + role + "-" + run;
-            String marketId = api.market(pm).path("marketId").asText();
-            sendFeed(first, pm, 1);
-            JsonNode m = api.awaitMarket(marketId, v -> !v.path("price").isNull(), Duration.ofSeconds(60));
-            api.openMarket(marketId);
-            markets.put(role, m);
-            providerOf.put(role, pm);
-        }
-        List<Trader> traders = new ArrayList<>();
-        for (int i = 0; i < traderCount; i++) {
-            String sub = "crash-trader-" + i + "-" + run;
-            api.fund(sub, FUNDING, "CASH");
-            traders.add(new Trader(sub, api.token(sub)));
-        }
-
-        progress.step(bigOrders + " + " + voidOrders + " orders on the markets to settle");
-        AtomicInteger placed = new AtomicInteger();
-        progress.live(() -> placed.get() + " orders placed");
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int i = 0; i < bigOrders + voidOrders; i++) {
-                int n = i;
-                String role = n < bigOrders ? "settled" : "voided";
-                JsonNode m = markets.get(role);
-                Trader t = traders.get(n % traders.size());
-                String selection = m.path("selections").get(n % 2).path("selectionId").asText();
-                String stake = Integer.toString(1000 + (n % 7) * 100);
-                jobs.add(pool.submit(() -> {
-                    String body = DrillClient.orderBody(m.path("marketId").asText(), selection, stake,
-                            m.path("price").path("priceVersion").asLong());
-                    DrillClient.Reply r = setup.order(t.token(), "o-" + n, body);
-                    // 503 (the risk pipeline's fail-close on a loaded machine) and 429 commit nothing: the same key again
-                    for (int tries = 0; tries < 600 && (r.status() == 503 || r.status() == 429); tries++) {
-                        DrillClient.sleep(200);
-                        r = setup.order(t.token(), "o-" + n, body);
-                    }
-                    if (r.status() != 201) {
-                        throw new IllegalStateException("drill setup: order answered " + r.status() + " " + r.raw());
-                    }
-                    placed.incrementAndGet();
-                }));
-            }
-            for (Future<?> f : jobs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        Run(DrillProgress progress, DrillReport report) throws Exception {
+            this.progress = progress;
+            this.report = report;
+            Files.createDirectories(settings.workDir());
+            this.dataDir = Files.createTempDirectory(settings.workDir().toAbsolutePath(), "crash-data-");
+            this.run = UUID.randomUUID().toString().substring(0, 8);
         }
 
-        // withdrawals from accounts of their own, the bank answering late
-        progress.step(withdrawalCount + " withdrawals, the bank answering late; " + signupCount + " signups through the waiting room");
-        bank.mode(StandInBank.Mode.LATE).lateMillis(3_000);
-        Map<String, String> withdrawalTokens = new LinkedHashMap<>();
-        Map<String, BigDecimal> withdrawalAmounts = new HashMap<>();
-        withdraw(api, 0, withdrawalCount, run, withdrawalTokens, withdrawalAmounts);
-
-        // signups: a rollout with one cohort, every device admitted and signing up while the verifier is throttled
-        List<String> signupIds = new ArrayList<>(signups(api, first, signupCount, run));
-
-        // ---------------------------------------------------------------- results, then the kills
-        for (String role : List.of("settled", "voided")) {
-            String id = markets.get(role).path("marketId").asText();
-            api.expect(200, "POST", "/admin/markets/" + id + "/state", admin, "{\"state\":\"CLOSED\"}");
+        void reportScale() {
+            report.figure("scale", String.format(Locale.ROOT, "%d kills; %d orders on the settled market, %d on the voided one,"
+                            + " %d withdrawals, %d signups; visibility timeouts x %.2f of AWS's (%s)", kills, bigOrders, voidOrders,
+                    withdrawalCount, signupCount, timeScale, timeScale == 1 ? "AWS timing" : "scaled by the environment's one time scale"));
         }
-        api.expect(202, "POST", "/admin/markets/" + markets.get("settled").path("marketId").asText() + "/result", admin,
-                "{\"winningSelectionId\":\"" + markets.get("settled").path("selections").get(0).path("selectionId").asText() + "\"}",
-                "Idempotency-Key", "result-" + run);
-        api.expect(202, "POST", "/admin/markets/" + markets.get("voided").path("marketId").asText() + "/result", admin,
-                "{\"void\":true}", "Idempotency-Key", "void-" + run);
 
-        // background: feed prices and orders on the open market, whatever the environment's state
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger backgroundOrders = new AtomicInteger();
-        Map<String, Integer> backgroundAnswers = new java.util.concurrent.ConcurrentSkipListMap<>();
-        AtomicInteger backgroundErrors = new AtomicInteger();
-        AtomicLong lastFeedSent = new AtomicLong(1);
-        Thread background = new Thread(() -> {
-            JsonNode open = markets.get("open");
-            String openId = open.path("marketId").asText();
-            int k = 0;
-            while (!stop.get()) {
-                EnvProcess e = current;
-                try {
-                    long seq = feedSequence.incrementAndGet();
-                    sendFeed(e, providerOf.get("open"), seq);
-                    lastFeedSent.set(seq);
-                    JsonNode view = e.client().marketView(openId);
-                    Trader t = traders.get(k % traders.size());
-                    DrillClient.Reply r = e.client().order(t.token(), "bg-" + k, DrillClient.orderBody(openId,
-                            open.path("selections").get(k % 2).path("selectionId").asText(), "1000",
-                            view.path("price").path("priceVersion").asLong()));
-                    if (r.status() == 201) {
-                        backgroundOrders.incrementAndGet();
-                    }
-                    backgroundAnswers.merge(r.status() + (r.code() == null ? "" : " " + r.code()), 1, Integer::sum);
-                    k++;
-                } catch (RuntimeException down) {
-                    // the environment is being killed or restarted: try again shortly
-                    backgroundAnswers.merge("no answer (" + down.getClass().getSimpleName() + ")", 1, Integer::sum);
-                    if (backgroundErrors.getAndIncrement() < 3) {
-                        down.printStackTrace();
-                    }
+        /** The environment as its own JVM on fresh data, the bank in this one. */
+        void startEnvironment(StandInBank bank) throws Exception {
+            this.bank = bank;
+            progress.step("starting the environment as its own JVM on " + dataDir);
+            current = new EnvProcess(dataDir, 0, timeScale, bank.url());
+            report.figure("start-up", String.format(Locale.ROOT, "%.1f s to ready (fresh data)", current.readySeconds));
+        }
+
+        String marketId(String role) {
+            return markets.get(role).path("marketId").asText();
+        }
+
+        /** A risk config without limits in the way, the settled, voided and open markets priced and open, funded traders. */
+        void setUp() {
+            setup = new DrillClient(current.api());
+            api = setup;
+            admin = api.admin();
+            progress.step("risk config, three markets, " + traderCount + " traders");
+            api.changeRiskConfig(c -> {
+                String max = "999999999999999";
+                ((ObjectNode) c.path("stake")).put("max", max);
+                ((ObjectNode) c.path("limits")).put("global", max);
+                for (String s : List.of("event", "user", "segment")) {
+                    ((ObjectNode) c.path("limits").path(s)).put("default", max);
                 }
-                sleepQuietly(200);
+                ((ObjectNode) c.path("feed")).put("keepSeconds", 1800);
+                ((ObjectNode) c.path("feed")).put("suspendAfterSeconds", 3600);
+                ((ObjectNode) c.path("rateLimits")).put("ordersPerUserPerMinute", 100_000);
+                ((ObjectNode) c.path("rateLimits")).put("ordersPerAddressPerMinute", 100_000);
+            }, "drill crash");
+            for (String role : List.of("settled", "voided", "open")) {
+                String pm = "crash-" + role + "-" + run;
+                String marketId = api.market(pm).path("marketId").asText();
+                sendFeed(current, pm, 1);
+                JsonNode m = api.awaitMarket(marketId, v -> !v.path("price").isNull(), Duration.ofSeconds(60));
+                api.openMarket(marketId);
+                markets.put(role, m);
+                providerOf.put(role, pm);
             }
-        }, "crash-background");
-        background.setDaemon(true);
-        background.start();
+            for (int i = 0; i < traderCount; i++) {
+                String sub = "crash-trader-" + i + "-" + run;
+                api.fund(sub, FUNDING, "CASH");
+                traders.add(new Trader(sub, api.token(sub)));
+            }
+        }
 
-        List<String> killTimes = new ArrayList<>();
-        List<String> resumptions = new ArrayList<>();
-        double pace = 0; // orders settled per second before the first kill, on this machine
-        String settledId = markets.get("settled").path("marketId").asText();
-        String voidedId = markets.get("voided").path("marketId").asText();
-        EnvProcess env = first;
-        try {
-            String markAtKill = "";
-            long paceFrom = 0;
-            long paceFromOrders = 0;
-            for (int k = 1; k <= kills; k++) {
-                // kill 1 once the settlement is a seeded share of the way (20-60 %); every later one a seeded
-                // moment after the settlement resumed following the restart (its bookmark moved again)
-                long target = Math.round(bigOrders * (0.2 + 0.4 * random.nextDouble()));
-                long waitMs = k == 1 ? random.nextInt(1_000) : 500 + random.nextInt(2_500);
-                progress.step(k == 1
-                        ? String.format(Locale.ROOT, "kill 1 of %d: SIGKILL %.1f s after %d orders are settled", kills, waitMs / 1000.0, target)
-                        : String.format(Locale.ROOT, "kill %d of %d: SIGKILL %.1f s after the settlement resumed", k, kills, waitMs / 1000.0));
-                if (k == kills && k > 1) {
-                    // a second wave, so that withdrawals and signups are in flight at the last kill too
-                    progress.step(String.format(Locale.ROOT, "kill %d of %d: first %d more withdrawals and %d more signups",
-                            k, kills, withdrawalCount / 2, signupCount / 2));
-                    withdraw(api, withdrawalCount, withdrawalCount / 2, run, withdrawalTokens, withdrawalAmounts);
-                    signupIds.addAll(signups(api, env, signupCount / 2, run + "-2"));
+        /** The orders on the markets to settle and to void, eight at a time, each accepted (503 and 429 retried). */
+        void placeOrders() throws Exception {
+            progress.step(bigOrders + " + " + voidOrders + " orders on the markets to settle");
+            AtomicInteger placed = new AtomicInteger();
+            progress.live(() -> placed.get() + " orders placed");
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> jobs = new ArrayList<>();
+                for (int i = 0; i < bigOrders + voidOrders; i++) {
+                    int n = i;
+                    String role = n < bigOrders ? "settled" : "voided";
+                    JsonNode m = markets.get(role);
+                    Trader t = traders.get(n % traders.size());
+                    String selection = m.path("selections").get(n % 2).path("selectionId").asText();
+                    String stake = Integer.toString(1000 + (n % 7) * 100);
+                    jobs.add(pool.submit(() -> {
+                        String body = DrillClient.orderBody(m.path("marketId").asText(), selection, stake,
+                                m.path("price").path("priceVersion").asLong());
+                        DrillClient.Reply r = setup.order(t.token(), "o-" + n, body);
+                        // 503 (the risk pipeline's fail-close on a loaded machine) and 429 commit nothing: the same key again
+                        for (int tries = 0; tries < 600 && (r.status() == 503 || r.status() == 429); tries++) {
+                            DrillClient.sleep(200);
+                            r = setup.order(t.token(), "o-" + n, body);
+                        }
+                        if (r.status() != 201) {
+                            throw new IllegalStateException("drill setup: order answered " + r.status() + " " + r.raw());
+                        }
+                        placed.incrementAndGet();
+                    }));
                 }
-                long waitUntil = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-                while (System.nanoTime() < waitUntil && !settlementFinished(api, settledId)) {
-                    long n = settled(api, settledId);
-                    if (k == 1 && n > 0 && paceFrom == 0) {
-                        paceFrom = System.nanoTime();
-                        paceFromOrders = n;
+                for (Future<?> f : jobs) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        /**
+         * Withdrawals from accounts of their own while the bank answers late; signups through a rollout with one
+         * cohort, every device admitted and signing up while the verifier is throttled.
+         */
+        void withdrawAndSignUp() throws Exception {
+            progress.step(withdrawalCount + " withdrawals, the bank answering late; " + signupCount + " signups through the waiting room");
+            bank.mode(StandInBank.Mode.LATE).lateMillis(3_000);
+            withdraw(api, 0, withdrawalCount, run, withdrawalTokens, withdrawalAmounts);
+            signupIds.addAll(signups(api, current, signupCount, run));
+        }
+
+        /** Both markets to settle closed; the settled one's winner and the voided one's void posted (settlement starts). */
+        void closeWithResults() {
+            for (String role : List.of("settled", "voided")) {
+                api.expect(200, "POST", "/admin/markets/" + marketId(role) + "/state", admin, "{\"state\":\"CLOSED\"}");
+            }
+            api.expect(202, "POST", "/admin/markets/" + marketId("settled") + "/result", admin,
+                    "{\"winningSelectionId\":\"" + markets.get("settled").path("selections").get(0).path("selectionId").asText() + "\"}",
+                    "Idempotency-Key", "result-" + run);
+            api.expect(202, "POST", "/admin/markets/" + marketId("voided") + "/result", admin,
+                    "{\"void\":true}", "Idempotency-Key", "void-" + run);
+        }
+
+        /** Feed prices and orders on the open market every 200 ms, whatever the environment's state, until stopped. */
+        void startBackground() {
+            background = new Thread(() -> {
+                JsonNode open = markets.get("open");
+                String openId = open.path("marketId").asText();
+                int k = 0;
+                while (!stop.get()) {
+                    EnvProcess e = current;
+                    try {
+                        long seq = feedSequence.incrementAndGet();
+                        sendFeed(e, providerOf.get("open"), seq);
+                        lastFeedSent.set(seq);
+                        JsonNode view = e.client().marketView(openId);
+                        Trader t = traders.get(k % traders.size());
+                        DrillClient.Reply r = e.client().order(t.token(), "bg-" + k, DrillClient.orderBody(openId,
+                                open.path("selections").get(k % 2).path("selectionId").asText(), "1000",
+                                view.path("price").path("priceVersion").asLong()));
+                        if (r.status() == 201) {
+                            backgroundOrders.incrementAndGet();
+                        }
+                        backgroundAnswers.merge(r.status() + (r.code() == null ? "" : " " + r.code()), 1, Integer::sum);
+                        k++;
+                    } catch (RuntimeException down) {
+                        // the environment is being killed or restarted: try again shortly
+                        backgroundAnswers.merge("no answer (" + down.getClass().getSimpleName() + ")", 1, Integer::sum);
+                        if (backgroundErrors.getAndIncrement() < 3) {
+                            down.printStackTrace();
+                        }
                     }
-                    if (k == 1 ? n >= target : !settlementMark(api, settledId).equals(markAtKill)) {
-                        break;
-                    }
-                    sleepQuietly(100);
+                    sleepQuietly(200);
                 }
-                if (k == 1 && paceFrom > 0) {
-                    long n = settled(api, settledId);
-                    double secs = (System.nanoTime() - paceFrom) / 1e9;
-                    pace = secs > 0 && n > paceFromOrders ? (n - paceFromOrders) / secs : 0;
-                }
-                if (k > 1) {
-                    resumptions.add(String.format(Locale.ROOT, "after restart %d: %.1f s", k - 1, (System.nanoTime() - env.readyNanos) / 1e9));
-                }
-                Thread.sleep(waitMs);
-                markAtKill = settlementMark(api, settledId);
-                env.kill();
-                killTimes.add(String.format(Locale.ROOT, "%d at settlement bookmark %s", k, markAtKill));
-                if (k == kills) {
-                    stop.set(true);
-                    bank.mode(StandInBank.Mode.SUCCEED); // after the last restart the bank answers promptly again
-                }
-                progress.step("restart " + k + " on the same data");
-                env = new EnvProcess(dataDir, k, timeScale, bank.url());
-                current = env;
-                api = new DrillClient(env.api());
-            }
-        } finally {
-            stop.set(true);
-        }
-        background.join(5_000);
-        report.figure("kills", String.join("; ", killTimes));
-        report.figure("settlement resumed (first newly settled order)", String.join("; ", resumptions)
-                + " (from the restarted environment being ready)");
-        report.figure("last restart", String.format(Locale.ROOT, "ready %.1f s after launch", env.readySeconds));
-
-        // ---------------------------------------------------------------- resumed and drained?
-        progress.step("after the last restart: waiting for every pipeline to resume and drain");
-        // one more price, which FIFO keeps behind any of the market's messages still in flight from before the kill
-        long finalSequence = feedSequence.incrementAndGet();
-        Instant finalPrice = sendFeed(env, providerOf.get("open"), finalSequence);
-        lastFeedSent.set(finalSequence);
-        final DrillClient a = api;
-        final EnvProcess e = env;
-        String markAtRestart = settlementMark(a, settledId);
-        long leftToSettle = Math.max(0, bigOrders - settled(a, settledId));
-        double settlementWork = pace > 0 ? leftToSettle / pace : 0;
-        report.figure("settlement pace", String.format(Locale.ROOT,
-                "%.1f orders/s before the first kill on this machine; about %d orders left at the last restart: %.0f s of work",
-                pace, leftToSettle, settlementWork));
-        Set<String> withdrawalsAtRestart = new HashSet<>();
-        withdrawalTokens.forEach((id, token) -> {
-            if ("PENDING".equals(a.get("/wallet/withdrawals/" + id, token).json().path("status").asText())) {
-                withdrawalsAtRestart.add(id);
-            }
-        });
-        Set<String> signupsAtRestart = new HashSet<>();
-        signupIds.forEach(id -> {
-            if ("PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText())) {
-                signupsAtRestart.add(id);
-            }
-        });
-        report.figure("left at the last restart", String.format(Locale.ROOT,
-                "settlement bookmark %s (of %d orders), %d of %d withdrawals and %d of %d signups PENDING",
-                markAtRestart, bigOrders, withdrawalsAtRestart.size(), withdrawalTokens.size(),
-                signupsAtRestart.size(), signupIds.size()));
-        BooleanSupplier settlementDone = () -> state(a, settledId).equals("SETTLED") && state(a, voidedId).equals("VOIDED");
-        BooleanSupplier withdrawalsDone = () -> withdrawalsAtRestart.stream().noneMatch(id ->
-                "PENDING".equals(a.get("/wallet/withdrawals/" + id, withdrawalTokens.get(id)).json().path("status").asText()));
-        BooleanSupplier signupsDone = () -> signupsAtRestart.stream().noneMatch(id ->
-                "PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText()));
-        BooleanSupplier feedDone = () -> finalPrice.equals(Rfc3339.parse(a.marketView(markets.get("open").path("marketId").asText())
-                .path("price").path("sourceTimestamp").asText()));
-        BooleanSupplier riskDone = () -> riskProbe(a, traders.get(0), markets.get("open"));
-        Map<String, BooleanSupplier> resumed = new LinkedHashMap<>();
-        resumed.put("settlement", () -> !settlementMark(a, settledId).equals(markAtRestart) || settlementDone.getAsBoolean());
-        resumed.put("withdrawals", () -> withdrawalsAtRestart.isEmpty() || withdrawalsAtRestart.stream().anyMatch(id ->
-                !"PENDING".equals(a.get("/wallet/withdrawals/" + id, withdrawalTokens.get(id)).json().path("status").asText())));
-        resumed.put("signups", () -> signupsAtRestart.isEmpty() || signupsAtRestart.stream().anyMatch(id ->
-                !"PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText())));
-        resumed.put("feed", feedDone);
-        resumed.put("post-trade risk", riskDone);
-        Map<String, BooleanSupplier> pipelines = new LinkedHashMap<>();
-        pipelines.put("settlement", settlementDone);
-        pipelines.put("withdrawals", withdrawalsDone);
-        pipelines.put("signups", signupsDone);
-        pipelines.put("feed", feedDone);
-        pipelines.put("post-trade risk", riskDone);
-        pipelines.put("queues", () -> queuesEmpty(e));
-        Map<String, Double> resumedAt = new LinkedHashMap<>();
-        Map<String, Double> drained = new LinkedHashMap<>();
-        long deadline = e.readyNanos + Duration.ofMinutes(5).toNanos();
-        progress.live(() -> resumedAt.size() + " of " + resumed.size() + " pipelines resumed, " + drained.size() + " of "
-                + pipelines.size() + " drained: " + drained.keySet());
-        while ((drained.size() < pipelines.size() || resumedAt.size() < resumed.size()) && System.nanoTime() < deadline) {
-            poll(resumed, resumedAt, e.readyNanos);
-            poll(pipelines, drained, e.readyNanos);
-            sleepQuietly(250);
-        }
-        report.figure("restart to resumed", times(resumed.keySet(), resumedAt)
-                + " (from the restarted environment being ready)");
-        report.figure("restart to drained", times(pipelines.keySet(), drained) + String.format(Locale.ROOT,
-                " (from the restarted environment being ready; add %.1f s for the time from the kill: a JVM and DynamoDB Local"
-                        + " starting, which AWS does not have)", e.readySeconds));
-        boolean allResumed = resumed.keySet().stream().allMatch(p -> resumedAt.containsKey(p) && resumedAt.get(p) <= BOUND.toSeconds());
-        report.check(RESUMED, allResumed, "%s; bound %d s", times(resumed.keySet(), resumedAt), BOUND.toSeconds());
-        boolean allDrained = true;
-        StringBuilder after = new StringBuilder();
-        for (String p : pipelines.keySet()) {
-            Double d = drained.get(p);
-            double from = resumedAt.getOrDefault(p, 0.0);
-            double bound = BOUND.toSeconds() + (p.equals("settlement") || p.equals("queues") ? settlementWork : 0);
-            allDrained &= d != null && d - from <= bound;
-            after.append(after.length() == 0 ? "" : "; ").append(p).append(' ')
-                    .append(d == null ? "NOT drained" : String.format(Locale.ROOT, "%.1f s after resuming", d - from));
-        }
-        report.check(DRAINED, allDrained, "%s; bound %d s, for the settlement (and the queues, which wait for it) plus %.0f s:"
-                        + " its orders left at the restart at this machine's pace before the kills", after, BOUND.toSeconds(), settlementWork);
-
-        // ---------------------------------------------------------------- the sabotage hook
-        if (settings.sabotage()) {
-            progress.step("sabotage: a winning order's PAYOUT entry booked a second time");
-            payTwice(e, traders);
+            }, "crash-background");
+            background.setDaemon(true);
+            background.start();
         }
 
-        // ---------------------------------------------------------------- invariants
-        progress.step("checking every order, withdrawal and signup");
-        checkSettlement(a, report, traders, markets);
-        checkWithdrawals(a, report, bank, withdrawalTokens, withdrawalAmounts);
-        checkSignups(a, report, signupIds);
-        report.check("every queue and dead-letter queue drained", queuesEmpty(e), "%s", queueDepths(e));
-        a.expect(202, "POST", "/admin/reconciliation/runs", admin, "{}", "Idempotency-Key", "recon-" + UUID.randomUUID());
-        JsonNode recon = a.expect(200, "GET", "/admin/reconciliation/latest", admin, null);
-        report.check("zero drift", recon.path("drift").asLong(-1) == 0, "drift %d %s", recon.path("drift").asLong(-1),
-                recon.path("mismatches").size() > 0 ? recon.path("mismatches").toString() : "");
-        report.figure("background", backgroundOrders.get() + " orders accepted on the open market during the kills (answers "
-                + backgroundAnswers + "; 503 TRADING_HALTED is the risk pipeline's fail-close while it catches up); feed sequence "
-                + lastFeedSent.get());
-        return report;
+        /** Every kill and restart on the same data; the background stops at the last kill. */
+        void killAndRestart() throws Exception {
+            try {
+                for (int k = 1; k <= kills; k++) {
+                    killAndRestart(k);
+                }
+            } finally {
+                stop.set(true);
+            }
+            background.join(5_000);
+            report.figure("kills", String.join("; ", killTimes));
+            report.figure("settlement resumed (first newly settled order)", String.join("; ", resumptions)
+                    + " (from the restarted environment being ready)");
+            report.figure("last restart", String.format(Locale.ROOT, "ready %.1f s after launch", current.readySeconds));
+        }
+
+        /**
+         * Kill {@code k}: once the settlement is a seeded share of the way (20-60 %) for the first; a seeded moment
+         * after the settlement resumed following the restart (its bookmark moved again) for every later one.
+         */
+        private void killAndRestart(int k) throws Exception {
+            long target = Math.round(bigOrders * (0.2 + 0.4 * random.nextDouble()));
+            long waitMs = k == 1 ? random.nextInt(1_000) : 500 + random.nextInt(2_500);
+            progress.step(k == 1
+                    ? String.format(Locale.ROOT, "kill 1 of %d: SIGKILL %.1f s after %d orders are settled", kills, waitMs / 1000.0, target)
+                    : String.format(Locale.ROOT, "kill %d of %d: SIGKILL %.1f s after the settlement resumed", k, kills, waitMs / 1000.0));
+            if (k == kills && k > 1) {
+                // a second wave, so that withdrawals and signups are in flight at the last kill too
+                progress.step(String.format(Locale.ROOT, "kill %d of %d: first %d more withdrawals and %d more signups",
+                        k, kills, withdrawalCount / 2, signupCount / 2));
+                withdraw(api, withdrawalCount, withdrawalCount / 2, run, withdrawalTokens, withdrawalAmounts);
+                signupIds.addAll(signups(api, current, signupCount / 2, run + "-2"));
+            }
+            awaitKillMoment(k, target);
+            if (k > 1) {
+                resumptions.add(String.format(Locale.ROOT, "after restart %d: %.1f s", k - 1, (System.nanoTime() - current.readyNanos) / 1e9));
+            }
+            Thread.sleep(waitMs);
+            markAtKill = settlementMark(api, marketId("settled"));
+            current.kill();
+            killTimes.add(String.format(Locale.ROOT, "%d at settlement bookmark %s", k, markAtKill));
+            if (k == kills) {
+                stop.set(true);
+                bank.mode(StandInBank.Mode.SUCCEED); // after the last restart the bank answers promptly again
+            }
+            progress.step("restart " + k + " on the same data");
+            current = new EnvProcess(dataDir, k, timeScale, bank.url());
+            api = new DrillClient(current.api());
+        }
+
+        /** Waits (at most 240 s, or until the settlement finished) for kill {@code k}'s moment; the first measures the pace. */
+        private void awaitKillMoment(int k, long target) {
+            String settledId = marketId("settled");
+            long waitUntil = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+            while (System.nanoTime() < waitUntil && !settlementFinished(api, settledId)) {
+                long n = settled(api, settledId);
+                if (k == 1 && n > 0 && paceFrom == 0) {
+                    paceFrom = System.nanoTime();
+                    paceFromOrders = n;
+                }
+                if (k == 1 ? n >= target : !settlementMark(api, settledId).equals(markAtKill)) {
+                    break;
+                }
+                sleepQuietly(100);
+            }
+            if (k == 1 && paceFrom > 0) {
+                long n = settled(api, settledId);
+                double secs = (System.nanoTime() - paceFrom) / 1e9;
+                pace = secs > 0 && n > paceFromOrders ? (n - paceFromOrders) / secs : 0;
+            }
+        }
+
+        /** One more price, the settlement's bookmark and pace, and the withdrawals and signups still PENDING at the last restart. */
+        void noteWhatIsLeft() {
+            progress.step("after the last restart: waiting for every pipeline to resume and drain");
+            // one more price, which FIFO keeps behind any of the market's messages still in flight from before the kill
+            long finalSequence = feedSequence.incrementAndGet();
+            finalPrice = sendFeed(current, providerOf.get("open"), finalSequence);
+            lastFeedSent.set(finalSequence);
+            String settledId = marketId("settled");
+            markAtRestart = settlementMark(api, settledId);
+            long leftToSettle = Math.max(0, bigOrders - settled(api, settledId));
+            settlementWork = pace > 0 ? leftToSettle / pace : 0;
+            report.figure("settlement pace", String.format(Locale.ROOT,
+                    "%.1f orders/s before the first kill on this machine; about %d orders left at the last restart: %.0f s of work",
+                    pace, leftToSettle, settlementWork));
+            withdrawalsAtRestart = new HashSet<>();
+            withdrawalTokens.forEach((id, token) -> {
+                if ("PENDING".equals(api.get("/wallet/withdrawals/" + id, token).json().path("status").asText())) {
+                    withdrawalsAtRestart.add(id);
+                }
+            });
+            signupsAtRestart = new HashSet<>();
+            signupIds.forEach(id -> {
+                if ("PENDING".equals(api.get("/signup/" + id, null).json().path("status").asText())) {
+                    signupsAtRestart.add(id);
+                }
+            });
+            report.figure("left at the last restart", String.format(Locale.ROOT,
+                    "settlement bookmark %s (of %d orders), %d of %d withdrawals and %d of %d signups PENDING",
+                    markAtRestart, bigOrders, withdrawalsAtRestart.size(), withdrawalTokens.size(),
+                    signupsAtRestart.size(), signupIds.size()));
+        }
+
+        /** Polls every pipeline until it resumed and drained (at most 5 minutes); reports the times and checks the bounds. */
+        void awaitResumedAndDrained() {
+            final DrillClient a = api;
+            final EnvProcess e = current;
+            String settledId = marketId("settled");
+            String voidedId = marketId("voided");
+            BooleanSupplier settlementDone = () -> state(a, settledId).equals("SETTLED") && state(a, voidedId).equals("VOIDED");
+            BooleanSupplier feedDone = () -> finalPrice.equals(Rfc3339.parse(a.marketView(marketId("open"))
+                    .path("price").path("sourceTimestamp").asText()));
+            BooleanSupplier riskDone = () -> riskProbe(a, traders.get(0), markets.get("open"));
+            Map<String, BooleanSupplier> resumed = new LinkedHashMap<>();
+            resumed.put("settlement", () -> !settlementMark(a, settledId).equals(markAtRestart) || settlementDone.getAsBoolean());
+            resumed.put("withdrawals", () -> withdrawalsAtRestart.isEmpty() || withdrawalsAtRestart.stream().anyMatch(id ->
+                    !"PENDING".equals(a.get("/wallet/withdrawals/" + id, withdrawalTokens.get(id)).json().path("status").asText())));
+            resumed.put("signups", () -> signupsAtRestart.isEmpty() || signupsAtRestart.stream().anyMatch(id ->
+                    !"PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText())));
+            resumed.put("feed", feedDone);
+            resumed.put("post-trade risk", riskDone);
+            Map<String, BooleanSupplier> pipelines = new LinkedHashMap<>();
+            pipelines.put("settlement", settlementDone);
+            pipelines.put("withdrawals", () -> withdrawalsAtRestart.stream().noneMatch(id ->
+                    "PENDING".equals(a.get("/wallet/withdrawals/" + id, withdrawalTokens.get(id)).json().path("status").asText())));
+            pipelines.put("signups", () -> signupsAtRestart.stream().noneMatch(id ->
+                    "PENDING".equals(a.get("/signup/" + id, null).json().path("status").asText())));
+            pipelines.put("feed", feedDone);
+            pipelines.put("post-trade risk", riskDone);
+            pipelines.put("queues", () -> queuesEmpty(e));
+            Map<String, Double> resumedAt = new LinkedHashMap<>();
+            Map<String, Double> drained = new LinkedHashMap<>();
+            long deadline = e.readyNanos + Duration.ofMinutes(5).toNanos();
+            progress.live(() -> resumedAt.size() + " of " + resumed.size() + " pipelines resumed, " + drained.size() + " of "
+                    + pipelines.size() + " drained: " + drained.keySet());
+            while ((drained.size() < pipelines.size() || resumedAt.size() < resumed.size()) && System.nanoTime() < deadline) {
+                poll(resumed, resumedAt, e.readyNanos);
+                poll(pipelines, drained, e.readyNanos);
+                sleepQuietly(250);
+            }
+            report.figure("restart to resumed", times(resumed.keySet(), resumedAt)
+                    + " (from the restarted environment being ready)");
+            report.figure("restart to drained", times(pipelines.keySet(), drained) + String.format(Locale.ROOT,
+                    " (from the restarted environment being ready; add %.1f s for the time from the kill: a JVM and DynamoDB Local"
+                            + " starting, which AWS does not have)", e.readySeconds));
+            checkResumedAndDrained(resumed.keySet(), resumedAt, pipelines.keySet(), drained);
+        }
+
+        /** Every pipeline resumed within the bound; each drained within the bound of its resumption (the settlement's work added). */
+        private void checkResumedAndDrained(Set<String> resumed, Map<String, Double> resumedAt, Set<String> pipelines,
+                                            Map<String, Double> drained) {
+            boolean allResumed = resumed.stream().allMatch(p -> resumedAt.containsKey(p) && resumedAt.get(p) <= BOUND.toSeconds());
+            report.check(RESUMED, allResumed, "%s; bound %d s", times(resumed, resumedAt), BOUND.toSeconds());
+            boolean allDrained = true;
+            StringBuilder after = new StringBuilder();
+            for (String p : pipelines) {
+                Double d = drained.get(p);
+                double from = resumedAt.getOrDefault(p, 0.0);
+                double bound = BOUND.toSeconds() + (p.equals("settlement") || p.equals("queues") ? settlementWork : 0);
+                allDrained &= d != null && d - from <= bound;
+                after.append(after.length() == 0 ? "" : "; ").append(p).append(' ')
+                        .append(d == null ? "NOT drained" : String.format(Locale.ROOT, "%.1f s after resuming", d - from));
+            }
+            report.check(DRAINED, allDrained, "%s; bound %d s, for the settlement (and the queues, which wait for it) plus %.0f s:"
+                            + " its orders left at the restart at this machine's pace before the kills", after, BOUND.toSeconds(), settlementWork);
+        }
+
+        /** The sabotage hook, when asked for: a winning order's PAYOUT entry booked a second time. */
+        void sabotage() {
+            if (settings.sabotage()) {
+                progress.step("sabotage: a winning order's PAYOUT entry booked a second time");
+                payTwice(current, traders);
+            }
+        }
+
+        /** Every order, withdrawal and signup, the queues, the drift; then the background traffic's figure. */
+        void checkInvariants() {
+            progress.step("checking every order, withdrawal and signup");
+            checkSettlement(api, report, traders, markets);
+            checkWithdrawals(api, report, bank, withdrawalTokens, withdrawalAmounts);
+            checkSignups(api, report, signupIds);
+            report.check("every queue and dead-letter queue drained", queuesEmpty(current), "%s", queueDepths(current));
+            api.expect(202, "POST", "/admin/reconciliation/runs", admin, "{}", "Idempotency-Key", "recon-" + UUID.randomUUID());
+            JsonNode recon = api.expect(200, "GET", "/admin/reconciliation/latest", admin, null);
+            report.check("zero drift", recon.path("drift").asLong(-1) == 0, "drift %d %s", recon.path("drift").asLong(-1),
+                    recon.path("mismatches").size() > 0 ? recon.path("mismatches").toString() : "");
+            report.figure("background", backgroundOrders.get() + " orders accepted on the open market during the kills (answers "
+                    + backgroundAnswers + "; 503 TRADING_HALTED is the risk pipeline's fail-close while it catches up); feed sequence "
+                    + lastFeedSent.get());
+        }
     }
 
     // ------------------------------------------------------------------------------ workload pieces
