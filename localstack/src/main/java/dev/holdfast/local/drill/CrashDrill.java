@@ -167,7 +167,7 @@ public final class CrashDrill extends AbstractDrill {
                 r.withdrawAndSignUp();
                 r.closeWithResults();
                 r.startBackground();
-                r.killAndRestart();
+                r.killAndRestartEachTime();
                 r.noteWhatIsLeft();
                 r.awaitResumedAndDrained();
                 r.sabotage();
@@ -390,10 +390,10 @@ public final class CrashDrill extends AbstractDrill {
         }
 
         /** Every kill and restart on the same data; the background stops at the last kill. */
-        void killAndRestart() throws Exception {
+        void killAndRestartEachTime() throws Exception {
             try {
                 for (int k = 1; k <= kills; k++) {
-                    killAndRestart(k);
+                    killAndRestartOnce(k);
                 }
             } finally {
                 stop.set(true);
@@ -409,7 +409,7 @@ public final class CrashDrill extends AbstractDrill {
          * Kill {@code k}: once the settlement is a seeded share of the way (20-60 %) for the first; a seeded moment
          * after the settlement resumed following the restart (its bookmark moved again) for every later one.
          */
-        private void killAndRestart(int k) throws Exception {
+        private void killAndRestartOnce(int k) throws Exception {
             long target = Math.round(bigOrders * (0.2 + 0.4 * random.nextDouble()));
             long waitMs = k == 1 ? random.nextInt(1_000) : 500 + random.nextInt(2_500);
             progress.step(k == 1
