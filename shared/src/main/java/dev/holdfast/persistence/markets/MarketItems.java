@@ -158,15 +158,16 @@ public final class MarketItems {
      * The fields of a small record kept forever (pk, sk, {@code kind}, a JSON or text {@code body},
      * {@code at}); each kind below has its own class so that its mapping is typed.
      */
-    abstract static class RecordFields {
-        String pk;
-        String sk;
-        String kind;
-        String body;
-        String at;
+    public abstract static class RecordFields {
+        public String pk;
+        public String sk;
+        public String kind;
+        public String body;
+        public String at;
     }
 
-    private static <T extends RecordFields> TableSchema<T> recordSchema(Class<T> type, Supplier<T> newItem) {
+    /** The schema of a {@link RecordFields} kind (also the settlement's result record, kept in this table). */
+    public static <T extends RecordFields> TableSchema<T> recordSchema(Class<T> type, Supplier<T> newItem) {
         return StaticTableSchema.builder(type)
                 .newItemSupplier(newItem)
                 .addAttribute(String.class, a -> a.name("pk").getter(i -> i.pk).setter((i, v) -> i.pk = v).tags(primaryPartitionKey()))

@@ -33,21 +33,8 @@ final class MarketSettlementItems {
     }
 
     /** pk {@code MARKET#id}, sk {@code RESULT}, kind {@code RESULT}: the declared result as JSON, with who declared it. */
-    static final class ResultItem {
-        static final TableSchema<ResultItem> SCHEMA = StaticTableSchema.builder(ResultItem.class)
-                .newItemSupplier(ResultItem::new)
-                .addAttribute(String.class, a -> a.name("pk").getter(i -> i.pk).setter((i, v) -> i.pk = v).tags(primaryPartitionKey()))
-                .addAttribute(String.class, a -> a.name("sk").getter(i -> i.sk).setter((i, v) -> i.sk = v).tags(primarySortKey()))
-                .addAttribute(String.class, a -> a.name("kind").getter(i -> i.kind).setter((i, v) -> i.kind = v))
-                .addAttribute(String.class, a -> a.name("body").getter(i -> i.body).setter((i, v) -> i.body = v))
-                .addAttribute(String.class, a -> a.name("at").getter(i -> i.at).setter((i, v) -> i.at = v))
-                .build();
-
-        String pk;
-        String sk;
-        String kind;
-        String body;
-        String at;
+    static final class ResultItem extends MarketItems.RecordFields {
+        static final TableSchema<ResultItem> SCHEMA = MarketItems.recordSchema(ResultItem.class, ResultItem::new);
     }
 
     /** pk {@code RESULTKEY#<sub>#<key>}, sk {@code KEY}: a declaration's fingerprint and the response its key replays. */
