@@ -247,6 +247,17 @@ public final class FaithfulDynamo implements AutoCloseable {
         return null;
     }
 
+    /** A batch request forwarded as it came, or, when some of its items were throttled here, with only {@code forwarded}. */
+    private Answer forwardBatch(Incoming in, ObjectNode req, ObjectNode forwarded, boolean trimmed)
+            throws IOException, InterruptedException {
+        if (!trimmed) {
+            return forward(in, in.body());
+        }
+        ObjectNode copy = req.deepCopy();
+        copy.set("RequestItems", forwarded);
+        return forward(in, JSON.writeValueAsBytes(copy));
+    }
+
     private Answer forward(Incoming in, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(in.path()))
                 .timeout(Duration.ofSeconds(30))
@@ -902,13 +913,7 @@ public final class FaithfulDynamo implements AutoCloseable {
             meter.throttledRequest(false);
             return throttled();
         }
-        byte[] body = in.body();
-        if (throttledCount > 0) {
-            ObjectNode copy = req.deepCopy();
-            copy.set("RequestItems", forwarded);
-            body = JSON.writeValueAsBytes(copy);
-        }
-        Answer a = forward(in, body);
+        Answer a = forwardBatch(in, req, forwarded, throttledCount > 0);
         if (!a.ok()) {
             return a;
         }
@@ -985,13 +990,7 @@ public final class FaithfulDynamo implements AutoCloseable {
             return throttled();
         }
         boolean anyThrottled = applied.size() < targets.size();
-        byte[] body = in.body();
-        if (anyThrottled) {
-            ObjectNode copy = req.deepCopy();
-            copy.set("RequestItems", forwarded);
-            body = JSON.writeValueAsBytes(copy);
-        }
-        Answer a = forward(in, body);
+        Answer a = forwardBatch(in, req, forwarded, anyThrottled);
         if (!a.ok()) {
             return a;
         }

@@ -52,27 +52,12 @@ final class ItemSizes {
             case "BOOL":
             case "NULL":
                 return 1;
-            case "SS": {
-                long s = 0;
-                for (JsonNode e : x) {
-                    s += utf8(e.asText());
-                }
-                return s;
-            }
-            case "NS": {
-                long s = 0;
-                for (JsonNode e : x) {
-                    s += number(e.asText());
-                }
-                return s;
-            }
-            case "BS": {
-                long s = 0;
-                for (JsonNode e : x) {
-                    s += binary(e.asText());
-                }
-                return s;
-            }
+            case "SS":
+                return sum(x, ItemSizes::utf8);
+            case "NS":
+                return sum(x, ItemSizes::number);
+            case "BS":
+                return sum(x, ItemSizes::binary);
             case "M": {
                 long s = 3;
                 for (Iterator<Map.Entry<String, JsonNode>> m = x.fields(); m.hasNext(); ) {
@@ -130,5 +115,14 @@ final class ItemSizes {
     /** Read units' count of 4 KB blocks for {@code bytes}: one per started 4 KB, at least one. */
     static long readBlocks(long bytes) {
         return Math.max(1, (bytes + READ_UNIT_BYTES - 1) / READ_UNIT_BYTES);
+    }
+
+    /** The size of a set: the sum of its members' sizes. */
+    private static long sum(JsonNode set, java.util.function.ToLongFunction<String> size) {
+        long s = 0;
+        for (JsonNode e : set) {
+            s += size.applyAsLong(e.asText());
+        }
+        return s;
     }
 }
